@@ -1,0 +1,95 @@
+"""pqms_physics: physics-first quantum channel modelling.
+
+Repeater chains (fidelity versus hop count, rate versus distance), CHSH
+estimation and no-signalling (NCT) audits, built from composable QuTiP
+channels and streaming Monte Carlo kernels.
+
+The public API is re-exported here lazily: ``import pqms_physics`` loads
+nothing heavy (QuTiP, Numba and matplotlib load on first use of a name that
+needs them). Conventions (qubit order, squared fidelity, units) are stated in
+:mod:`pqms_physics.conventions`.
+
+Examples
+--------
+>>> import qutip as qt, pqms_physics as pq
+>>> rho = qt.ket2dm(pq.bell_state("phi+"))
+>>> noisy = pq.dephasing(gamma_per_s=0.05, t_s=1.0).on(0, n=2)(rho)
+>>> round(pq.fidelity(noisy, pq.bell_state("phi+")), 6)
+0.952419
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+# public name -> submodule that defines it
+_EXPORTS: dict[str, str] = {
+    # states
+    "bell_state": "states",
+    "werner_state": "states",
+    "bell_diagonal_state": "states",
+    "fidelity": "states",
+    # channels
+    "Channel": "channels",
+    "dephasing": "channels",
+    "amplitude_damping": "channels",
+    "depolarizing": "channels",
+    "pauli_channel": "channels",
+    "lindblad_channel": "channels",
+    # errors
+    "PQMSValueError": "errors",
+    "DimensionError": "errors",
+    "NotCPTPError": "errors",
+    # sources, swapping, chains, bounds
+    "spdc_pair_state": "sources",
+    "SPDCSource": "sources",
+    "swap": "swapping",
+    "fidelity_vs_hops": "chains",
+    "chain_state": "chains",
+    "fiber_transmissivity": "bounds",
+    "plob_bound": "bounds",
+    "tgw_bound": "bounds",
+    "dephasing_capacity": "bounds",
+    "expected_attempts": "bounds",
+    "entanglement_rate": "bounds",
+    # CHSH
+    "correlator": "chsh",
+    "chsh_value": "chsh",
+    "optimal_settings": "chsh",
+    "estimate_chsh": "chsh",
+    "chsh_vs_hops": "chsh",
+    "chsh_vs_distance": "chsh",
+    "CHSHEstimate": "chsh",
+    # NCT
+    "signalling_distance": "nct",
+    "pool_bias_experiment": "nct",
+    "signalling_trial": "nct",
+    "detectable_bias": "nct",
+    "pairs_needed": "nct",
+    "PoolBiasResult": "nct",
+    "SignallingTrialResult": "nct",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pqms_physics' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"pqms_physics.{module}"), name)
+    globals()[name] = value  # cache: later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .channels import (Channel, amplitude_damping, dephasing, depolarizing,
+                           lindblad_channel, pauli_channel)
+    from .states import bell_diagonal_state, bell_state, fidelity, werner_state
