@@ -1,0 +1,11 @@
+"""Shared test configuration: hypothesis profiles."""
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+# Deterministic, CI-sized property tests; `HYPOTHESIS_PROFILE=thorough` runs more examples.
+settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=500, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
