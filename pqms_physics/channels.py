@@ -33,6 +33,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import qutip as qt
 import scipy.linalg
+from qutip.core.dimensions import Dimensions
 
 from .conventions import ATOL
 from .errors import (DimensionError, NotCPTPError, PQMSValueError, check_int, check_nonnegative,
@@ -193,6 +194,11 @@ class Channel:
         return self._superop
 
     @cached_property
+    def _out_state_dims(self) -> Dimensions:
+        # built once: constructing a Qobj from a Dimensions object is ~10x faster than from nested lists
+        return Dimensions([list(self.out_dims), list(self.out_dims)])
+
+    @cached_property
     def superop(self) -> qt.Qobj:
         """The superoperator as a QuTiP Qobj (``superrep='super'``)."""
         dims = [[list(self.out_dims), list(self.out_dims)], [list(self.in_dims), list(self.in_dims)]]
@@ -294,10 +300,10 @@ class Channel:
             mat = rho.full()
         else:
             raise PQMSValueError(f"rho must be a ket or a density matrix, got a Qobj of type {rho.type!r}")
-        if tuple(int(d) for d in rho.dims[0]) != self.in_dims:
+        if tuple(rho.dims[0]) != self.in_dims:
             raise DimensionError(f"rho has dims {list(rho.dims[0])}, the channel expects {list(self.in_dims)}")
         out = _apply_superop(self._superop, mat)
-        return qt.Qobj(out, dims=[list(self.out_dims), list(self.out_dims)])
+        return qt.Qobj(out, dims=self._out_state_dims, copy=False)
 
     def allclose(self, other: "Channel", atol: float = 1e-12) -> bool:
         """True when both channels have the same dims and superoperators within ``atol``."""
