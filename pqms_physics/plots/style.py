@@ -55,7 +55,7 @@ def style_context() -> Iterator[None]:
     >>> from pqms_physics.plots.style import style_context, new_figure
     >>> with style_context():
     ...     fig = new_figure("single")
-    >>> round(fig.get_figwidth(), 2)
+    >>> float(fig.get_figwidth())
     3.4
     """
     with mpl.rc_context(fname=str(style_path())):
