@@ -1,0 +1,33 @@
+"""Monte Carlo kernels: sample pairs from exact outcome probabilities at scale, as counts.
+
+The stream (:mod:`.rng`) is counter-based, so counts are identical for any thread count,
+chunking, sharding and device ("cpu" Numba, "numpy" reference twin, optional "cuda").
+Importing this package is light: Numba and numba-cuda load on first use of a device.
+
+Examples
+--------
+>>> from pqms_physics.kernels import sample_counts
+>>> res = sample_counts([[0.5, 0.5], [0.9, 0.1]], 10_000, seed=1, setting_choice="cyclic",
+...                     device="numpy")
+>>> res.counts.sum(axis=1).tolist()
+[5000, 5000]
+"""
+
+from .cuda import CudaUnavailableError
+from .reference import sample_counts_reference, sample_records
+from .result import SampleCounts
+from .rng import STREAM_VERSION, SETTING_CHOICES, stream_key, thresholds
+from .sample import DEVICES, sample_counts
+
+__all__ = [
+    "CudaUnavailableError",
+    "DEVICES",
+    "SETTING_CHOICES",
+    "STREAM_VERSION",
+    "SampleCounts",
+    "sample_counts",
+    "sample_counts_reference",
+    "sample_records",
+    "stream_key",
+    "thresholds",
+]
