@@ -8,7 +8,10 @@ The public face of three small modules:
 * :mod:`pqms_physics.chsh_estimate`: :func:`estimate_chsh` on the Monte Carlo
   kernel or the exact multinomial, returning a :class:`CHSHEstimate` with its
   error bar, p-value against ``S <= 2`` and confidence interval;
-  :func:`pairs_for_violation`.
+  :func:`pairs_for_violation`;
+* :mod:`pqms_physics.chsh_links`: :func:`chsh_vs_hops` and
+  :func:`chsh_vs_distance` (exact S of repeater-chain pairs, from
+  :mod:`pqms_physics.chains`).
 
 Conventions: qubit 0 (Alice) measures ``a0``/``a1``, qubit 1 (Bob)
 ``b0``/``b1``; a direction is an X-Z-plane angle (radians, 0 = +Z) or a unit
@@ -28,11 +31,13 @@ Examples
 
 from .chsh_estimate import (SAMPLERS, SETTING_CHOICES, CHSHEstimate, ConfidenceInterval, estimate_chsh,
                             pairs_for_violation)
+from .chsh_links import FIBRE_SPEED_KM_PER_S, CHSHvsDistance, CHSHvsHops, chsh_vs_distance, chsh_vs_hops
 from .chsh_exact import (LOCAL_BOUND, SETTING_NAMES, STANDARD_ANGLES, TSIRELSON_BOUND, CHSHSettings,
                          chsh_value, correlation_matrix, correlator, optimal_settings, outcome_table)
 
 __all__ = [
     "LOCAL_BOUND", "TSIRELSON_BOUND", "SETTING_NAMES", "STANDARD_ANGLES", "SAMPLERS", "SETTING_CHOICES",
     "CHSHSettings", "CHSHEstimate", "ConfidenceInterval", "correlation_matrix", "correlator", "chsh_value",
-    "optimal_settings", "outcome_table", "estimate_chsh", "pairs_for_violation",
+    "optimal_settings", "outcome_table", "estimate_chsh", "pairs_for_violation", "FIBRE_SPEED_KM_PER_S",
+    "CHSHvsHops", "CHSHvsDistance", "chsh_vs_hops", "chsh_vs_distance",
 ]
