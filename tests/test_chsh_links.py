@@ -46,8 +46,8 @@ def test_dephased_links_multiply_their_coherence_along_an_ideal_chain(gamma_t):
     hops = [1, 2, 3, 7, 20]
     r = chsh_vs_hops(link, hops)
     np.testing.assert_allclose(r.s_value, [2 * math.sqrt(1 + c ** (2 * n)) for n in hops], atol=1e-12)
-    # pure dephasing only brings S_max down towards 2 (exactly 2 in floating point once c^(2n) < 1e-16)
-    assert np.all(r.s_value >= 2.0) and r.violates[0]
+    # pure dephasing only brings S_max down towards 2 (2 to rounding, 1e-15, once c^(2n) < 1e-16)
+    assert np.all(r.s_value >= 2.0 - 1e-12) and r.violates[0]
 
 
 @pytest.mark.parametrize("kwargs", [
