@@ -356,3 +356,16 @@ def test_clipping_check_can_fail_on_a_legend_wider_than_the_figure():
     # The helper above must be able to fail: a legend label far wider than 3.4 in is clipped.
     fig = plot_fidelity_vs_hops(HOPS, {"x" * 200: werner_chain(0.99, HOPS)})
     assert texts_inside_figure(fig) != []
+
+
+def test_nct_figure_draws_an_exact_zero_at_the_axis_floor_instead_of_dropping_it():
+    # With N = 1000 pairs, delta_mu = k/1000 is exactly 0 with probability ~2.5%: it must stay visible.
+    n = np.array([1e3, 1e3, 1e5])
+    sigma = np.sqrt(0.5 / n)
+    fig = plot_nct_pool_bias(n, [0.0, 0.02, 1e-3], sigma, [0.3, -0.3])
+    ax = fig.axes[0]
+    floor = ax.get_ylim()[0]
+    (zeros,) = [line for line in ax.lines if line.get_marker() == "v"]
+    np.testing.assert_array_equal(zeros.get_xdata(), [1e3])
+    np.testing.assert_allclose(zeros.get_ydata(), [floor])
+    assert "0" in zeros.get_label()

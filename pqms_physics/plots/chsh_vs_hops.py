@@ -94,8 +94,11 @@ def plot_chsh_vs_hops(hops, s_exact, *, band: Mapping[str, tuple] | None = None,
         ax.axhline(tsirelson_bound, color="#000000", lw=0.9, ls=(0, (1, 1)),
                    label=f"Tsirelson bound $2\\sqrt{{2}}$")
         ax.set_xscale("log")
-        ax.set_xlim(hops_arr.min(), hops_arr.max())
-        ax.set_ylim(bottom=min(1.0, min(float(v.min()) for v in curves.values()) - 0.1), top=tsirelson_bound + 0.12)
+        # a little room in log x so the end markers and bands are not cut by the axes
+        ax.set_xlim(hops_arr.min() / 1.15, hops_arr.max() * 1.15)
+        lows = [float(v.min()) for v in curves.values()]
+        lows += [float(np.min(b[0])) for b in band.values()] + [float(np.min(e[1])) for e in estimates.values()]
+        ax.set_ylim(bottom=min(1.0, min(lows) - 0.1), top=tsirelson_bound + 0.12)
         ax.set_xlabel("Number of elementary links $n$")
         ax.set_ylabel("CHSH value $S$")
         if title:

@@ -13,7 +13,7 @@ from .style import PALETTE, REFERENCE_COLOR, as_series, format_count, format_sci
 
 def plot_nct_pool_bias(pairs_per_pool, delta_mu, stderr, z_values, *, k_sigma: float = 3.0,
                        threshold: float | None = 1e-6, z_pairs_per_pool: int | None = None,
-                       yscale: str = "abs") -> Figure:
+                       yscale: str = "abs", z_label: str | None = None) -> Figure:
     """Two panels: Δμ versus pairs per pool with ±kσ bands, and the histogram of z against N(0, 1).
 
     Parameters
@@ -39,6 +39,8 @@ def plot_nct_pool_bias(pairs_per_pool, delta_mu, stderr, z_values, *, k_sigma: f
         "abs" (default): |Δμ| on a log axis with the band |Δμ| <= kσ (equivalent to
         Δμ within ±kσ); "symlog": signed Δμ on a symmetric-log axis, linear within
         ±threshold (or ±1e-6).
+    z_label : str, optional
+        Legend text of the histogram (default: "<r> runs, N = <z_pairs_per_pool>").
 
     Returns
     -------
@@ -90,8 +92,16 @@ def plot_nct_pool_bias(pairs_per_pool, delta_mu, stderr, z_values, *, k_sigma: f
         else:
             ax.fill_between(n_sorted, 0, k * se_sorted, color=PALETTE[0], alpha=0.18, lw=0, label=band_label)
             ax.plot(n_sorted, k * se_sorted, color=PALETTE[0], lw=0.8, ls="-")
-            ax.plot(n, np.abs(dmu), "o", color=PALETTE[1], ms=3, label=r"observed $|\Delta\mu|$ (one run)")
+            nonzero = dmu != 0
+            ax.plot(n[nonzero], np.abs(dmu[nonzero]), "o", color=PALETTE[1], ms=3,
+                    label=r"observed $|\Delta\mu|$ (one run)")
             ax.set_yscale("log")
+            floor = min(float(np.min(np.abs(dmu[nonzero]))) if nonzero.any() else k * se.min(),
+                        threshold if threshold is not None else np.inf, k * se.min()) / 3
+            ax.set_ylim(bottom=floor)
+            if not nonzero.all():  # a zero cannot sit on a log axis: drawn at the floor, and said so
+                ax.plot(n[~nonzero], np.full((~nonzero).sum(), floor), "v", color=PALETTE[1], ms=3.5,
+                        clip_on=False, label=r"observed $\Delta\mu = 0$ (at axis floor)")
             if threshold is not None:
                 ax.axhline(threshold, color=REFERENCE_COLOR, lw=0.9, ls=(0, (4, 2)),
                            label=f"fixed threshold {format_sci(threshold)}")
@@ -103,8 +113,9 @@ def plot_nct_pool_bias(pairs_per_pool, delta_mu, stderr, z_values, *, k_sigma: f
         # z histogram against the standard normal density
         lim = max(4.0, float(np.ceil(np.abs(z).max())))
         bins = np.linspace(-lim, lim, int(2 * lim / 0.4) + 1)
-        runs_txt = f"{z.size} runs" + (f", N = {format_count(check_int('z_pairs_per_pool', z_pairs_per_pool, 1))}"
-                                       if z_pairs_per_pool is not None else "")
+        runs_txt = z_label or (f"{z.size} runs" + (
+            f", N = {format_count(check_int('z_pairs_per_pool', z_pairs_per_pool, 1))}"
+            if z_pairs_per_pool is not None else ""))
         axz.hist(z, bins=bins, density=True, color=PALETTE[2], alpha=0.55, edgecolor="white", lw=0.3,
                  label=runs_txt)
         grid = np.linspace(-lim, lim, 400)

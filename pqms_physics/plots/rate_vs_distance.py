@@ -35,8 +35,8 @@ def plot_rate_vs_distance(distance_km, rates, *, bounds=None, ylabel: str | None
     title : str, optional
         Axes title.
     ymin : float, optional
-        Lower y limit (> 0); default: the smallest positive value plotted, clipped to
-        twelve decades below the largest.
+        Lower y limit (> 0); default: the smallest positive value plotted (at most
+        30 decades below the largest).
 
     Returns
     -------
@@ -78,9 +78,10 @@ def plot_rate_vs_distance(distance_km, rates, *, bounds=None, ylabel: str | None
         allpos = np.concatenate(positive) if positive else np.array([1.0])
         if allpos.size:
             top = allpos.max()
-            low = ymin if ymin is not None else max(allpos.min(), top * 1e-12)
-            ax.set_ylim(low, top * 3)
-        ax.set_xlim(d.min(), d.max())
+            low = ymin if ymin is not None else max(allpos.min(), top * 1e-30)
+            ax.set_ylim(low / 3, top * 3)
+        span = d.max() - d.min()
+        ax.set_xlim(0.0 if d.min() <= 0.05 * span else d.min(), d.max())
         ax.set_xlabel("Distance $L$ (km)")
         ax.set_ylabel(ylabel or "Rate (ebit per channel use)")
         if title:
