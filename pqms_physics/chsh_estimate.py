@@ -24,6 +24,8 @@ from .errors import PQMSValueError, check_choice, check_in_range, check_int, che
 
 SAMPLERS: tuple[str, ...] = ("kernel", "multinomial")
 SETTING_CHOICES: tuple[str, ...] = ("random", "blocks")
+#: Kernel devices (the kernels' own list; repeated here so that the check needs no kernel import).
+DEVICES: tuple[str, ...] = ("cpu", "numpy", "cuda")
 #: Largest number of pairs (global pair indices of the kernel stream stay inside int64).
 MAX_PAIRS: int = 1 << 62
 #: Stream label recorded for the multinomial sampler.
@@ -117,12 +119,15 @@ class CHSHEstimate:
         a1b0, a1b1; columns the joint outcomes 00, 01, 10, 11 (bit 0 = +1).
         ``settings`` (optional) records the directions.
         """
-        arr = np.asarray(counts)
+        try:
+            arr = np.asarray(counts, dtype=float)
+        except (TypeError, ValueError):
+            raise PQMSValueError(f"counts must be a (4, 4) array of non-negative integers, got {counts!r}") from None
         if arr.shape != (4, 4):
             raise PQMSValueError(f"counts must have shape (4, 4), got shape {arr.shape}")
-        if not (np.issubdtype(arr.dtype, np.integer) or np.all(np.mod(arr, 1) == 0)) or np.any(arr < 0):
+        if not np.all(np.isfinite(arr)) or np.any(arr < 0) or np.any(arr != np.floor(arr)):
             raise PQMSValueError(f"counts must be non-negative integers, got {arr.tolist()}")
-        arr = arr.astype(np.int64)
+        arr = np.asarray(counts).astype(np.int64)
         if arr.sum() < 1:
             raise PQMSValueError("counts must contain at least one pair, got 0")
         n_k = arr.sum(axis=1)
@@ -261,6 +266,7 @@ def estimate_chsh(rho, pairs, seed, settings=None, sampler: str = "kernel", sett
     pairs = check_int("pairs", pairs, 1, MAX_PAIRS)
     seed = check_seed("seed", seed)
     check_choice("sampler", sampler, SAMPLERS)
+    check_choice("device", device, DEVICES)
     check_choice("setting_choice", setting_choice, SETTING_CHOICES)
     if setting_choice == "blocks" and pairs % 4:
         raise PQMSValueError(f"pairs must be a multiple of 4 with setting_choice='blocks', got {pairs}")

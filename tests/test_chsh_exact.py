@@ -246,3 +246,13 @@ def test_settings_must_be_four_directions_and_errors_name_the_entry():
         chsh_value(PHI, settings=(0.0, 1.0, (0.0, 0.0, 2.0), 0.3))
     with pytest.raises(PQMSValueError, match="settings must be a sequence"):
         chsh_value(PHI, settings=1.0)
+
+
+# ------------------------------------------------------------------- documentation
+@pytest.mark.parametrize("module", ["chsh", "chsh_exact", "chsh_estimate", "chsh_links"])
+def test_docstring_examples_of_the_chsh_modules_run_and_print_what_they_claim(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"pqms_physics.{module}"), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
