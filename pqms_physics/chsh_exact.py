@@ -373,8 +373,9 @@ def outcome_table(rho, settings) -> np.ndarray:
     ``p(a, b | i, j) = tr[(P_a(a_i) (x) P_b(b_j)) rho]`` with
     ``P_bit(n) = (I + (-1)^bit n.sigma)/2``. Entries of magnitude below 1e-8 that
     come out negative through floating-point rounding (a pure state has exact
-    zeros; the state validation allows eigenvalues down to -1e-8) are set to 0
-    and the row renormalised; anything more negative raises.
+    zeros; the state validation allows eigenvalues down to -1e-8) are set to 0,
+    and each row is divided by its sum (which differs from 1 only within the
+    trace tolerance 1e-8 of the state validation); anything more negative raises.
 
     Examples
     --------
