@@ -206,6 +206,22 @@ def count_tasks(key, rule, table, tpad, n_settings, n_outcomes, block_len, t_lo,
     return res
 
 
+@njit(cache=True)
+def count_one_task(key, rule, table, tpad, n_settings, n_outcomes, block_len, lo, hi, row, direct,
+                   window, w_first, n_rows):
+    """:func:`count_tasks` for a single task, without a parallel launch (small calls: waking the
+    thread pool costs more than the work, and much more on a loaded machine)."""
+    res = np.zeros((n_rows, n_settings * n_outcomes), dtype=np.int64)
+    lt = np.empty(tpad.shape[1], dtype=np.int64)
+    buf = np.empty(TILE, dtype=np.int64)
+    if direct:
+        _windows_of(key, rule, table, tpad, n_settings, n_outcomes, block_len, lo, hi, window,
+                    w_first, res, lt, buf)
+    else:
+        _range(key, rule, table, tpad, n_settings, n_outcomes, block_len, lo, hi, res[row], lt, buf)
+    return res
+
+
 def plan_tasks(a: int, b: int, chunk: int, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """Task table (lo, hi, row, direct) covering global pairs [a, b).
 
@@ -276,6 +292,9 @@ def count_plan_range(plan, a: int, b: int, chunk: int = DEFAULT_CHUNK,
     w_first = a // window if window else 0
     n_rows = (b - 1) // window - w_first + 1 if window else 1
     i64 = np.int64
-    return count_tasks(np.uint64(plan.key), i64(plan.rule), plan.table, tpad, i64(plan.n_settings),
-                       i64(plan.n_outcomes), i64(max(plan.block_len, 1)), t_lo, t_hi, t_row,
-                       direct, i64(window), i64(w_first), i64(n_rows))
+    head = (np.uint64(plan.key), i64(plan.rule), plan.table, tpad, i64(plan.n_settings),
+            i64(plan.n_outcomes), i64(max(plan.block_len, 1)))
+    tail = (direct, i64(window), i64(w_first), i64(n_rows))
+    if t_lo.size == 1:
+        return count_one_task(*head, t_lo[0], t_hi[0], t_row[0], *tail)
+    return count_tasks(*head, t_lo, t_hi, t_row, *tail)

@@ -212,12 +212,12 @@ def validate_probs(probs: Any) -> np.ndarray:
         raise PQMSValueError(f"probs must be finite, got {p.tolist()}")
     if np.any(p < 0):
         bad = tuple(int(x) for x in np.argwhere(p < 0)[0])
-        raise PQMSValueError(f"probs must be >= 0, got probs[{bad[0]}, {bad[1]}] = {p[bad]!r}")
+        raise PQMSValueError(f"probs must be >= 0, got probs[{bad[0]}, {bad[1]}] = {float(p[bad])!r}")
     dev = np.abs(p.sum(axis=1) - 1.0)
     if np.any(dev > PROB_SUM_ATOL):
         row = int(np.argmax(dev))
         raise PQMSValueError(
-            f"probs rows must sum to 1 within {PROB_SUM_ATOL}, got row {row} summing to {p[row].sum()!r}"
+            f"probs rows must sum to 1 within {PROB_SUM_ATOL}, got row {row} summing to {float(p[row].sum())!r}"
         )
     p.flags.writeable = False
     return p
