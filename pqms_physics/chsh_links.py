@@ -36,8 +36,21 @@ def _readonly(values) -> np.ndarray:
     return arr
 
 
+class _CurveMethods:
+    """Methods shared by the frozen curve results (fields ``s_value`` and ``local_bound``)."""
+
+    @property
+    def violates(self) -> np.ndarray:
+        """``s_value > 2`` for each entry."""
+        return self.s_value > self.local_bound
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary of every field."""
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+
 @dataclass(frozen=True, eq=False)
-class CHSHvsHops:
+class CHSHvsHops(_CurveMethods):
     """Exact CHSH value of the end-to-end pair for each number of links (:func:`chsh_vs_hops`).
 
     Attributes
@@ -67,15 +80,6 @@ class CHSHvsHops:
     twirl: bool
     local_bound: float = LOCAL_BOUND
     tsirelson_bound: float = TSIRELSON_BOUND
-
-    @property
-    def violates(self) -> np.ndarray:
-        """``s_value > 2`` for each entry."""
-        return self.s_value > self.local_bound
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary of every field."""
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
 
 
 def _chain_curve(link_state, hops: np.ndarray, settings, gate_fidelity, measurement_fidelity, memory, twirl):
@@ -149,7 +153,7 @@ def chsh_vs_hops(link_state, hops, gate_fidelity: float = 1.0, measurement_fidel
 
 
 @dataclass(frozen=True, eq=False)
-class CHSHvsDistance:
+class CHSHvsDistance(_CurveMethods):
     """Exact CHSH value of the end-to-end pair versus total distance (:func:`chsh_vs_distance`).
 
     Attributes
@@ -194,15 +198,6 @@ class CHSHvsDistance:
     measurement_fidelity: float
     local_bound: float = LOCAL_BOUND
     tsirelson_bound: float = TSIRELSON_BOUND
-
-    @property
-    def violates(self) -> np.ndarray:
-        """``s_value > 2`` for each distance."""
-        return self.s_value > self.local_bound
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary of every field."""
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
 
 
 def chsh_vs_distance(link_state, length_km, n_links: int = 1, *, gamma_per_s: float,
