@@ -225,6 +225,13 @@ def run_sweep(config_path, out_path=None, scheduler=None, resume: bool = True, p
         The dask scheduler cannot be reached.
     ImportError
         ``scheduler`` given but dask.distributed is not installed.
+
+    Notes
+    -----
+    The local pool and dask's LocalCluster start worker processes with the
+    "spawn" method, which re-imports the calling script: a script that calls
+    ``run_sweep`` with more than one worker needs the usual
+    ``if __name__ == "__main__":`` guard (the ``pqms sweep`` command has it).
     """
     cfg = config_path if isinstance(config_path, SweepConfig) else load_config(config_path)
     if out_path is None:

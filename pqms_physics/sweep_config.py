@@ -164,7 +164,7 @@ class SweepConfig:
     def coords(self) -> dict[str, np.ndarray]:
         """Swept values as NumPy arrays (float64, int64, bool or str), in dimension order."""
         spec = self.spec
-        return {name: np.array(values, dtype=spec.parameter(name).dtype) for name, values in self.parameters}
+        return {name: spec.parameter(name).array(values) for name, values in self.parameters}
 
     def canonical(self) -> dict[str, Any]:
         """The resolved configuration that determines the results (what the hash covers)."""

@@ -67,9 +67,9 @@ def chunk_values(task: ChunkTask) -> tuple[dict[str, np.ndarray], np.ndarray]:
     multi = np.unravel_index(point_index, shape) if shape else ()
     values = {}
     for (name, coord), idx in zip(task.coords, multi):
-        values[name] = np.array(coord, dtype=spec.parameter(name).dtype)[idx]
+        values[name] = spec.parameter(name).array(coord)[idx]
     for name, value in task.fixed:
-        values[name] = np.full(point_index.shape[0], value, dtype=spec.parameter(name).dtype)
+        values[name] = spec.parameter(name).array([value]).repeat(point_index.shape[0])
     return values, point_index
 
 
@@ -134,7 +134,7 @@ def dask_client(scheduler, workers: int | None) -> Iterator[Any]:
         return
     if scheduler == "local-cluster":
         with distributed.LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
-                                      processes=True, dashboard_address=None,
+                                      processes=True, dashboard_address=":0",
                                       silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as client:
             yield client
         return

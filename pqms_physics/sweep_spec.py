@@ -120,10 +120,11 @@ class ParameterSpec:
             raise PQMSValueError(f"{key} must be {self.domain()}, got {v}")
         return v
 
-    @property
-    def dtype(self) -> np.dtype:
-        """NumPy dtype of this parameter's coordinate."""
-        return np.dtype({"float": np.float64, "int": np.int64, "bool": np.bool_, "choice": np.str_}[self.kind])
+    def array(self, values) -> np.ndarray:
+        """``values`` as a 1-D array of this parameter's type: float64, int64, bool, or str (width from the values)."""
+        if self.kind == "choice":
+            return np.array([str(v) for v in values], dtype=np.str_)
+        return np.array(list(values), dtype={"float": np.float64, "int": np.int64, "bool": np.bool_}[self.kind])
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "kind": self.kind, "units": self.units, "description": self.description,

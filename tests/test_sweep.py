@@ -214,3 +214,19 @@ def test_missing_dask_extra_is_named(tmp_path, monkeypatch):
     with pytest.raises(ImportError, match=r"install the optional 'dask' extra: pip install 'pqms_physics\[dask\]'"):
         run_sweep(config, scheduler="local-cluster", progress=False)
     assert listing(tmp_path) == before
+
+
+def test_text_parameters_reach_the_physics_intact(tmp_path):
+    from pqms_physics.channels import dephasing
+    from pqms_physics.nct import pool_bias_experiment
+    from pqms_physics.states import werner_state
+    from pqms_physics.sweep_spec import point_seeds
+
+    cfg = write_config(tmp_path / "pb.toml", {"quantity": "pool_bias", "seed": 4, "chunk_points": 1},
+                       {"basis": ["x", "z"]}, {"sampler": "multinomial", "pairs_per_pool": 50})
+    ds = run_sweep(cfg, workers=1, progress=False)
+    assert ds.basis.values.tolist() == ["x", "z"] and ds.attrs["fixed_sampler"] == "multinomial"
+    for k, (basis, s) in enumerate(zip(["x", "z"], point_seeds(4, [0, 1]))):
+        r = pool_bias_experiment(50, int(s), state=werner_state(1.0), sender_channel=dephasing(0.0, 1.0),
+                                 basis=basis, sampler="multinomial")
+        assert ds.z.values[k] == r.z and ds.receiver_ones_0.values[k] == r.receiver_ones[0]

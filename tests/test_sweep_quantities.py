@@ -29,7 +29,7 @@ def evaluate(name: str, seed=None, **axes) -> tuple[dict[str, np.ndarray], dict[
     values, index = grid(**axes)
     for p in get_quantity(name).parameters:
         if p.name not in values:
-            values[p.name] = np.full(index.size, p.default, dtype=p.dtype)
+            values[p.name] = p.array([p.default] * index.size)
     return values, evaluate_points(name, values, index, seed)
 
 
@@ -207,7 +207,7 @@ def test_registry_domains_agree_with_the_physics_functions(name, param):
     for value in outside:
         with pytest.raises(PQMSValueError):
             p.validate(param, value)  # the sweep config rejects it ...
-        axes = {**BASE[name], param: np.array([value], dtype=p.dtype)}
+        axes = {**BASE[name], param: p.array([value])}
         with pytest.raises(PQMSValueError):  # ... and so does the physics it is passed to
             evaluate(name, seed=0 if q.randomised else None, **axes)
 
