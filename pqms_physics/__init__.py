@@ -63,6 +63,9 @@ _EXPORTS: dict[str, str] = {
     "chsh_vs_hops": "chsh",
     "chsh_vs_distance": "chsh",
     "CHSHEstimate": "chsh",
+    "CHSHSettings": "chsh",
+    "outcome_table": "chsh",
+    "pairs_for_violation": "chsh",
     # NCT
     "signalling_distance": "nct",
     "pool_bias_experiment": "nct",
@@ -71,6 +74,12 @@ _EXPORTS: dict[str, str] = {
     "pairs_needed": "nct",
     "PoolBiasResult": "nct",
     "SignallingTrialResult": "nct",
+    "threshold_pass_probability": "nct",
+    # kernels
+    "sample_counts": "kernels",
+    "SampleCounts": "kernels",
+    # audit
+    "run_audit": "audit",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
