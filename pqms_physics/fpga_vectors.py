@@ -43,6 +43,7 @@ import math
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -103,7 +104,9 @@ def signalling_table(bias: float) -> np.ndarray:
 @dataclass(frozen=True)
 class VectorCase:
     """One golden-vector case: a probability table sampled with the kernels' stream and the
-    RPU registers to run it with (``seed_offset`` is added to the suite's base seed)."""
+    RPU registers to run it with (``seed_offset`` is added to the suite's base seed). A case
+    with ``cells`` (all its records, ``4*setting + outcome``) is constructed by hand instead of
+    sampled."""
 
     name: str
     probs: tuple[tuple[float, ...], ...]
@@ -113,6 +116,7 @@ class VectorCase:
     seed_offset: int = 0
     stream: int = 0
     note: str = ""
+    cells: tuple[int, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "config": self.config.to_dict()}
@@ -123,6 +127,20 @@ def _case(name: str, probs: Any, choice: str, mode: str, window: int, n_windows:
     table = tuple(tuple(float(x) for x in row) for row in np.asarray(probs))
     return VectorCase(name, table, choice, RPUConfig(mode=mode, window=window, **cfg),
                       n_windows, seed_offset, stream, note)
+
+
+def _tie_case(name: str, pools: list[tuple[int, int, int, int]], z: float) -> VectorCase:
+    """Windows whose |z| equals ``z`` exactly, with every threshold register set to ``z``:
+    each window is one (n0, m0, n1, m1) pool pair written as records (b = 1 is outcome 01)."""
+    cells: list[int] = []
+    for n0, m0, n1, m1 in pools:
+        cells += [1] * m0 + [0] * (n0 - m0) + [5] * m1 + [4] * (n1 - m1)
+    window = len(cells) // len(pools)
+    level = 2 * NormalDist().cdf(z - 2.0**-17) - 1  # critical value rounds up to exactly z
+    cfg = RPUConfig(mode="nct", window=window, k_threshold=z, veto_confidence=level,
+                    prune_threshold=z)
+    return VectorCase(name, (), "explicit", cfg, len(pools), note="exact ties with every threshold",
+                      cells=tuple(cells))
 
 
 def suite_cases(suite: str = "default") -> tuple[VectorCase, ...]:
@@ -161,6 +179,8 @@ def suite_cases(suite: str = "default") -> tuple[VectorCase, ...]:
         _case("z_max", [[1.0, 0, 0, 0], [0, 1.0, 0, 0]], "cyclic", "nct", W_MAX, 1, **prune,
               note="separated pools: z**2 = N = W_MAX, the largest |z|"),
         _case("empty_run", nct, "cyclic", "nct", 1000, 0, note="n_windows = 0"),
+        _tie_case("ties_z2", [(1, 0, 3, 3), (3, 3, 1, 0)], 2.0),
+        _tie_case("ties_z1", [(5, 1, 25, 11), (25, 11, 5, 1)], 1.0),
     ]
     if suite == "full":
         for off in (4, 5, 6):
@@ -179,6 +199,9 @@ def case_records(case: VectorCase, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Settings and outcomes of a case, from the kernels' NumPy twin (same stream)."""
     from .kernels.reference import sample_records
 
+    if case.cells is not None:
+        cells = np.array(case.cells, dtype=np.int64)
+        return cells // 4, cells % 4
     pairs = case.config.window * case.n_windows
     if pairs == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -252,7 +275,7 @@ def write_fpga_vectors(out_dir: str | Path, *, seed: int = DEFAULT_SEED,
     >>> import tempfile
     >>> m = write_fpga_vectors(tempfile.mkdtemp(), seed=1)
     >>> m.pairs > 10**6, len(m.cases)
-    (True, 15)
+    (True, 17)
     """
     cases = suite_cases(suite)
     seed = check_int("seed", seed, 0, 2**64 - 1 - max(c.seed_offset for c in cases))
