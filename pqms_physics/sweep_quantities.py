@@ -122,6 +122,60 @@ CHSH_VALUE = Quantity(
     cost_per_point_s=3e-3,
 )
 
+def _eval_entanglement_rate(values, point_index, seed):
+    """Vectorised over length: :func:`pqms_physics.bounds.entanglement_rate` once per other-parameter combination."""
+    from .bounds import entanglement_rate
+
+    scalars = ("n_links", "mean_pairs_per_mode", "detector_efficiency", "loss_db_per_km", "gate_fidelity",
+               "measurement_fidelity")
+    out = {name: np.empty(point_index.shape[0]) for name in _RATE_OUTPUTS}
+    groups: dict[tuple, list[int]] = {}
+    for k, key in enumerate(zip(*(values[name].tolist() for name in scalars))):
+        groups.setdefault(key, []).append(k)
+    for key, members in groups.items():
+        idx = np.array(members)
+        r = entanglement_rate(values["length_km"][idx], n_links=key[0], **dict(zip(scalars[1:], key[1:])))
+        for name in out:
+            out[name][idx] = getattr(r, name)
+    return out
+
+
+_RATE_OUTPUTS = {
+    "ebits_per_pulse": "distillable entanglement (hashing yield) delivered per pulse, ebit",
+    "ebits_per_mode": "ebits per optical mode (a pulse uses two); compare with the PLOB bounds",
+    "delivered_fidelity": "squared fidelity to Phi+ of the end-to-end pair",
+    "link_success_probability": "heralding probability of one segment per pulse",
+    "expected_pulses": "mean pulses until every segment holds a link",
+    "distillable_fraction": "hashing yield of the delivered pair, ebit per pair",
+    "plob_repeaterless": "PLOB bound of the whole distance, ebit per mode",
+    "plob_chain": "PLOB bound of one segment (ideal repeaters), ebit per mode",
+}
+
+ENTANGLEMENT_RATE = Quantity(
+    name="entanglement_rate",
+    description=("Distillable entanglement per pulse of an SPDC repeater chain over fibre, with the PLOB "
+                 "bounds (protocol in pqms_physics.bounds.entanglement_rate)"),
+    parameters=(
+        ParameterSpec("length_km", "float", "km", "total distance L", low=0.0),
+        ParameterSpec("n_links", "int", "1", "number of segments (1: direct transmission)", low=1),
+        ParameterSpec("mean_pairs_per_mode", "float", "1", "SPDC mean pairs per mode per pulse", low=0.0,
+                      low_open=True, required=False, default=0.01),
+        ParameterSpec("detector_efficiency", "float", "1", "heralding-detector efficiency", low=0.0, high=1.0,
+                      low_open=True, required=False, default=1.0),
+        ParameterSpec("loss_db_per_km", "float", "dB km-1", "fibre attenuation", low=0.0, required=False,
+                      default=0.2),
+        ParameterSpec("gate_fidelity", "float", "1", "Duer two-qubit gate parameter p of every swap",
+                      low=0.0, high=1.0, required=False, default=1.0),
+        ParameterSpec("measurement_fidelity", "float", "1", "Duer readout fidelity eta of every swap",
+                      low=0.0, high=1.0, required=False, default=1.0),
+    ),
+    outputs=tuple(OutputSpec(name, "1", text) for name, text in _RATE_OUTPUTS.items()),
+    evaluate=_eval_entanglement_rate,
+    source="pqms_physics.bounds",
+    cost_per_point_s=1e-5,
+)
+
+
 #: Samplers and bases of pqms_physics.nct_pools (repeated here so that the registry imports nothing heavy;
 #: a test checks they agree).
 POOL_SAMPLERS: tuple[str, ...] = ("kernel", "multinomial")
@@ -218,8 +272,8 @@ SWEEP_PROBE = Quantity(
     cost_per_point_s=1e-5,
 )
 
-_REGISTRY: dict[str, Quantity] = {q.name: q for q in (DEPHASING_FIDELITY, FIDELITY_VS_HOPS, CHSH_VALUE, POOL_BIAS,
-                                                      SWEEP_PROBE)}
+_REGISTRY: dict[str, Quantity] = {q.name: q for q in (DEPHASING_FIDELITY, FIDELITY_VS_HOPS, CHSH_VALUE,
+                                                      ENTANGLEMENT_RATE, POOL_BIAS, SWEEP_PROBE)}
 #: Read-only view of the registry: quantity name -> Quantity.
 QUANTITIES: Mapping[str, Quantity] = MappingProxyType(_REGISTRY)
 

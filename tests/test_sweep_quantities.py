@@ -112,6 +112,33 @@ def test_chsh_of_an_exact_chain_follows_horodecki_on_its_bell_weights():
         assert out["chsh_s_max"][k] == pytest.approx(s_max_from_bell_weights(bell_weights(rho)), abs=1e-12)
 
 
+# ------------------------------------------------------------------ entanglement_rate
+RATE_AXES = dict(length_km=[0.0, 25.0, 150.0, 600.0], n_links=[1, 2, 8], detector_efficiency=[0.5, 1.0],
+                 gate_fidelity=[0.99, 1.0])
+
+
+def test_entanglement_rate_points_equal_the_bounds_function():
+    from pqms_physics.bounds import entanglement_rate
+
+    v, out = evaluate("entanglement_rate", **RATE_AXES)
+    for k in range(v["length_km"].size):
+        r = entanglement_rate(float(v["length_km"][k]), int(v["n_links"][k]),
+                              detector_efficiency=float(v["detector_efficiency"][k]),
+                              gate_fidelity=float(v["gate_fidelity"][k]))
+        for name in out:
+            assert out[name][k] == pytest.approx(float(getattr(r, name)), rel=1e-12, abs=0)  # same formula
+
+
+def test_entanglement_rate_respects_the_plob_bounds():
+    # Pirandola et al. 2017: no protocol beats -log2(1 - eta) per mode over a lossy channel of transmissivity eta;
+    # a chain of ideal repeaters is bounded by one segment's PLOB, a direct link by the whole distance's.
+    v, out = evaluate("entanglement_rate", **RATE_AXES)
+    assert np.all(out["ebits_per_mode"] <= out["plob_chain"])
+    direct = v["n_links"] == 1
+    assert np.all(out["ebits_per_mode"][direct] <= out["plob_repeaterless"][direct])
+    assert np.all(out["ebits_per_mode"] > 0)  # Werner links of V ~ 0.98 keep a positive hashing yield
+
+
 # ------------------------------------------------------------------ pool_bias
 def test_pool_bias_choices_match_the_nct_module():
     from pqms_physics.nct_pools import BASES, SAMPLERS
@@ -171,14 +198,14 @@ def _edge_values(p: ParameterSpec) -> list:
 
 
 @pytest.mark.parametrize("name", sorted(QUANTITIES))
-def test_physics_accepts_every_domain_edge_with_finite_outputs(name):
+def test_physics_accepts_every_domain_edge_with_defined_outputs(name):
     q = get_quantity(name)
     axes = {p.name: _edge_values(p) for p in q.parameters if p.sweepable}
     if name == "pool_bias":
         axes["pairs_per_pool"] = [1, 3]  # the lower edge, and a small N to keep the test short
     values, out = evaluate(name, seed=0 if q.randomised else None, **axes)
-    for spec in q.outputs:
-        assert out[spec.name].dtype == np.dtype(spec.dtype) and np.all(np.isfinite(out[spec.name]))
+    for spec in q.outputs:  # +inf is a value (PLOB at zero length); NaN would be a failure
+        assert out[spec.name].dtype == np.dtype(spec.dtype) and not np.any(np.isnan(out[spec.name]))
 
 
 # parameters that only shape the sweep (replicate index, which qubits) are not passed to a validating function
@@ -189,6 +216,7 @@ STRUCTURAL = {("dephasing_fidelity", "sides"), ("pool_bias", "trial")}
 BASE = {"dephasing_fidelity": {"gamma_per_s": [0.1], "t_s": [0.1]},
         "fidelity_vs_hops": {"hops": [2], "link_fidelity": [0.9]},
         "chsh_value": {"link_fidelity": [0.9]},
+        "entanglement_rate": {"length_km": [10.0], "n_links": [2]},
         "pool_bias": {"pairs_per_pool": [10]}}
 
 
