@@ -36,8 +36,11 @@ class PqmsGroup(click.Group):
     """A click group whose usage errors print one line and exit with code 2 (no traceback)."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        argv = list(sys.argv[1:] if args is None else args)
+        extra.setdefault("obj", {})
+        extra["obj"].setdefault("argv", [prog_name or "pqms", *argv])  # for provenance (index.md)
         try:
-            rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+            rv = super().main(args=argv, prog_name=prog_name, complete_var=complete_var,
                               standalone_mode=False, **extra)
         except click.UsageError as exc:
             cmd = exc.ctx.command_path if exc.ctx is not None else (prog_name or "pqms")

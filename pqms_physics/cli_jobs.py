@@ -17,11 +17,11 @@ from .cli_common import SEED, emit, library_errors, output_options
 
 
 def _command_line() -> str:
-    """The command line as typed (for provenance), program name shortened to ``pqms``."""
-    argv = list(sys.argv)
-    if argv and (argv[0].endswith("pqms") or argv[0].endswith("cli.py") or argv[0] == "-m"):
-        argv[0] = "pqms"
-    return " ".join(shlex.quote(a) for a in argv)
+    """The command line as typed (recorded by :class:`~pqms_physics.cli_common.PqmsGroup`), for provenance."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    argv = obj.get("argv") if isinstance(obj, dict) else None
+    return " ".join(shlex.quote(str(a)) for a in (argv or ["pqms", *sys.argv[1:]]))
 
 
 @click.command("audit")
@@ -29,8 +29,9 @@ def _command_line() -> str:
               default=None, help="Claims file (TOML); default: the built-in examples/seed_claims.toml.")
 @click.option("--quick", is_flag=True, help="Smaller Monte Carlo runs (seconds).")
 @click.option("--seed", type=SEED, default=None, help="Seed of the audit's Monte Carlo runs (default: the audit's own).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
 @output_options
-def audit_cmd(claims_path, quick, seed, fmt):
+def audit_cmd(claims_path, quick, seed, progress, fmt):
     """Audit the numerical claims of the design documents: claimed vs computed, with a verdict.
 
     Verdicts: consistent, inconsistent, or not a physical quantity. Nothing is
@@ -43,15 +44,13 @@ def audit_cmd(claims_path, quick, seed, fmt):
     """
     from .audit import run_audit
 
-    kwargs = {"claims_path": claims_path, "quick": quick}
+    kwargs = {"claims_path": claims_path, "quick": quick, "progress": progress}
     if seed is not None:
         kwargs["seed"] = seed
     with library_errors():
         report = run_audit(**kwargs)
     if fmt == "json":
-        import json
-
-        click.echo(json.dumps(report.to_dict(), indent=2, default=str))
+        click.echo(report.to_json())
         return
     cols = ("claim_id", "claimed", "computed", "uncertainty", "verdict", "function")
     rows = [tuple(_short(getattr(e, c, None)) for c in cols) for e in report.entries]

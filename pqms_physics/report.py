@@ -182,16 +182,14 @@ def _run_sweep_step(out: Path, quick: bool) -> tuple[list[str], dict]:
 def _run_audit_step(out: Path, quick: bool, seed: int) -> tuple[list[str], dict]:
     from .audit import run_audit
 
-    report = run_audit(quick=quick, seed=seed)
+    report = run_audit(quick=quick, seed=seed, progress=False)
     (out / "audit.md").write_text(report.to_markdown(), encoding="utf-8")
-    data = report.to_dict()
-    (out / "audit.json").write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
-    verdicts: dict[str, int] = {}
-    for e in report.entries:
-        verdicts[e.verdict] = verdicts.get(e.verdict, 0) + 1
+    (out / "audit.json").write_text(report.to_json(), encoding="utf-8")
+    verdicts = {k: v for k, v in report.summary().items() if v}
     entry = {"caption": "Seed-claims audit: each claim of the design documents, the value computed with the "
                         "toolkit (with its uncertainty) and the verdict.",
-             "files": ["audit.md", "audit.json"], "parameters": {"quick": quick, "claims": "built-in"},
+             "files": ["audit.md", "audit.json"],
+             "parameters": {"quick": quick, "claims_path": report.claims_path, "seed": report.seed},
              "functions": ["pqms_physics.audit.run_audit"], "seeds": [seed],
              "summary": {"claims": len(report.entries), "verdicts": verdicts}}
     return ["audit.md", "audit.json"], entry

@@ -7,10 +7,8 @@ clipped by the figure edge, and that bad inputs name the parameter.
 """
 
 import math
-import struct
 import subprocess
 import sys
-import zlib
 
 import numpy as np
 import pytest
@@ -22,15 +20,10 @@ from pqms_physics.plots import (DOUBLE_COLUMN_IN, PALETTE, SINGLE_COLUMN_IN, new
                                 plot_fidelity_vs_hops, plot_nct_pool_bias, plot_rate_vs_distance,
                                 save_figure, style_context, style_path)
 from pqms_physics.plots.style import format_count, format_sci
+from report_helpers import pdf_fonts, png_size_and_dpi, werner_chain
 
 HOPS = np.array([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000])
 W = (4 * 0.999 - 1) / 3  # Werner parameter of a link of fidelity 0.999
-
-
-def werner_chain(f_link, n):
-    """Closed form F_n = 1/4 + (3/4) w^n for n ideal swaps of Werner links (independent of the code)."""
-    w = (4 * f_link - 1) / 3
-    return 0.25 + 0.75 * w ** np.asarray(n, dtype=float)
 
 
 def texts_inside_figure(fig, tol_in=0.01):
@@ -122,44 +115,6 @@ def test_format_helpers_write_powers_of_ten_as_mathtext():
     assert format_count(12345) == "12,345"
     assert format_sci(1e-6) == "$10^{-6}$"
     assert format_sci(3.2e-5) == "$3.2\\times10^{-5}$"
-
-
-def png_size_and_dpi(path):
-    """Width, height (pixels) and the pHYs resolution (dots per inch) of a PNG, read by hand."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, width, height, dpi = 8, None, None, None
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            width, height = struct.unpack(">II", body[:8])
-        elif kind == b"pHYs":
-            ppx, _ppy, unit = struct.unpack(">IIB", body)
-            assert unit == 1  # pixels per metre
-            dpi = ppx * 0.0254
-        assert zlib.crc32(kind + body) == struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])[0]
-        pos += 12 + length
-    return width, height, dpi
-
-
-def pdf_fonts(path):
-    """(subtype, has embedded TrueType program) of every font in every page of a PDF."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(str(path))
-    fonts = []
-    for page in reader.pages:
-        res = page["/Resources"].get_object()
-        for _name, ref in res.get("/Font", {}).items():
-            font = ref.get_object()
-            subtype = font["/Subtype"]
-            desc = font.get("/FontDescriptor")
-            if subtype == "/Type0":  # composite font: the descriptor sits on the descendant font
-                desc = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
-            desc = desc.get_object() if desc is not None else {}
-            fonts.append((subtype, "/FontFile2" in desc))
-    return fonts
 
 
 def test_save_figure_writes_vector_pdf_with_embedded_truetype_and_300_dpi_png(tmp_path):
