@@ -57,12 +57,12 @@ SIM_SCRIPT = textwrap.dedent("""
     results = []
     for name, probs in tables.items():
         for rule in ("random", "cyclic", "blocks"):
-            for window in (None, 24, 480):
-                kw = dict(setting_choice=rule, window=window, start=480, total_pairs=2400, stream=5)
-                plan = make_plan(probs, 960, 2**64 - 3, **kw)
+            for window in (None, 24, 240):
+                kw = dict(setting_choice=rule, window=window, start=240, total_pairs=1440, stream=5)
+                plan = make_plan(probs, 480, 2**64 - 3, **kw)
                 # tiny tasks, few threads and launches splitting windows: every code path is hit
-                c, w = kc.count_plan(plan, per_thread=37, threads_per_block=4, blocks=3, launch_pairs=400)
-                cpu = sample_counts(probs, 960, 2**64 - 3, **kw)
+                c, w = kc.count_plan(plan, per_thread=37, threads_per_block=4, blocks=3, launch_pairs=200)
+                cpu = sample_counts(probs, 480, 2**64 - 3, **kw)
                 same = np.array_equal(c.reshape(cpu.counts.shape), cpu.counts) and (
                     window is None or np.array_equal(w.reshape(cpu.window_counts.shape), cpu.window_counts))
                 results.append([name, rule, window, bool(same)])

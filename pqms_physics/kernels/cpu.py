@@ -9,8 +9,9 @@ Work is split into *tasks* of at most ``chunk`` consecutive global pair indices 
 tasks). A task writes into its own row of a ``(n_tasks, S*K)`` array, or, when windows are no
 larger than a chunk, into the rows of the windows it alone covers; rows are summed afterwards.
 Integer sums do not depend on the order, so counts are identical for any thread count and chunk
-size. Inside a task, pairs are split at window and block boundaries into *segments* that use one
-threshold row; a ``"cyclic"`` segment is walked once per setting with stride ``S``.
+size. A call with a single task skips the parallel launch (:func:`count_one_task`). Inside a
+task, pairs are split at window and block boundaries into *segments* that use one threshold row;
+a ``"cyclic"`` segment is walked once per setting with stride ``S``.
 
 In a segment the hot loop is integer-only: ``u = mix64(x); r = int64(u >> 11); x += step*GAMMA``
 and, for each threshold ``T_j`` of the row, ``c_j += r < T_j`` (up to four thresholds per pass
@@ -26,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from .rng import DRAW_BITS, GAMMA, MIX_MUL1, MIX_MUL2
+from .rng import DRAW_BITS, GAMMA, MIX_MUL1, MIX_MUL2, RULE_CODES
 
 _G = np.uint64(GAMMA)
 _M1 = np.uint64(MIX_MUL1)
@@ -43,7 +44,7 @@ MAX_COUNTING_THRESHOLDS: int = 32
 #: Default task size (pairs) of the parallel loop.
 DEFAULT_CHUNK: int = 1 << 20
 
-RANDOM, CYCLIC, BLOCKS = 0, 1, 2
+RANDOM, CYCLIC, BLOCKS = RULE_CODES["random"], RULE_CODES["cyclic"], RULE_CODES["blocks"]
 
 
 @njit(cache=True, inline="always")
