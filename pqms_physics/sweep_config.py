@@ -12,17 +12,21 @@ Config format
     [sweep]
     quantity = "fidelity_vs_hops"   # a name from pqms_physics.sweep_quantities.QUANTITIES
     chunk_points = 500              # points per checkpointed chunk (optional, default 1000)
-    seed = 20240601                 # required for randomised quantities, refused for deterministic ones
     description = "free text"       # optional, copied to the output attributes
+    # seed = 20240601               # required for randomised quantities, refused for deterministic ones
 
     [parameters]                    # swept: one output dimension each, in this order
-    hops = [1, 2, 4, 8, 16]                                  # a list of values
+    hops = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000]     # a list of values
     link_fidelity = { start = 0.9, stop = 0.999, num = 25 }  # or a range, scale = "linear" (default)
     gate_fidelity = { start = 0.99, stop = 1.0, num = 3, scale = "linear" }
-    memory_t2_s = { start = 1e-3, stop = 1.0, num = 7, scale = "log" }   # geometric spacing
+    measurement_fidelity = { start = 0.9, stop = 1.0, num = 5, scale = "log" }   # geometric spacing
 
     [fixed]                         # held constant (parameters with defaults may be omitted)
     twirl = false
+
+Registered quantities (parameters, units and domains: ``QUANTITIES[name].to_dict()``):
+``dephasing_fidelity``, ``fidelity_vs_hops``, ``chsh_value``, ``entanglement_rate``,
+``pool_bias`` (randomised) and ``sweep_probe`` (engine diagnostic, randomised).
 
 Rules
     * Top-level tables are ``sweep``, ``parameters`` and ``fixed``; anything

@@ -279,7 +279,14 @@ QUANTITIES: Mapping[str, Quantity] = MappingProxyType(_REGISTRY)
 
 
 def get_quantity(name: str) -> Quantity:
-    """The registered quantity ``name``; raises naming the known quantities otherwise."""
+    """The registered quantity ``name``; raises naming the known quantities otherwise.
+
+    Examples
+    --------
+    >>> q = get_quantity("fidelity_vs_hops")
+    >>> q.parameter("link_fidelity").domain(), q.parameter("hops").units
+    ('in [0, 1]', '1')
+    """
     q = QUANTITIES.get(name) if isinstance(name, str) else None
     if q is None:
         raise PQMSValueError(f"unknown quantity {name!r} (known: {', '.join(sorted(QUANTITIES))})")
@@ -293,6 +300,13 @@ def evaluate_points(name: str, values: Mapping[str, np.ndarray], point_index: np
     Returns one 1-D array per output, cast to the output's dtype; raises
     ``RuntimeError`` if the quantity returns the wrong outputs or lengths (a
     bug in the quantity, not a user error).
+
+    Examples
+    --------
+    >>> v = {"hops": np.array([1, 10]), "link_fidelity": np.array([0.97, 0.97]),
+    ...      "gate_fidelity": np.ones(2), "measurement_fidelity": np.ones(2), "twirl": np.zeros(2, bool)}
+    >>> evaluate_points("fidelity_vs_hops", v, np.arange(2), None)["fidelity"].round(6).tolist()
+    [0.97, 0.748624]
     """
     q = get_quantity(name)
     n = int(np.asarray(point_index).shape[0])

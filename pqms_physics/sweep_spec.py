@@ -61,6 +61,16 @@ class ParameterSpec:
         Value used when the parameter is not required and not given.
     sweepable : bool
         False for settings that may only be fixed (e.g. a diagnostic delay).
+
+    Examples
+    --------
+    >>> spec = ParameterSpec("t_s", "float", "s", "storage time", low=0.0)
+    >>> spec.validate("parameters.t_s[0]", 2)
+    2.0
+    >>> spec.validate("parameters.t_s[1]", -1.0)
+    Traceback (most recent call last):
+    ...
+    pqms_physics.errors.PQMSValueError: parameters.t_s[1] must be >= 0, got -1.0
     """
 
     name: str
@@ -198,8 +208,8 @@ class Quantity:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "description": self.description, "randomised": self.randomised,
-                "source": self.source, "cost_per_point_s": self.cost_per_point_s, "parameters": [p.to_dict() for p in self.parameters],
-                "outputs": [o.to_dict() for o in self.outputs]}
+                "source": self.source, "cost_per_point_s": self.cost_per_point_s,
+                "parameters": [p.to_dict() for p in self.parameters], "outputs": [o.to_dict() for o in self.outputs]}
 
 
 # ------------------------------------------------------------------ per-point seeds

@@ -211,3 +211,39 @@ def test_example_config_in_the_repository_is_valid():
     assert cfg.quantity == "fidelity_vs_hops" and cfg.dims == ("hops", "link_fidelity", "gate_fidelity",
                                                                "measurement_fidelity")
     assert cfg.shape == (11, 25, 3, 2) and dict(cfg.fixed)["twirl"] is False
+
+
+def test_the_documented_example_is_a_valid_config():
+    import textwrap
+
+    import pqms_physics.sweep_config as sc
+    from pqms_physics.sweep_quantities import QUANTITIES
+
+    doc = sc.__doc__
+    block = doc.split(".. code-block:: toml", 1)[1].split("\nRegistered quantities", 1)[0]
+    cfg = parse_config(textwrap.dedent(block))
+    assert cfg.dims == ("hops", "link_fidelity", "gate_fidelity", "measurement_fidelity")
+    assert cfg.shape == (11, 25, 3, 5)
+    for name in QUANTITIES:  # the docstring lists every registered quantity
+        assert f"``{name}``" in doc
+
+
+def test_validating_a_config_imports_nothing_heavy():
+    import subprocess
+    import sys
+
+    code = ("import sys; from pqms_physics.sweep import load_config; load_config(sys.argv[1]); "
+            "print(','.join(m for m in ('qutip', 'numba', 'matplotlib', 'xarray', 'dask', 'distributed') "
+            "if m in sys.modules))")
+    example = os.path.join(os.path.dirname(__file__), os.pardir, "examples", "sweep_chain.toml")
+    out = subprocess.run([sys.executable, "-c", code, example], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("module", ["sweep_spec", "sweep_quantities", "sweep_config", "sweep"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"pqms_physics.{module}"), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
