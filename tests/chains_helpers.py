@@ -58,11 +58,12 @@ def explicit_swap(rho_ab: qt.Qobj, rho_cd: qt.Qobj, p: float = 1.0, eta: float =
 
 
 def werner_twirl(rho: qt.Qobj) -> qt.Qobj:
-    """Werner twirl by explicit averaging over the 12-element group U (x) U* for U in the
-    Clifford rotations that cycle X->Y->Z, combined with Paulis (a unitary 2-design suffices)."""
+    """Werner twirl: the average of (U x U*) rho (U x U*)^dag over the 12 unitaries sigma_k C^j, with
+    C = H S^dag the order-3 Clifford that permutes the X, Y, Z axes cyclically. These form a unitary
+    2-design, so the average equals the full U x U* twirl: F Phi+ + (1 - F)(I - Phi+)/3."""
     had = qt.Qobj(np.array([[1, 1], [1, -1]]) / np.sqrt(2))
     s = qt.Qobj(np.diag([1, 1j]))
-    cycle = had * s.dag()  # maps X -> Z -> Y -> X up to signs (a Clifford of order 3 on the axes)
+    cycle = had * s.dag()
     group = []
     for k in range(3):
         c = cycle ** k

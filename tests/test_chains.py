@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 from pqms_physics.chains import (chain_state, chain_states_general, fidelity_vs_hops, werner_chain_fidelity)
 from pqms_physics.channels import Channel, amplitude_damping, dephasing, depolarizing, pauli_channel
 from pqms_physics.errors import DimensionError, PQMSValueError
-from pqms_physics.states import (bell_diagonal_from_weights, bell_state, bell_weights, fidelity, werner_parameter,
-                                 werner_state)
+from pqms_physics.states import bell_diagonal_from_weights, bell_state, fidelity, werner_parameter, werner_state
 
 from chains_helpers import explicit_chain
 from randomobjects import random_density_matrix, random_kraus

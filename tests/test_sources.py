@@ -192,6 +192,9 @@ def test_vectorised_functions_broadcast():
     v = spdc_visibility(np.array([0.01, 0.1])[:, None], np.array([0.5, 1.0]))
     assert v.shape == (2, 2)
     assert v[1, 1] == pytest.approx(1 / 1.2, rel=1e-14)
+    c = spdc_coincidence_probability(0.1, 0.5, np.array([0.0, np.pi / 2, np.pi]))
+    src = SPDCSource(0.1, 0.5)
+    np.testing.assert_allclose(c, [src.coincidence_min, src.coincidence_max, src.coincidence_min], rtol=1e-14)
 
 
 # ---------------------------------------------------------------- bad inputs
