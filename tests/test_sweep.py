@@ -8,6 +8,8 @@ import sys
 import numpy as np
 import pytest
 import xarray as xr
+from hypothesis import given
+from hypothesis import strategies as st
 from sweep_helpers import data_equal, listing, toml_text, write_config
 
 from pqms_physics import __version__
@@ -73,6 +75,23 @@ def test_chain_sweep_with_a_swept_boolean_matches_the_chain_function(tmp_path):
         h, f = xr.broadcast(ds.hops, ds.link_fidelity)
         direct = werner_chain_fidelity(f.values, h.values, 1.0, 0.97, twirl=tw)
         np.testing.assert_array_equal(ds.fidelity.sel(twirl=tw).transpose("hops", "link_fidelity").values, direct)
+
+
+@given(nx=st.integers(1, 9), nn=st.integers(1, 9), chunk=st.integers(1, 100))
+def test_chunks_rebuild_the_c_order_grid_for_any_shape_and_chunk_size(nx, nn, chunk):
+    from pqms_physics.sweep_executors import chunk_values, make_tasks
+
+    cfg = parse_config(toml_text({**PROBE, "chunk_points": chunk},
+                                 {"x": [float(i) / 2 for i in range(nx)], "n": list(range(10, 10 + nn))}))
+    parts = [chunk_values(t) for t in make_tasks(cfg, range(cfg.n_chunks))]
+    x = np.concatenate([v["x"] for v, _ in parts])
+    n = np.concatenate([v["n"] for v, _ in parts])
+    index = np.concatenate([i for _, i in parts])
+    gx, gn = np.meshgrid(cfg.coords()["x"], cfg.coords()["n"], indexing="ij")
+    np.testing.assert_array_equal(index, np.arange(nx * nn))
+    np.testing.assert_array_equal(x, gx.ravel())
+    np.testing.assert_array_equal(n, gn.ravel())
+    assert all(v["delay_s"].tolist() == [0.0] * i.size for v, i in parts)  # fixed values repeated per point
 
 
 # ------------------------------------------------------------------ output and provenance
