@@ -55,6 +55,7 @@ Examples
 [1.0, 0.68394]
 >>> (d / "deph.nc").exists(), (d / "deph.nc.chunks").exists()
 (True, False)
+>>> import shutil; shutil.rmtree(d)
 """
 
 from __future__ import annotations

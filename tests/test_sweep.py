@@ -94,6 +94,13 @@ def test_chunks_rebuild_the_c_order_grid_for_any_shape_and_chunk_size(nx, nn, ch
     assert all(v["delay_s"].tolist() == [0.0] * i.size for v, i in parts)  # fixed values repeated per point
 
 
+def test_a_sweep_with_every_parameter_fixed_is_a_single_point(tmp_path):
+    cfg = write_config(tmp_path / "one.toml", {"quantity": "fidelity_vs_hops"}, {},
+                       {"hops": 3, "link_fidelity": 0.97})
+    ds = run_sweep(cfg, progress=False)
+    assert ds.fidelity.dims == () and float(ds.fidelity) == pytest.approx(0.25 + 0.75 * 0.96**3, abs=1e-14)
+
+
 # ------------------------------------------------------------------ output and provenance
 def test_output_file_holds_the_data_units_config_and_versions(tmp_path):
     config = probe_config(tmp_path, description="provenance check")
