@@ -131,7 +131,7 @@ def _progress(progress, total: int, initial: int):
         yield lambda done: bar.update(done - bar.n)
 
 
-def _output_hash(path: Path) -> str | None:
+def _output_hash(path: Path) -> str:
     """The config hash stored in an existing output, or raise if it is not a sweep output."""
     import h5py
 
