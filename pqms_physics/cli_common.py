@@ -75,6 +75,17 @@ def library_errors() -> Iterator[None]:
         raise click.UsageError(str(exc)) from None
 
 
+@contextlib.contextmanager
+def device_errors() -> Iterator[None]:
+    """A requested device that this machine lacks (e.g. --device cuda without a GPU): exit 1 with its message."""
+    from .kernels import CudaUnavailableError  # light: numba.cuda itself loads only when used
+
+    try:
+        yield
+    except CudaUnavailableError as exc:
+        raise click.ClickException(f"--device cuda is not usable here: {exc}") from None
+
+
 class CountType(click.ParamType):
     """A positive integer count; accepts ``1000000``, ``1_000_000`` and ``1e6`` (integral values only)."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from .cli_common import COUNT, INT_LIST, PROBABILITY, SEED, emit, library_errors, output_options
+from .cli_common import COUNT, INT_LIST, PROBABILITY, SEED, device_errors, emit, library_errors, output_options
 
 DEFAULT_HOPS = "1,2,4,8,16,32,64,128,256,512,1000"
 
@@ -63,8 +63,10 @@ def fidelity_cmd(link_fidelity, hops, gate_fidelity, measurement_fidelity, twirl
               help="Setting per pair uniformly at random, or four equal blocks.")
 @click.option("--level", type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True), default=0.95,
               show_default=True, help="Confidence level of the interval.")
+@click.option("--device", type=click.Choice(["cpu", "numpy", "cuda"]), default="cpu", show_default=True,
+              help="Kernel device (kernel sampler only): all give identical counts for the same seed.")
 @output_options
-def chsh_cmd(link_fidelity, hops, pairs, seed, sampler, setting_choice, level, fmt):
+def chsh_cmd(link_fidelity, hops, pairs, seed, sampler, setting_choice, level, device, fmt):
     """Exact CHSH value and a finite-sample estimate with its confidence interval, per chain length.
 
     S is estimated at the optimal settings of each chain state from PAIRS sampled
@@ -80,15 +82,15 @@ def chsh_cmd(link_fidelity, hops, pairs, seed, sampler, setting_choice, level, f
     from .states import werner_state
 
     rows = []
-    with library_errors():
+    with library_errors(), device_errors():
         link = werner_state(link_fidelity)
         for n in hops:
             rho = chain_state(link, n)
-            est = estimate_chsh(rho, pairs, seed, sampler=sampler, setting_choice=setting_choice)
+            est = estimate_chsh(rho, pairs, seed, sampler=sampler, setting_choice=setting_choice, device=device)
             lo, hi = est.ci(level)
             rows.append((n, chsh_value(rho), est.value, est.stderr, float(lo), float(hi), est.p_value, est.n_sigma))
     params = {"link_fidelity": link_fidelity, "pairs": pairs, "seed": seed, "sampler": sampler,
-              "setting_choice": setting_choice, "level": level, "hops": hops}
+              "setting_choice": setting_choice, "level": level, "device": device, "hops": hops}
     emit(fmt, "chsh", ("hops", "s_exact", "s_estimate", "stderr", "ci_low", "ci_high", "p_value_local", "n_sigma"),
          rows, parameters=params, title="CHSH value of the end-to-end pair (local bound 2, Tsirelson 2.828)")
 
@@ -154,8 +156,10 @@ def sender_channel(spec: tuple):
               show_default=True, help="Significance level of the two-sided test 'no signal'.")
 @click.option("--threshold", type=click.FloatRange(0.0, min_open=True), default=1e-6, show_default=True,
               help="A fixed threshold on |delta_mu| to evaluate honestly (the documents claim 1e-6).")
+@click.option("--device", type=click.Choice(["cpu", "numpy", "cuda"]), default="cpu", show_default=True,
+              help="Kernel device (kernel sampler only): all give identical counts for the same seed.")
 @output_options
-def nct_cmd(pairs_per_pool, seed, runs, sender, basis, sampler, alpha, threshold, fmt):
+def nct_cmd(pairs_per_pool, seed, runs, sender, basis, sampler, alpha, threshold, device, fmt):
     """Two-pool bias experiment: does the sender's operation move the receiver's mean outcome?
 
     The receiver measures his halves of both pools; delta_mu = mu_1 - mu_0 of his
@@ -177,10 +181,10 @@ def nct_cmd(pairs_per_pool, seed, runs, sender, basis, sampler, alpha, threshold
     except PQMSValueError as exc:  # e.g. depolarizing:1.5 -> name the option, then the library's message
         raise click.BadParameter(str(exc), param_hint="'--sender'") from None
     rows = []
-    with library_errors():
+    with library_errors(), device_errors():
         for i in range(runs):
             r = pool_bias_experiment(pairs_per_pool, seed, sender_channel=channel, basis=basis,
-                                     sampler=sampler, stream=i)
+                                     sampler=sampler, stream=i, device=device)
             rows.append((i, r.delta_mu, r.stderr, r.z, r.p_value, r.detected(alpha), r.expected_delta_mu))
         sigma = no_signalling_stderr(pairs_per_pool)
         claim = threshold_pass_probability(threshold, pairs_per_pool)
@@ -188,7 +192,8 @@ def nct_cmd(pairs_per_pool, seed, runs, sender, basis, sampler, alpha, threshold
                f"P(|delta_mu| < {threshold:g}) under no-signalling (exact)": claim.probability_exact,
                "runs_detected": sum(bool(r[5]) for r in rows)}
     params = {"pairs_per_pool": pairs_per_pool, "seed": seed, "runs": runs, "sender": ":".join(
-              [sender[0]] + [f"{x:g}" for x in sender[1:]]), "basis": basis, "sampler": sampler, "alpha": alpha}
+              [sender[0]] + [f"{x:g}" for x in sender[1:]]), "basis": basis, "sampler": sampler, "alpha": alpha,
+              "device": device}
     emit(fmt, "nct", ("stream", "delta_mu", "stderr", "z", "p_value", "detected", "expected_delta_mu"), rows,
          parameters=params, summary=summary,
          title="Pool-bias experiment (pqms_physics.nct.pool_bias_experiment)")

@@ -198,19 +198,22 @@ CHSH_LEVEL: float = 0.95
 def study_chsh_vs_hops(quick: bool = False, seed: int = DEFAULT_SEED) -> Study:
     """Exact S_max vs hops for Werner chains and Monte Carlo estimates with their 95% intervals."""
     from .chains import chain_state
-    from .chsh import chsh_value, estimate_chsh
+    from .chsh import chsh_vs_hops, estimate_chsh
     from .states import werner_state
 
     hops = np.array([1, 2, 4, 8, 16, 32, 64, 128, 256, 300]) if quick else log_grid(300, 14)
     base = check_seed("seed", seed)
     curves, bands, estimates, rows, seeds = {}, {}, {}, [], []
+    bounds = None
     for ci, f in enumerate(CHSH_LINKS):
         label = f"Werner link F = {f:g}"
         link = werner_state(f)
+        curve = chsh_vs_hops(link, hops)  # exact S_max per chain length
+        bounds = (curve.local_bound, curve.tsirelson_bound)
         exact, val, lo, hi = [], [], [], []
         for hi_idx, n in enumerate(hops.tolist()):
             rho = chain_state(link, n)
-            s = chsh_value(rho)
+            s = float(curve.s_value[hi_idx])
             run_seed = derive_seed(base, STUDY_KEYS["chsh_vs_hops"], ci, hi_idx)
             est = estimate_chsh(rho, CHSH_PAIRS, run_seed, sampler="kernel", setting_choice="random")
             interval = est.ci(CHSH_LEVEL)
@@ -236,10 +239,11 @@ def study_chsh_vs_hops(quick: bool = False, seed: int = DEFAULT_SEED) -> Study:
         columns=("curve", "link_fidelity", "hops", "s_exact", "pairs", "seed", "s_estimate", "stderr", "ci_low",
                  "ci_high", "p_value_local"),
         rows=tuple(tuple(_py(v) for v in r) for r in rows),
-        functions=("pqms_physics.chains.chain_state", "pqms_physics.chsh.chsh_value",
+        functions=("pqms_physics.chsh.chsh_vs_hops", "pqms_physics.chains.chain_state",
                    "pqms_physics.chsh.estimate_chsh"),
         plot="plot_chsh_vs_hops", plot_args=(hops, curves),
-        plot_kwargs={"band": bands, "estimates": estimates, "pairs": CHSH_PAIRS, "band_level": CHSH_LEVEL},
+        plot_kwargs={"band": bands, "estimates": estimates, "pairs": CHSH_PAIRS, "band_level": CHSH_LEVEL,
+                     "local_bound": bounds[0], "tsirelson_bound": bounds[1]},
         seeds=tuple(seeds),
         summary={"intervals_covering_exact": f"{covered}/{len(rows)}"})
 

@@ -281,3 +281,17 @@ def test_console_script_is_installed_and_lists_every_command():
     assert proc.returncode == 0, proc.stderr
     for command in COMMANDS:
         assert command in proc.stdout
+
+
+@pytest.mark.parametrize("command", [["chsh", "--pairs", "4000", "--seed", "2"],
+                                     ["nct", "--pairs-per-pool", "3000", "--seed", "2", "--runs", "2"]])
+def test_kernel_devices_give_the_same_numbers_or_cuda_exits_1_with_the_reason(command):
+    # The kernels promise identical counts on every device for one seed (pqms_physics.kernels).
+    cpu = run_json(*command)
+    assert run_json(*command, "--device", "numpy")["rows"] == cpu["rows"]
+    res = run(*command, "--device", "cuda", "--json")
+    if res.exit_code == 0:  # a machine with a usable CUDA GPU
+        assert json.loads(res.stdout)["rows"] == cpu["rows"]
+    else:
+        assert res.exit_code == 1
+        assert "--device cuda is not usable here" in res.stderr and "Traceback" not in res.output

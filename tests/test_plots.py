@@ -324,3 +324,13 @@ def test_nct_figure_draws_an_exact_zero_at_the_axis_floor_instead_of_dropping_it
     np.testing.assert_array_equal(zeros.get_xdata(), [1e3])
     np.testing.assert_allclose(zeros.get_ydata(), [floor])
     assert "0" in zeros.get_label()
+
+
+@pytest.mark.parametrize("module", ["plots", "plots.style", "plots.fidelity_vs_hops", "plots.rate_vs_distance",
+                                    "plots.chsh_vs_hops", "plots.nct_pool_bias"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"pqms_physics.{module}"), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

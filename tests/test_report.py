@@ -247,20 +247,25 @@ def test_log_grid_spans_one_to_stop_without_repeats():
     assert g[0] == 1 and g[-1] == 1000 and np.all(np.diff(g) > 0)
 
 
-def test_same_seed_same_csv_and_another_seed_another(tmp_path):
-    a = run_report(tmp_path / "a", quick=True, seed=5, steps=("chsh_vs_hops",), progress=False)
-    b = run_report(tmp_path / "b", quick=True, seed=5, steps=("chsh_vs_hops",), progress=False)
-    c = run_report(tmp_path / "c", quick=True, seed=6, steps=("chsh_vs_hops",), progress=False)
-    text = [(Path(r.out_dir) / "chsh_vs_hops.csv").read_text() for r in (a, b, c)]
-    assert text[0] == text[1] != text[2]
-    assert "Steps not run in this report" in (tmp_path / "a" / "index.md").read_text()
+def test_same_seed_same_numbers_and_another_seed_other_numbers():
+    from pqms_physics.report_studies import study_chsh_vs_hops
+
+    a, b, c = (study_chsh_vs_hops(quick=True, seed=s) for s in (5, 5, 6))
+    assert a.rows == b.rows
+    assert a.column("s_estimate") != c.column("s_estimate")
+    assert a.column("s_exact") == c.column("s_exact")  # the exact values do not depend on the seed
+
+
+def test_index_says_which_steps_did_not_run(tmp_path):
+    run_report(tmp_path, quick=True, steps=("rate_vs_distance",), progress=False)
+    assert "Steps not run in this report: fidelity_vs_hops, chsh_vs_hops" in (tmp_path / "index.md").read_text()
 
 
 def test_progress_callable_is_called_once_per_step(tmp_path):
     calls = []
-    run_report(tmp_path, quick=True, steps=("fidelity_vs_hops", "rate_vs_distance"),
+    run_report(tmp_path, quick=True, steps=("rate_vs_distance", "sweep"),
                progress=lambda step, done, total: calls.append((step, done, total)))
-    assert calls == [("fidelity_vs_hops", 1, 2), ("rate_vs_distance", 2, 2)]
+    assert calls == [("rate_vs_distance", 1, 2), ("sweep", 2, 2)]
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -294,3 +299,12 @@ def test_full_report_writes_every_file(tmp_path):
     assert set(res.files) == EXPECTED_FILES
     rows = read_csv(tmp_path / "nct_pool_bias.csv")
     assert max(int(r["pairs_per_pool"]) for r in rows) == 10**10
+
+
+@pytest.mark.parametrize("module", ["report", "report_studies"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"pqms_physics.{module}"), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
