@@ -83,7 +83,9 @@ def sweep_cmd(config, out_path, scheduler, workers, resume, progress, fmt):
     """Evaluate a parameter sweep declared in CONFIG (TOML) into a netCDF file.
 
     Checkpointed: rerunning the same command after an interruption computes only
-    the missing chunks. See pqms_physics.sweep_config for the format.
+    the missing chunks. See pqms_physics.sweep_config for the format. Randomised
+    quantities take their seed from the config ([sweep] seed = ...), so the seed
+    is part of the config hash.
 
     \b
     Example:
