@@ -80,6 +80,9 @@ _EXPORTS: dict[str, str] = {
     # kernels
     "sample_counts": "kernels",
     "SampleCounts": "kernels",
+    # sweeps
+    "run_sweep": "sweep",
+    "load_config": "sweep",
     # audit
     "run_audit": "audit",
 }
