@@ -295,3 +295,46 @@ def test_kernel_devices_give_the_same_numbers_or_cuda_exits_1_with_the_reason(co
     else:
         assert res.exit_code == 1
         assert "--device cuda is not usable here" in res.stderr and "Traceback" not in res.output
+
+
+# --------------------------------------------------------------------------- audit
+
+
+def cheap_claims_file(tmp_path, ids=("hops10_per_hop", "chsh28")):
+    """A claims file holding only some (exact, fast) claims of examples/seed_claims.toml, copied verbatim."""
+    text = (Path(__file__).resolve().parents[1] / "examples" / "seed_claims.toml").read_text()
+    blocks = text.split("[[claims]]")
+    keep = [b for b in blocks[1:] if any(f'id = "{i}"' in b for i in ids)]
+    assert len(keep) == len(ids)
+    path = tmp_path / "claims.toml"
+    path.write_text("".join("[[claims]]" + b for b in keep))
+    return path
+
+
+def test_audit_json_has_one_entry_per_claim_of_the_given_file(tmp_path):
+    from pqms_physics.audit import run_audit
+
+    claims = cheap_claims_file(tmp_path)
+    res = run("audit", "--claims", str(claims), "--json", "--no-progress")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert [e["claim_id"] for e in doc["entries"]] == ["hops10_per_hop", "chsh28"]
+    direct = run_audit(claims_path=claims, progress=False)
+    assert [e["computed"] for e in doc["entries"]] == [e.computed for e in direct.entries]
+    assert [e["verdict"] for e in doc["entries"]] == [e.verdict for e in direct.entries]
+
+
+def test_audit_table_and_csv_outputs(tmp_path):
+    claims = cheap_claims_file(tmp_path, ids=("chsh28",))
+    table = run("audit", "--claims", str(claims), "--no-progress")
+    assert table.exit_code == 0 and "chsh28" in table.stdout and "verdict" in table.stdout
+    rows = list(csv.DictReader(io.StringIO(run("audit", "--claims", str(claims), "--csv").stdout)))
+    assert [r["claim_id"] for r in rows] == ["chsh28"] and rows[0]["verdict"]
+
+
+def test_audit_malformed_claims_file_exits_2_naming_it(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[claims]]\nid = 'x'\n")
+    res = run("audit", "--claims", str(bad))
+    assert res.exit_code == 2
+    assert "claims" in res.stderr and len(res.stderr.strip().splitlines()) == 1
