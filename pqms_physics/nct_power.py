@@ -126,6 +126,8 @@ def _z_sum(alpha, power) -> float:
     b = check_real("power", power)
     if not 0.0 < b < 1.0:
         raise PQMSValueError(f"power must be in (0, 1), got {b}")
+    if b <= a / 2.0:
+        raise PQMSValueError(f"power must be > alpha/2 = {a / 2.0} (the false-alarm rate of one tail), got {b}")
     return float(stats.norm.isf(a / 2.0) + stats.norm.ppf(b))
 
 
@@ -139,7 +141,7 @@ def detectable_bias(pairs_per_pool, alpha: float = 0.05, power: float = 0.8) -> 
     alpha : float
         False-alarm probability of the two-sided test, in (0, 1).
     power : float
-        Required detection probability, in (0, 1).
+        Required detection probability, in (alpha/2, 1).
 
     Returns
     -------
@@ -187,10 +189,13 @@ def pairs_needed(delta_mu: float, alpha: float = 0.05, power: float = 0.8) -> in
         raise PQMSValueError(f"delta_mu must satisfy 0 < |delta_mu| <= 1, got {d}")
     zs = _z_sum(alpha, power)
     n = max(1, math.ceil(2.0 * P_FAIR * (1.0 - P_FAIR) * (zs / d) ** 2))
-    while n > 1 and detectable_bias(n - 1, alpha, power) <= abs(d):  # guard against float rounding in ceil
-        n -= 1
-    while detectable_bias(n, alpha, power) > abs(d):
-        n += 1
+    for _ in range(4):  # ceil of a rounded float can be off by one either way; settle it exactly
+        if n > 1 and detectable_bias(n - 1, alpha, power) <= abs(d):
+            n -= 1
+        elif detectable_bias(n, alpha, power) > abs(d):
+            n += 1
+        else:
+            break
     return n
 
 
