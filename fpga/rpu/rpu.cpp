@@ -83,7 +83,7 @@ window_result window_stats(const counts_word_t& counts, ap_uint<32> index, ap_ui
                            thr_t k_thresh, thr_t veto_z, thr_t prune_z, ap_uint<1> prune_en) {
     window_result r;
     count_t c[N_CELLS];
-#pragma HLS ARRAY_PARTITION variable = c complete
+#pragma HLS ARRAY_PARTITION variable=c complete
     for (int i = 0; i < N_CELLS; ++i) {
 #pragma HLS UNROLL
         c[i] = counts.range(COUNT_BITS * i + COUNT_BITS - 1, COUNT_BITS * i);
@@ -171,7 +171,7 @@ static void count_stage(hls::stream<pair_word_t>& in, hls::stream<counts_word_t>
                         ap_uint<20> window, ap_uint<32> n_windows) {
     const ap_uint<52> total = (window == 0) ? ap_uint<52>(0) : ap_uint<52>(n_windows * window);
     count_t cnt[N_CELLS];
-#pragma HLS ARRAY_PARTITION variable = cnt complete
+#pragma HLS ARRAY_PARTITION variable=cnt complete
     for (int c = 0; c < N_CELLS; ++c) {
 #pragma HLS UNROLL
         cnt[c] = 0;
@@ -179,8 +179,8 @@ static void count_stage(hls::stream<pair_word_t>& in, hls::stream<counts_word_t>
     ap_uint<20> pos = 0;
 PAIRS:
     for (ap_uint<52> p = 0; p < total; ++p) {
-#pragma HLS PIPELINE II = 1
-#pragma HLS LOOP_TRIPCOUNT min = 1 max = 1048575
+#pragma HLS PIPELINE II=1
+#pragma HLS LOOP_TRIPCOUNT min=1 max=1048575
         const ap_uint<4> cell = in.read().range(3, 0);
         cnt[cell] += 1;  // at most W <= W_MAX increments since the last clear: no overflow
         if (pos == window - 1) {
@@ -203,7 +203,7 @@ PAIRS:
 template <int K>
 static void topk_insert(topk_entry table[K], const topk_entry& cand) {
     bool ahead[K];
-#pragma HLS ARRAY_PARTITION variable = ahead complete
+#pragma HLS ARRAY_PARTITION variable=ahead complete
     for (int i = 0; i < K; ++i) {
 #pragma HLS UNROLL
         ahead[i] = table[i].valid && table[i].zsq >= cand.zsq;
@@ -222,7 +222,7 @@ static void stats_stage(hls::stream<counts_word_t>& in, hls::stream<window_word_
                         ap_uint<1> prune_en, ap_uint<32>* n_forwarded, ap_uint<32>* n_decisions,
                         ap_uint<32>* n_vetoes, ap_uint<32>* n_valid) {
     topk_entry table[K];
-#pragma HLS ARRAY_PARTITION variable = table complete
+#pragma HLS ARRAY_PARTITION variable=table complete
     for (int i = 0; i < K; ++i) {
 #pragma HLS UNROLL
         table[i].valid = 0;
@@ -234,7 +234,7 @@ static void stats_stage(hls::stream<counts_word_t>& in, hls::stream<window_word_
     const ap_uint<32> nw = (window == 0) ? ap_uint<32>(0) : n_windows;
 WINDOWS:
     for (ap_uint<32> w = 0; w < nw; ++w) {
-#pragma HLS LOOP_TRIPCOUNT min = 1 max = 1000000
+#pragma HLS LOOP_TRIPCOUNT min=1 max=1000000
         const window_result r =
             window_stats(in.read(), w, mode, k_thresh, veto_z, prune_z, prune_en);
         if (r.forwarded) {
@@ -255,7 +255,7 @@ WINDOWS:
     }
 TOPK_OUT:
     for (int i = 0; i < K; ++i) {
-#pragma HLS PIPELINE II = 1
+#pragma HLS PIPELINE II=1
         topk_out.write(pack_topk(table[i]));
     }
     *n_forwarded = fwd;
@@ -271,24 +271,24 @@ void rpu_top(hls::stream<rpu::pair_word_t>& pairs_in, hls::stream<rpu::window_wo
              ap_uint<32> n_windows, rpu::thr_t k_thresh, rpu::thr_t veto_z, rpu::thr_t prune_z,
              ap_uint<1> prune_en, ap_uint<32>* n_forwarded, ap_uint<32>* n_decisions,
              ap_uint<32>* n_vetoes, ap_uint<32>* n_valid) {
-#pragma HLS INTERFACE axis port = pairs_in
-#pragma HLS INTERFACE axis port = windows_out
-#pragma HLS INTERFACE axis port = topk_out
-#pragma HLS INTERFACE s_axilite port = mode bundle = control
-#pragma HLS INTERFACE s_axilite port = window bundle = control
-#pragma HLS INTERFACE s_axilite port = n_windows bundle = control
-#pragma HLS INTERFACE s_axilite port = k_thresh bundle = control
-#pragma HLS INTERFACE s_axilite port = veto_z bundle = control
-#pragma HLS INTERFACE s_axilite port = prune_z bundle = control
-#pragma HLS INTERFACE s_axilite port = prune_en bundle = control
-#pragma HLS INTERFACE s_axilite port = n_forwarded bundle = control
-#pragma HLS INTERFACE s_axilite port = n_decisions bundle = control
-#pragma HLS INTERFACE s_axilite port = n_vetoes bundle = control
-#pragma HLS INTERFACE s_axilite port = n_valid bundle = control
-#pragma HLS INTERFACE s_axilite port = return bundle = control
+#pragma HLS INTERFACE axis port=pairs_in
+#pragma HLS INTERFACE axis port=windows_out
+#pragma HLS INTERFACE axis port=topk_out
+#pragma HLS INTERFACE s_axilite port=mode bundle=control
+#pragma HLS INTERFACE s_axilite port=window bundle=control
+#pragma HLS INTERFACE s_axilite port=n_windows bundle=control
+#pragma HLS INTERFACE s_axilite port=k_thresh bundle=control
+#pragma HLS INTERFACE s_axilite port=veto_z bundle=control
+#pragma HLS INTERFACE s_axilite port=prune_z bundle=control
+#pragma HLS INTERFACE s_axilite port=prune_en bundle=control
+#pragma HLS INTERFACE s_axilite port=n_forwarded bundle=control
+#pragma HLS INTERFACE s_axilite port=n_decisions bundle=control
+#pragma HLS INTERFACE s_axilite port=n_vetoes bundle=control
+#pragma HLS INTERFACE s_axilite port=n_valid bundle=control
+#pragma HLS INTERFACE s_axilite port=return bundle=control
 #pragma HLS DATAFLOW
     hls::stream<rpu::counts_word_t> counts_s("counts_s");
-#pragma HLS STREAM variable = counts_s depth = 4
+#pragma HLS STREAM variable=counts_s depth=4
     rpu::count_stage(pairs_in, counts_s, window, n_windows);
     rpu::stats_stage<RPU_TOPK>(counts_s, windows_out, topk_out, mode, window, n_windows, k_thresh,
                                veto_z, prune_z, prune_en, n_forwarded, n_decisions, n_vetoes,

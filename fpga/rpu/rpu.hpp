@@ -95,7 +95,7 @@ ap_uint<QW> divide_floor(const ap_uint<NW>& num, const ap_uint<DW>& den) {
     ap_uint<QW> q = 0;
 DIV_STEPS:
     for (int i = QW - 1; i >= 0; --i) {
-#pragma HLS PIPELINE II = 1
+#pragma HLS PIPELINE II=1
         rem = (rem << 1) | ap_uint<DW + 1>(num[i]);  // < 2 den
         if (rem >= den) {
             rem -= den;
@@ -113,7 +113,7 @@ ap_uint<XW / 2> isqrt_floor(const ap_uint<XW>& x) {
     ap_uint<XW> bit = ap_uint<XW>(1) << (XW - 2);
 SQRT_STEPS:
     for (int i = 0; i < XW / 2; ++i) {
-#pragma HLS PIPELINE II = 1
+#pragma HLS PIPELINE II=1
         const ap_uint<XW + 1> trial = ap_uint<XW + 1>(root) + bit;
         if (rem >= trial) {
             rem -= trial;
