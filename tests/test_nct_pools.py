@@ -169,6 +169,28 @@ def test_window_z_scores_of_one_long_kernel_run_are_standard_normal():
     assert r.delta_mu == pytest.approx(w.delta_mu.mean(), abs=1e-15)
 
 
+def test_window_z_scores_at_the_documents_scale_are_standard_normal():
+    # 1e8 pairs per pool (the documents' N) in 1000 windows of 1e5 per pool: 1000 independent z values
+    r = pool_bias_experiment(10**8, seed=2025, sender_channel=dephasing(0.05, 1.0), window_per_pool=10**5)
+    w = r.window_statistics()
+    assert stats.kstest(w.z, "norm").pvalue > KS_MIN_P
+    chi2 = float(np.sum(w.z ** 2))  # sum of 1000 squared N(0, 1): chi2(1000)
+    assert stats.chi2.ppf(5e-4, 1000) < chi2 < stats.chi2.isf(5e-4, 1000)
+    assert abs(r.z) < 3.29  # the whole run: |z| < 3.29 fails with probability 1e-3
+    assert r.stderr == pytest.approx(math.sqrt(0.5e-8), rel=1e-6)  # 6.25/N bound, see above
+
+
+@pytest.mark.slow
+def test_z_is_standard_normal_at_1e9_pairs_per_pool_and_over_many_1e8_runs():
+    # about 17 s on 2 cores: 1e9 pairs per pool in 1000 windows, then 40 independent runs at 1e8
+    ch = dephasing(0.05, 1.0)
+    big = pool_bias_experiment(10**9, seed=31, sender_channel=ch, window_per_pool=10**6)
+    assert stats.kstest(big.window_statistics().z, "norm").pvalue > KS_MIN_P
+    z = np.array([pool_bias_experiment(10**8, seed=100 + s, sender_channel=ch).z for s in range(40)])
+    assert stats.kstest(z, "norm").pvalue > KS_MIN_P
+    assert stats.chi2.ppf(5e-4, 40) < float(np.sum(z ** 2)) < stats.chi2.isf(5e-4, 40)
+
+
 def test_cnot_presented_as_local_operation_is_detected():
     r = pool_bias_experiment(1000, seed=5, sender_channel=cnot_channel())
     # pool 1 receiver bits are all 0; pool 0 mean ~ 1/2 with sd sqrt(0.25/1000): 5 sigma
