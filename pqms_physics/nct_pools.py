@@ -26,7 +26,7 @@ import qutip as qt
 
 from .channels import Channel
 from .conventions import PROB_SUM_ATOL
-from .errors import DimensionError, PQMSValueError, check_choice, check_int, check_seed
+from .errors import DimensionError, PQMSValueError, check_choice, check_int, check_real, check_seed
 from .nct_power import PoolZ, pool_z
 from .states import as_density_matrix, bell_state, pauli
 
@@ -167,7 +167,7 @@ class PoolBiasResult:
 
     def detected(self, alpha: float = 0.05) -> bool:
         """True when the two-sided test rejects "no signal" at level ``alpha`` (``p_value < alpha``)."""
-        a = float(alpha)
+        a = check_real("alpha", alpha)
         if not 0.0 < a < 1.0:
             raise PQMSValueError(f"alpha must be in (0, 1), got {alpha}")
         return self.p_value < a

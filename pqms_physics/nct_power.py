@@ -83,9 +83,12 @@ def pool_z(ones_0, ones_1, n_0, n_1) -> PoolZ:
     """
     k0, k1 = np.asarray(ones_0, dtype=np.float64), np.asarray(ones_1, dtype=np.float64)
     m0, m1 = np.asarray(n_0, dtype=np.float64), np.asarray(n_1, dtype=np.float64)
-    if np.any(m0 < 1) or np.any(m1 < 1) or np.any(k0 < 0) or np.any(k1 < 0) or np.any(k0 > m0) \
-            or np.any(k1 > m1):
-        raise PQMSValueError("pool_z needs 0 <= ones_j <= n_j and n_j >= 1")
+    for name, k, m in (("0", k0, m0), ("1", k1, m1)):
+        if np.any(m < 1):
+            raise PQMSValueError(f"n_{name} must be >= 1, got {n_0 if name == '0' else n_1}")
+        if np.any(k < 0) or np.any(k > m):
+            raise PQMSValueError(f"ones_{name} must be in [0, n_{name}], got ones_{name}="
+                                 f"{ones_0 if name == '0' else ones_1}, n_{name}={n_0 if name == '0' else n_1}")
     delta = k1 / m1 - k0 / m0
     p_hat = (k0 + k1) / (m0 + m1)
     stderr = np.sqrt(p_hat * (1.0 - p_hat) * (1.0 / m0 + 1.0 / m1))

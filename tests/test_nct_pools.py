@@ -214,6 +214,8 @@ def test_result_is_immutable_and_serialises_its_provenance():
         r.z = 0.0
     with pytest.raises(ValueError):
         r.counts[0, 0] = 1
+    with pytest.raises(ValueError, match=r"alpha must be in \(0, 1\), got 1.5"):
+        r.detected(1.5)
     d = json.loads(json.dumps(r.to_dict()))
     assert d["seed"] == 3 and d["pairs_per_pool"] == 1000 and d["sampler"] == "kernel"
     assert d["stream_version"] == r.stream_version and d["counts"] == r.counts.tolist()

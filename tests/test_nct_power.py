@@ -242,7 +242,8 @@ def test_clopper_pearson_edges():
     pytest.param(lambda: binomial_ci(5, 3), "successes must be <= 3, got 5", id="ci-k"),
     pytest.param(lambda: binomial_ci(1, 3, level=1.0), r"level must be in \(0, 1\)", id="ci-level"),
     pytest.param(lambda: confidence_to_z(1.0), r"confidence must be in \(0, 1\)", id="confidence"),
-    pytest.param(lambda: pool_z(11, 0, 10, 10), "pool_z needs 0 <= ones_j <= n_j", id="pool-z"),
+    pytest.param(lambda: pool_z(11, 0, 10, 10), r"ones_0 must be in \[0, n_0\], got ones_0=11, n_0=10", id="pool-z"),
+    pytest.param(lambda: pool_z(1, 0, 10, 0), "n_1 must be >= 1, got 0", id="pool-z-n"),
 ])
 def test_bad_input_raises_value_error_naming_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):
