@@ -209,11 +209,7 @@ def sample_pools(table: np.ndarray, pairs_per_pool: int, seed: int, *, stream: i
     """
     n_windows = None if window_per_pool is None else pairs_per_pool // window_per_pool
     if sampler == "kernel":
-        try:
-            from .kernels import sample_counts
-        except ImportError as exc:  # pragma: no cover - the kernels ship with the package
-            raise RuntimeError("sampler='kernel' needs pqms_physics.kernels.sample_counts; "
-                               "use sampler='multinomial'") from exc
+        from .kernels import sample_counts  # light import; Numba loads on the first kernel call
         res = sample_counts(table, 2 * pairs_per_pool, seed, setting_choice=POOL_SETTING_CHOICE,
                             window=None if window_per_pool is None else 2 * window_per_pool,
                             stream=stream, device=device)
