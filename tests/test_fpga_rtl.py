@@ -75,3 +75,11 @@ def test_yosys_synthesis_reproduces_the_resource_figures_in_the_readme(tmp_path)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     s = json.loads((tmp_path / "yosys_summary.json").read_text())["summary"]
     assert [s["LUT"], s["FF"], s["DSP"], s["BRAM36"]] == readme_figures()
+    # the record the audit quotes (written by run_rtl.sh --record) holds the same measurement
+    record = json.loads((ROOT / "fpga" / "rtl" / "resources.json").read_text())
+    assert [record["luts"], record["ffs"], record["dsps"], record["brams"]] == readme_figures()
+
+
+def test_the_audits_resource_record_matches_the_readme_table():
+    record = json.loads((ROOT / "fpga" / "rtl" / "resources.json").read_text())
+    assert [record["luts"], record["ffs"], record["dsps"], record["brams"]] == readme_figures()

@@ -1,6 +1,8 @@
 """Summarise a Yosys ``stat`` report of ``synth_xilinx`` into LUT / FF / DSP / BRAM counts.
 
-Usage: ``python fpga/rtl/yosys_stat.py STAT.txt [--json OUT.json]`` (standard library only).
+Usage: ``python fpga/rtl/yosys_stat.py STAT.txt [--json OUT.json] [--record RECORD.json --tool T --configuration C]``
+(standard library only). ``--record`` writes the measured figures the audit quotes
+(``fpga/rtl/resources.json``: LUT/FF/DSP/BRAM counts, the tool and the configuration).
 Counts come from the cell types in the report (``LUT1``..``LUT6`` and ``INV``, ``FD*``, ``DSP48E2``,
 ``RAMB18E2``/``RAMB36E2``, ``URAM288``, ...), never from estimates; the U250 capacities give the
 fractions.
@@ -54,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("stat")
     ap.add_argument("--json")
+    ap.add_argument("--record", help="write the audit's resource record (luts, ffs, dsps, brams, tool, configuration)")
+    ap.add_argument("--tool", default="Yosys synth_xilinx")
+    ap.add_argument("--configuration", default="")
     args = ap.parse_args(argv)
     with open(args.stat) as f:
         cells = parse_cells(f.read())
@@ -67,6 +72,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"summary": s, "cells": cells, "u250": U250}, f, indent=1)
+    if args.record:
+        record = {"luts": s["LUT"], "ffs": s["FF"], "dsps": s["DSP"], "brams": s["BRAM36"], "urams": s["URAM"],
+                  "tool": args.tool, "configuration": args.configuration, "command": "fpga/run_rtl.sh --synth-only --record"}
+        with open(args.record, "w") as f:
+            json.dump(record, f, indent=1)
+            f.write("\n")
     return 0
 
 
