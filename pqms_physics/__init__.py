@@ -77,6 +77,11 @@ _EXPORTS: dict[str, str] = {
     "PoolBiasResult": "nct",
     "SignallingTrialResult": "nct",
     "threshold_pass_probability": "nct",
+    "no_signalling_stderr": "nct",
+    # RPU golden model and FPGA vectors
+    "RPUConfig": "rpu",
+    "run_rpu": "rpu",
+    "write_fpga_vectors": "fpga_vectors",
     # kernels
     "sample_counts": "kernels",
     "SampleCounts": "kernels",
