@@ -43,7 +43,7 @@ def numeric_rows(text: str, columns: int) -> np.ndarray:
 
 def test_the_examples_directory_holds_the_studies():
     names = {p.name for p in EXAMPLES}
-    assert {"dephasing_study.py", "repeater_chain_study.py"} <= names
+    assert {"dephasing_study.py", "repeater_chain_study.py", "chsh_experiment_plan.py", "nct_pool_bias.py"} <= names
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.name for p in EXAMPLES])
