@@ -1,6 +1,7 @@
 """Seed-claims audit: compute every numerical claim of the design documents with the toolkit.
 
-The claims live in ``examples/seed_claims.toml`` (one table per claim: what was
+The claims live in ``pqms_physics/data/seed_claims.toml``, shipped with the
+package (``examples/seed_claims.toml`` links to it; one table per claim: what was
 claimed, the claimed value, the computation, the parameters the documents give
 and the reading we chose). :func:`run_audit` evaluates each with the functions in
 :mod:`pqms_physics.audit_claims` and returns an :class:`AuditReport` that renders
@@ -31,8 +32,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-#: The claims file shipped with the repository.
-DEFAULT_CLAIMS = Path(__file__).resolve().parents[1] / "examples" / "seed_claims.toml"
+#: The claims file shipped with the package (``examples/seed_claims.toml`` is a link to it).
+DEFAULT_CLAIMS = Path(__file__).resolve().parent / "data" / "seed_claims.toml"
 #: Default seed of the audit's Monte Carlo runs.
 DEFAULT_SEED = 20251101
 _REQUIRED = ("id", "claim", "claimed", "compute", "reading", "parameters")
@@ -165,7 +166,7 @@ def run_audit(claims_path: str | Path | None = None, quick: bool = False, seed: 
     Parameters
     ----------
     claims_path : path, optional
-        TOML claims file (default: the repository's ``examples/seed_claims.toml``).
+        TOML claims file (default: the packaged ``seed_claims.toml``).
     quick : bool
         Cap Monte Carlo runs at 1e7 pairs (stated in each affected finding).
     seed : int

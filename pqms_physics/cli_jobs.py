@@ -26,7 +26,7 @@ def _command_line() -> str:
 
 @click.command("audit")
 @click.option("--claims", "claims_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="Claims file (TOML); default: the built-in examples/seed_claims.toml.")
+              default=None, help="Claims file (TOML); default: the packaged seed_claims.toml (examples/seed_claims.toml links to it).")
 @click.option("--quick", is_flag=True, help="Smaller Monte Carlo runs (seconds).")
 @click.option("--seed", type=SEED, default=None, help="Seed of the audit's Monte Carlo runs (default: the audit's own).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
