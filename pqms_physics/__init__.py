@@ -88,6 +88,8 @@ _EXPORTS: dict[str, str] = {
     # sweeps
     "run_sweep": "sweep",
     "load_config": "sweep",
+    # report
+    "run_report": "report",
     # audit
     "run_audit": "audit",
 }
