@@ -81,7 +81,7 @@ def plot_nct_pool_bias(pairs_per_pool, delta_mu, stderr, z_values, *, k_sigma: f
                             label=band_label)
             ax.plot(n_sorted, k * se_sorted, color=PALETTE[0], lw=0.8, ls="-")
             ax.plot(n_sorted, -k * se_sorted, color=PALETTE[0], lw=0.8, ls="-")
-            ax.plot(n, dmu, "o", color=PALETTE[1], ms=3, label=r"observed $\Delta\mu$ (one run)")
+            ax.plot(n, dmu, "o", color=PALETTE[1], ms=3, label=r"observed $\Delta\mu$ (single runs)")
             lin = threshold if threshold is not None else 1e-6
             ax.set_yscale("symlog", linthresh=lin, linscale=0.6)
             if threshold is not None:
@@ -94,7 +94,7 @@ def plot_nct_pool_bias(pairs_per_pool, delta_mu, stderr, z_values, *, k_sigma: f
             ax.plot(n_sorted, k * se_sorted, color=PALETTE[0], lw=0.8, ls="-")
             nonzero = dmu != 0
             ax.plot(n[nonzero], np.abs(dmu[nonzero]), "o", color=PALETTE[1], ms=3,
-                    label=r"observed $|\Delta\mu|$ (one run)")
+                    label=r"observed $|\Delta\mu|$ (single runs)")
             ax.set_yscale("log")
             floor = min(float(np.min(np.abs(dmu[nonzero]))) if nonzero.any() else k * se.min(),
                         threshold if threshold is not None else np.inf, k * se.min()) / 3
