@@ -71,7 +71,8 @@ COMPILE = """
 import json, time
 t = time.perf_counter()
 from pqms_physics.kernels import sample_counts
-sample_counts([[0.5, 0.5]], 10, 1, device={device!r})
+sample_counts([[0.5, 0.5]], 10, 1, device={device!r})  # one task: the serial kernel
+sample_counts([[0.5, 0.5]], 3 << 20, 1, device={device!r})  # several tasks: the parallel kernel
 print(json.dumps(dict(seconds=time.perf_counter() - t)))
 """
 
@@ -110,7 +111,8 @@ def bench_cpu(args) -> None:
         uncached = _child(COMPILE.format(device="cpu"), {"NUMBA_CACHE_DIR": empty})["seconds"]
     _child(COMPILE.format(device="cpu"))  # make sure the package cache is warm
     cached = _child(COMPILE.format(device="cpu"))["seconds"]
-    print(f"first call (import + compile/load + 10 pairs): uncached {uncached:.1f} s, cached {cached:.2f} s")
+    print(f"first calls (import + compile/load + 10 and 3*2**20 pairs): uncached {uncached:.1f} s, "
+          f"cached {cached:.2f} s")
 
     base_n = int(args.baseline_n)
     naive = _child(NAIVE.format(n=base_n))
@@ -131,7 +133,7 @@ def bench_cpu(args) -> None:
     sample_counts(CHSH, 1000, 1)
     print("\n| kernel | N | pairs/s | x naive | / raw generator | peak RSS (process) |")
     print("|---|---|---|---|---|---|")
-    for rule in ("blocks", "cyclic", "random"):
+    for rule in args.rules:
         for n in sizes:
             rate = _rate(lambda: sample_counts(CHSH, n, 1, setting_choice=rule, progress=False), n,
                          2 if n <= int(1e9) else 1)
@@ -149,7 +151,7 @@ def bench_cuda(args) -> None:
           f"{dev.MULTIPROCESSOR_COUNT} SMs; host {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as empty:
         first = _child(COMPILE.format(device="cuda"), {"NUMBA_CACHE_DIR": empty})["seconds"]
-    print(f"first call (import + CUDA JIT + 10 pairs): {first:.1f} s (CUDA kernels are not disk-cached)")
+    print(f"first calls (import + CUDA JIT + 10 and 3*2**20 pairs): {first:.1f} s (CUDA kernels are not disk-cached)")
 
     n_check = int(args.check_n)
     for rule in ("blocks", "cyclic", "random"):
@@ -173,6 +175,8 @@ def main() -> None:
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     parser.add_argument("--sizes", nargs="+", default=["1e8", "1e9"], help="N of the CPU kernel runs")
     parser.add_argument("--big", action="store_true", help="also N = 1e10 on the CPU")
+    parser.add_argument("--rules", nargs="+", default=["blocks", "cyclic", "random"],
+                        choices=["blocks", "cyclic", "random"], help="setting rules to time")
     parser.add_argument("--baseline-n", type=float, default=1e7, help="N of the naive NumPy baseline")
     parser.add_argument("--skip-rss", action="store_true", help="skip the per-N RSS subprocesses")
     parser.add_argument("--check-n", type=float, default=1e9, help="N of the GPU vs CPU identity check")
