@@ -188,20 +188,9 @@ def count_range(plan, a: int, b: int, *, per_thread: int = PER_THREAD,
 def count_plan(plan, update: Callable[[int], Any] | None = None, *,
                launch_pairs: int = LAUNCH_PAIRS, **launch: Any) -> tuple[np.ndarray, np.ndarray | None]:
     """Counts (S*K,) and window counts (n_windows, S*K) of a validated plan on the GPU."""
-    from .sample import _call_edges
+    from .sample import accumulate_calls
 
     require_cuda()
     d_table = cuda.to_device(plan.table)
-    cells = plan.n_settings * plan.n_outcomes
-    counts = np.zeros(cells, dtype=np.int64)
-    windows = None if plan.window is None else np.zeros((plan.n_windows, cells), dtype=np.int64)
-    w_start = 0 if plan.window is None else plan.start // plan.window
-    for lo, hi in _call_edges(plan, launch_pairs):
-        rows = count_range(plan, lo, hi, d_table=d_table, **launch)
-        counts += rows.sum(axis=0)
-        if windows is not None:
-            first = lo // plan.window - w_start
-            windows[first:first + rows.shape[0]] += rows
-        if update is not None:
-            update(hi - lo)
-    return counts, windows
+    return accumulate_calls(plan, launch_pairs,
+                            lambda lo, hi: count_range(plan, lo, hi, d_table=d_table, **launch), update)

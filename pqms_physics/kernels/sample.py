@@ -46,19 +46,18 @@ def _call_edges(plan: SamplingPlan, call_pairs: int) -> list[tuple[int, int]]:
     return [(lo, min(end, lo + call_pairs)) for lo in range(plan.start, end, call_pairs)]
 
 
-def _count_cpu(plan: SamplingPlan, update: Callable[[int], Any] | None, *, chunk: int | None = None,
-               call_pairs: int = CPU_CALL_PAIRS) -> tuple[np.ndarray, np.ndarray | None]:
-    """Counts (S*K,) and window counts (n_windows, S*K) of a plan with the Numba kernels."""
-    from . import cpu
+def accumulate_calls(plan: SamplingPlan, call_pairs: int, count_range: Callable[[int, int], np.ndarray],
+                     update: Callable[[int], Any] | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Run ``count_range(lo, hi)`` (per-window rows of cell counts) over the plan in calls of at most
+    ``call_pairs`` pairs; returns the total counts (S*K,) and window counts (n_windows, S*K).
 
-    chunk = cpu.DEFAULT_CHUNK if chunk is None else chunk
-    tpad = cpu.padded_thresholds(plan.table)
+    Shared by every device: the device only supplies ``count_range``."""
     cells = plan.n_settings * plan.n_outcomes
     counts = np.zeros(cells, dtype=np.int64)
     windows = None if plan.window is None else np.zeros((plan.n_windows, cells), dtype=np.int64)
     w_start = 0 if plan.window is None else plan.start // plan.window
     for lo, hi in _call_edges(plan, call_pairs):
-        rows = cpu.count_plan_range(plan, lo, hi, chunk=chunk, tpad=tpad)
+        rows = count_range(lo, hi)
         counts += rows.sum(axis=0)
         if windows is not None:
             first = lo // plan.window - w_start
@@ -66,6 +65,17 @@ def _count_cpu(plan: SamplingPlan, update: Callable[[int], Any] | None, *, chunk
         if update is not None:
             update(hi - lo)
     return counts, windows
+
+
+def _count_cpu(plan: SamplingPlan, update: Callable[[int], Any] | None, *, chunk: int | None = None,
+               call_pairs: int = CPU_CALL_PAIRS) -> tuple[np.ndarray, np.ndarray | None]:
+    """Counts (S*K,) and window counts (n_windows, S*K) of a plan with the Numba kernels."""
+    from . import cpu
+
+    chunk = cpu.DEFAULT_CHUNK if chunk is None else chunk
+    tpad = cpu.padded_thresholds(plan.table)
+    return accumulate_calls(plan, call_pairs,
+                            lambda lo, hi: cpu.count_plan_range(plan, lo, hi, chunk=chunk, tpad=tpad), update)
 
 
 def _result(plan: SamplingPlan, counts: np.ndarray, windows: np.ndarray | None, device: str) -> SampleCounts:
