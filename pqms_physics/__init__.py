@@ -21,7 +21,6 @@ Examples
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
@@ -109,8 +108,3 @@ def __getattr__(name: str):
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_EXPORTS))
 
-
-if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .channels import (Channel, amplitude_damping, dephasing, depolarizing,
-                           lindblad_channel, pauli_channel)
-    from .states import bell_diagonal_state, bell_state, fidelity, werner_state

@@ -27,7 +27,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from .conventions import N_OUTCOMES_PAIR, OUTCOME_SIGNS
+from .conventions import OUTCOME_SIGNS
 from .errors import PQMSValueError, check_real
 
 #: Classical (local hidden-variable) bound on |S|.

@@ -8,7 +8,6 @@ the states it returns (:func:`~pqms_physics.chsh_exact.chsh_value`).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields
 from typing import Any
 

@@ -154,7 +154,7 @@ def suite_cases(suite: str = "default") -> tuple[VectorCase, ...]:
     ['nct_w1000', 'nct_w4096', 'nct_w3']
     """
     check_choice("suite", suite, SUITES)
-    z95, prune = 1.959964, {"prune_threshold": 1.959964}
+    prune = {"prune_threshold": 1.959964}
     nct, chsh = nct_table(0.9), chsh_table(0.95)
     one = [[1.0, 0, 0, 0]]
     cases = [

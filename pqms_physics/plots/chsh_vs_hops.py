@@ -92,7 +92,7 @@ def plot_chsh_vs_hops(hops, s_exact, *, band: Mapping[str, tuple] | None = None,
                         label=f"Monte Carlo estimate, {level_txt} CI")
         ax.axhline(local_bound, color=REFERENCE_COLOR, lw=0.9, ls=(0, (4, 2)), label=f"local bound S = {local_bound:g}")
         ax.axhline(tsirelson_bound, color="#000000", lw=0.9, ls=(0, (1, 1)),
-                   label=f"Tsirelson bound $2\\sqrt{{2}}$")
+                   label="Tsirelson bound $2\\sqrt{2}$")
         ax.set_xscale("log")
         # a little room in log x so the end markers and bands are not cut by the axes
         ax.set_xlim(hops_arr.min() / 1.15, hops_arr.max() * 1.15)
