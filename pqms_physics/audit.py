@@ -46,6 +46,7 @@ class AuditEntry:
     claim_id: str
     claim: str
     claimed: float
+    quantity: str
     computed: float
     uncertainty: float
     verdict: str
@@ -88,14 +89,15 @@ class AuditReport:
                  f"Claims: `{self.claims_path}`; Monte Carlo seed {self.seed}"
                  + ("; **quick mode** (reduced Monte Carlo sizes)" if self.quick else "") + ".",
                  "Versions: " + ", ".join(f"{k} {v}" for k, v in self.versions.items()) + ".", "",
-                 "| id | claim | claimed | computed | ± | verdict | computed with |",
-                 "|---|---|---|---|---|---|---|"]
+                 "| id | claim | claimed | computed quantity | computed | ± | verdict | computed with |",
+                 "|---|---|---|---|---|---|---|---|"]
         for e in self.entries:
-            lines.append(f"| {e.claim_id} | {_md(e.claim)} | {_num(e.claimed)} | {_num(e.computed)} | "
-                         f"{_num(e.uncertainty)} | **{e.verdict}** | `{_md(e.function)}` |")
+            lines.append(f"| {e.claim_id} | {_md(e.claim)} | {_num(e.claimed)} | {_md(e.quantity)} | "
+                         f"{_num(e.computed)} | {_num(e.uncertainty)} | **{e.verdict}** | `{_md(e.function)}` |")
         lines += ["", "Verdicts: " + ", ".join(f"{k}: {v}" for k, v in self.summary().items() if v) + ".", ""]
         for e in self.entries:
             lines += [f"## {e.claim_id}: {e.verdict}", "", f"*Claim:* {e.claim} (claimed {_num(e.claimed)}).", "",
+                      f"*Computed:* {e.quantity} = {_num(e.computed)} ± {_num(e.uncertainty)}.", "",
                       f"*Reading:* {e.reading}", "", f"*Finding:* {e.notes}", ""]
         return "\n".join(lines)
 
@@ -192,7 +194,7 @@ def run_audit(claims_path: str | Path | None = None, quick: bool = False, seed: 
         ctx = AuditContext(seed=seed, quick=quick, stream=2 * k)
         finding: Finding = COMPUTATIONS[claim["compute"]](dict(claim["parameters"]), float(claim["claimed"]), ctx)
         entries.append(AuditEntry(claim_id=claim["id"], claim=claim["claim"], claimed=float(claim["claimed"]),
-                                  computed=float(finding.computed), uncertainty=float(finding.uncertainty),
+                                  quantity=finding.quantity, computed=float(finding.computed), uncertainty=float(finding.uncertainty),
                                   verdict=finding.verdict, function=finding.function, notes=finding.notes,
                                   reading=" ".join(claim["reading"].split()), details=finding.details))
     return AuditReport(entries=tuple(entries), claims_path=str(claims_path or DEFAULT_CLAIMS), seed=seed,

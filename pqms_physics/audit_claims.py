@@ -42,8 +42,9 @@ class AuditContext:
 
 @dataclass(frozen=True)
 class Finding:
-    """Result of one audit computation."""
+    """Result of one audit computation: ``quantity`` says what ``computed`` is (with its unit)."""
 
+    quantity: str
     computed: float
     uncertainty: float
     verdict: str
@@ -96,7 +97,7 @@ def mesolve_snippet(params: dict, claimed: float, ctx: AuditContext) -> Finding:
              f"{metric:.6f}, and {metric_strong:.6f} with 1000x the noise: it compares the receiver's reduced "
              f"state with I/2, which local noise on the sender's qubit cannot change (no-communication theorem), "
              f"so it cannot depend on the noise. As written the snippet {as_written}.")
-    return Finding(f_closed, uncertainty, verdict, "channels.dephasing + states.fidelity; qutip.mesolve", notes,
+    return Finding("F of the final state to Phi+", f_closed, uncertainty, verdict, "channels.dephasing + states.fidelity; qutip.mesolve", notes,
                    {"fidelity_closed_form": f_closed, "fidelity_mesolve": f_mesolve, "fidelity_channel": f_channel,
                     "snippet_metric": metric, "snippet_metric_1000x_noise": metric_strong,
                     "snippet_as_written": as_written})
@@ -118,7 +119,7 @@ def werner_chain(params: dict, claimed: float, ctx: AuditContext) -> Finding:
     notes = (f"{n} Werner links of F = {f_link:g} joined by {n - 1} ideal swaps give F = {f_end:.6f} "
              f"(closed form 1/4 + 3/4 w^n = {f_closed:.6f}). F = {claimed:g} end to end needs every link at "
              f"F >= {f_link_needed:.6f} (check: {check:.6f}), i.e. a per-link infidelity {1 - f_link_needed:.2e}.")
-    return Finding(f_end, abs(f_end - f_closed), verdict, "chains.fidelity_vs_hops", notes,
+    return Finding("end-to-end F", f_end, abs(f_end - f_closed), verdict, "chains.fidelity_vs_hops", notes,
                    {"end_to_end_fidelity": f_end, "closed_form": f_closed, "link_fidelity_needed": f_link_needed})
 
 
@@ -156,7 +157,7 @@ def pool_size_independence(params: dict, claimed: float, ctx: AuditContext) -> F
              + f" (spread {spread:.1e}; mesolve on the whole pool agrees to {solver:.1e}). Independent pairs "
              f"decohere independently: the state of one pair does not depend on how many others exist, so at "
              f"N = {int(params['claimed_pool_size']):,} it is the same {f_pair:.6f}, not {claimed:g}.")
-    return Finding(f_pair, max(spread, solver), verdict, "channels.dephasing (Kraus on the pool) + qutip.mesolve",
+    return Finding("per-pair F (any pool size)", f_pair, max(spread, solver), verdict, "channels.dephasing (Kraus on the pool) + qutip.mesolve",
                    notes, {"per_pair_fidelity": {str(k): v for k, v in per_pair.items()},
                            "per_pair_fidelity_mesolve": {str(k): v for k, v in by_mesolve.items()}})
 
@@ -180,7 +181,7 @@ def storage_requirement(params: dict, claimed: float, ctx: AuditContext) -> Find
              f"product state). The claim holds only for memories with that T2, which the documents do not "
              f"specify.")
     verdict = "consistent" if f_doc >= target else "conditional"
-    return Finding(gamma_max, 0.0, verdict, "channels.dephasing & dephasing + states.fidelity", notes,
+    return Finding("largest gamma_per_s with F >= target", gamma_max, 0.0, verdict, "channels.dephasing & dephasing + states.fidelity", notes,
                    {"gamma_max_per_s": gamma_max, "t2_min_s": t2_min, "fidelity_at_documents_gamma": f_doc})
 
 
@@ -204,7 +205,7 @@ def fixed_threshold(params: dict, claimed: float, ctx: AuditContext) -> Finding:
              f"z = {run.z:.2f}. Use |delta_mu| < k sqrt(0.5/N) instead." + _quick_note(ctx, n, used))
     # a compliance test that exact quantum mechanics fails more often than it passes is not a valid criterion
     verdict = "inconsistent" if prob.probability_exact < 0.5 else "consistent"
-    return Finding(prob.probability_exact, 0.0, verdict,
+    return Finding("P(|delta_mu| < threshold) under no-signalling", prob.probability_exact, 0.0, verdict,
                    "nct.threshold_pass_probability + nct.pool_bias_experiment", notes,
                    {"pass_probability_exact": prob.probability_exact,
                     "pass_probability_normal": prob.probability_normal, "stderr": prob.sigma,
@@ -237,7 +238,7 @@ def pool_bias_snr(params: dict, claimed: float, ctx: AuditContext) -> Finding:
              + "/".join(f"{v:,.0f}" for v in noise_n.values())
              + f" pairs per pool; a true bias that large would be detected (alpha 0.05, power 0.8) with "
              f"{pairs_needed(claimed_dmu):,} pairs per pool." + _quick_note(ctx, n, used))
-    return Finding(observed, 1.0, verdict, "nct.pool_bias_experiment(sender_channel=dephasing)", notes,
+    return Finding("observed SNR |z|", observed, 1.0, verdict, "nct.pool_bias_experiment(sender_channel=dephasing)", notes,
                    {"formula_value": formula, "expected_delta_mu": run.expected_delta_mu,
                     "observed_delta_mu": run.delta_mu, "stderr": run.stderr, "observed_z": run.z,
                     "pairs_per_pool_used": used, "pairs_where_claimed_delta_is_noise": noise_n})
@@ -261,7 +262,7 @@ def coin_demo(params: dict, claimed: float, ctx: AuditContext) -> Finding:
              f"{used:.3g} pairs. No quantum state enters: it is classical coin statistics, not a fidelity and not "
              f"a Bell statistic (a Phi+ pair measured in Z would give a = b always, i.e. p itself)."
              + _quick_note(ctx, n, used))
-    return Finding(value, stderr, "not a physical quantity", "kernels.sample_counts (classical coins)", notes,
+    return Finding("the demo's printed statistic", value, stderr, "not a physical quantity", "kernels.sample_counts (classical coins)", notes,
                    {"closed_form": closed, "sampled": value, "stderr": stderr, "pairs_used": used})
 
 
@@ -282,7 +283,7 @@ def chsh_after_swap(params: dict, claimed: float, ctx: AuditContext) -> Finding:
     notes = (f"After {n - 1} ideal swap(s) of Werner links of F = {f_link:g}: S_max = {s:.4f} (Horodecki). "
              f"S > {claimed:g} needs links of F > {f_needed:.5f} (S = {s_check:.4f} there). The claim holds for "
              f"links of the documents' 0.999 fidelity and an ideal swap.")
-    return Finding(s, 0.0, verdict, "chains.chain_state + chsh.chsh_value", notes,
+    return Finding("S_max after the swap", s, 0.0, verdict, "chains.chain_state + chsh.chsh_value", notes,
                    {"s_max": s, "link_fidelity_needed": f_needed})
 
 
@@ -312,7 +313,7 @@ def qber_chain(params: dict, claimed: float, ctx: AuditContext) -> Finding:
              f"Direct transmission over {params['length_km']:g} km of {params['loss_db_per_km']:g} dB/km fibre: "
              f"eta = {eta:.1e}, PLOB bound {plob:.2e} ebits (or secret bits) per channel use.")
     verdict = "consistent" if max(qber_ideal, qber_gate) < claimed else "conditional"
-    return Finding(qber_ideal, 0.0, verdict, "chains.chain_state + bounds.plob_bound", notes,
+    return Finding("QBER after the chain (ideal swaps)", qber_ideal, 0.0, verdict, "chains.chain_state + bounds.plob_bound", notes,
                    {"qber_ideal_swaps": qber_ideal, "qber_noisy_swaps": qber_gate,
                     "link_fidelity_needed": f_needed, "plob_bound_direct": plob, "transmissivity": eta})
 
@@ -344,7 +345,7 @@ def light_time(params: dict, claimed: float, ctx: AuditContext) -> Finding:
              f"({d_min:.3g}-{d_max:.3g} km); the documents' own 120 s is below the minimum. 10 ns over 10 hops "
              f"allows {hop_m:.2f} m per hop in vacuum.")
     verdict = "consistent" if t_min <= float(params["claimed_latency_s"]) else "inconsistent"
-    return Finding(t_min, 0.0, verdict, "nct.signalling_distance; light time d/c", notes,
+    return Finding("minimum Earth-Mars light time, s", t_min, 0.0, verdict, "nct.signalling_distance; light time d/c", notes,
                    {"earth_mars_light_time_s": [t_min, t_max], "max_signalling_distance": dist,
                     "hop_length_for_claim_m": hop_m})
 
@@ -359,10 +360,10 @@ def pool_channel_capacity(params: dict, claimed: float, ctx: AuditContext) -> Fi
              f"transmitted qubit, consuming one pair each: {pairs:.3g} pairs carry at most {2 * pairs:.3g} bits, "
              f"and only by physically sending {pairs:.3g} qubits at light speed.")
     if dist >= 1e-12:  # would mean a local operation changed the receiver's state: no zero-capacity argument
-        return Finding(math.nan, dist, "not checked", "nct.signalling_distance", notes, {"max_signalling_distance": dist})
+        return Finding("capacity, bit/s", math.nan, dist, "not checked", "nct.signalling_distance", notes, {"max_signalling_distance": dist})
     capacity_bits_per_s = 0.0
     verdict = "consistent" if capacity_bits_per_s >= claimed else "inconsistent"
-    return Finding(capacity_bits_per_s, dist, verdict, "nct.signalling_distance (Holevo: identical states carry 0 bits)",
+    return Finding("capacity, bit/s", capacity_bits_per_s, dist, verdict, "nct.signalling_distance (Holevo: identical states carry 0 bits)",
                    notes, {"max_signalling_distance": dist, "superdense_bits_max": 2 * pairs})
 
 
@@ -373,7 +374,7 @@ def rpu_resources(params: dict, claimed: float, ctx: AuditContext) -> Finding:
 
     path = Path(__file__).resolve().parents[1] / "fpga" / "rtl" / "resources.json"
     if not path.is_file():
-        return Finding(math.nan, math.nan, "not checked", "fpga/rtl (Yosys synth_xilinx)",
+        return Finding("LUTs (Yosys, RTL core)", math.nan, math.nan, "not checked", "fpga/rtl (Yosys synth_xilinx)",
                        "No synthesis report (fpga/rtl/resources.json) is present: run fpga/run_rtl.sh.", {})
     data = json.loads(path.read_text())
     luts = float(data["luts"])
@@ -383,7 +384,7 @@ def rpu_resources(params: dict, claimed: float, ctx: AuditContext) -> Finding:
              f"{data['command']}): {100 * luts / float(params['u250_luts']):.2f}% of a U250's LUTs. The "
              f"documents give no design from which their figure could be reproduced; the HLS version has no "
              f"Vitis synthesis report yet, so its resource use is an estimate only (fpga/README.md).")
-    return Finding(luts, 0.0, "not a physical quantity", "fpga/rtl (Yosys synth_xilinx)", notes, dict(data))
+    return Finding("LUTs (Yosys, RTL core)", luts, 0.0, "not a physical quantity", "fpga/rtl (Yosys synth_xilinx)", notes, dict(data))
 
 
 COMPUTATIONS: dict[str, Callable[[dict, float, AuditContext], Finding]] = {

@@ -52,7 +52,7 @@ def audit_cmd(claims_path, quick, seed, progress, fmt):
     if fmt == "json":
         click.echo(report.to_json())
         return
-    cols = ("claim_id", "claimed", "computed", "uncertainty", "verdict", "function")
+    cols = ("claim_id", "claimed", "quantity", "computed", "uncertainty", "verdict", "function")
     rows = [tuple(_short(getattr(e, c, None)) for c in cols) for e in report.entries]
     if fmt == "csv":
         emit("csv", "audit", cols, rows)
