@@ -33,17 +33,9 @@ from chains_helpers import CORRECTION, PAULIS, bell_measurement_unitary, readout
 import pqms_physics as pq  # noqa: E402
 from pqms_physics.chains import werner_chain_fidelity  # noqa: E402
 
+from _timing import best_of  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+
 I2 = qt.qeye(2)
-
-
-def best_of(fn, repeats: int) -> tuple[float, object]:
-    """Smallest wall time of ``repeats`` calls (s) and the last result."""
-    best, out = np.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def mesolve_loop(link: qt.Qobj, n_max: int, p: float, eta: float, one_qubit_c_ops, t_s: float,

@@ -25,15 +25,7 @@ import time
 
 import numpy as np
 
-
-def best_of(fn, repeats: int) -> float:
-    """Smallest wall time of ``repeats`` calls (s): the least disturbed by other load."""
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+from _timing import best_of  # benchmarks/ is on sys.path when run as a script
 
 
 def naive_numpy_counts(table: np.ndarray, pairs: int, seed: int) -> np.ndarray:
@@ -82,12 +74,12 @@ def main() -> None:
         nonlocal est
         est = estimate_chsh(rho, pairs, seed=1, device=args.device)
 
-    t_kernel = best_of(run_kernel, args.repeats)
+    t_kernel, _ = best_of(run_kernel, args.repeats)
     rss_growth = peak_rss_mib() - rss_before
     rate_kernel = pairs / t_kernel
 
     # naive NumPy baseline (after the kernel, so its per-pair arrays do not mask the kernel's peak memory)
-    t_naive = best_of(lambda: naive_numpy_counts(table, base_pairs, 1), args.repeats)
+    t_naive, _ = best_of(lambda: naive_numpy_counts(table, base_pairs, 1), args.repeats)
     rate_naive = base_pairs / t_naive
     print(f"naive NumPy sampler, {base_pairs:.0e} pairs:        {t_naive:8.3f} s  {rate_naive:10.3e} pairs/s")
     print(f"kernel sampler, {pairs:.0e} pairs:             {t_kernel:8.3f} s  {rate_kernel:10.3e} pairs/s  "
@@ -101,8 +93,8 @@ def main() -> None:
     big = 10**15
     estimate_chsh(rho, big, seed=0, sampler="multinomial")
     reps = 200
-    t_call = best_of(lambda: estimate_chsh(rho, big, seed=2, sampler="multinomial"), reps)
-    t_draw = best_of(lambda: _multinomial_counts(table, big, 2, "random"), reps)
+    t_call, _ = best_of(lambda: estimate_chsh(rho, big, seed=2, sampler="multinomial"), reps)
+    t_draw, _ = best_of(lambda: _multinomial_counts(table, big, 2, "random"), reps)
     print(f"multinomial estimate_chsh, 1e15 pairs:        {t_call * 1e6:8.1f} us per call (goal < 1000 us)")
     print(f"  of which drawing the counts:                {t_draw * 1e6:8.1f} us")
     print(f"  equivalent rate: {big / t_call:10.3e} pairs/s ({big / t_call / rate_naive:.1e} x naive)")
