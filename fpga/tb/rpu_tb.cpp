@@ -142,18 +142,7 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < files.size(); i += 2) {
         rpuvec::Input in;
         rpuvec::Output want;
-        try {
-            in = rpuvec::read_input(files[i]);
-            want = rpuvec::read_output(files[i + 1]);
-        } catch (const rpuvec::FormatError& e) {
-            std::cerr << "malformed vector file: " << e.what() << "\n";
-            return 2;
-        }
-        if (in.cfg.topk != RPU_TOPK) {
-            std::cerr << files[i] << ": topk " << in.cfg.topk << " but this testbench was built "
-                      << "with RPU_TOPK=" << RPU_TOPK << "\n";
-            return 2;
-        }
+        if (const int rc = rpuvec::load_case(files[i], files[i + 1], RPU_TOPK, in, want, std::cerr)) return rc;
         std::string err;
         const rpuvec::Output got = run_case(in, err);
         long mism = rpuvec::compare(want, got, files[i], std::cerr);

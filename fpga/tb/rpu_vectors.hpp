@@ -294,6 +294,26 @@ inline long compare(const Output& want, const Output& got, const std::string& na
     return cmp.mismatches();
 }
 
+// Read one case (input records + expected output) for a design built with `topk` top-k rows.
+// Returns 0, or 2 after printing why (malformed file, or a K the design was not built with): the exit
+// status both testbenches use for unusable input.
+inline int load_case(const std::string& in_path, const std::string& out_path, int topk, Input& in,
+                     Output& want, std::ostream& err) {
+    try {
+        in = read_input(in_path);
+        want = read_output(out_path);
+    } catch (const FormatError& e) {
+        err << "malformed vector file: " << e.what() << "\n";
+        return 2;
+    }
+    if (in.cfg.topk != topk) {
+        err << in_path << ": topk " << in.cfg.topk << " but the design under test was built with RPU_TOPK="
+            << topk << "\n";
+        return 2;
+    }
+    return 0;
+}
+
 }  // namespace rpuvec
 
 #endif  // PQMS_RPU_VECTORS_HPP

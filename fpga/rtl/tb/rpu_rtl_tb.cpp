@@ -154,18 +154,7 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < files.size(); i += 2) {
         rpuvec::Input in;
         rpuvec::Output want;
-        try {
-            in = rpuvec::read_input(files[i]);
-            want = rpuvec::read_output(files[i + 1]);
-        } catch (const rpuvec::FormatError& e) {
-            std::cerr << "malformed vector file: " << e.what() << "\n";
-            return 2;
-        }
-        if (in.cfg.topk != RPU_TOPK) {
-            std::cerr << files[i] << ": topk " << in.cfg.topk << " but the core has TOPK="
-                      << RPU_TOPK << "\n";
-            return 2;
-        }
+        if (const int rc = rpuvec::load_case(files[i], files[i + 1], RPU_TOPK, in, want, std::cerr)) return rc;
         for (int bp = 0; bp < 2; ++bp) {
             const Result r = run(m, in, bp == 1);
             const std::string name = files[i] + (bp ? " [back-pressure]" : "");
