@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -39,21 +39,14 @@ DEFAULT_SEED = 20251101
 _REQUIRED = ("id", "claim", "claimed", "compute", "reading", "parameters")
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    """One audited claim: the claim, what we computed, and the verdict."""
+@dataclass(frozen=True, kw_only=True)
+class AuditEntry(Finding):
+    """One audited claim: the claim and the reading we chose, plus the :class:`Finding` computed for it."""
 
     claim_id: str
     claim: str
     claimed: float
-    quantity: str
-    computed: float
-    uncertainty: float
-    verdict: str
-    function: str
-    notes: str
     reading: str
-    details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -194,9 +187,7 @@ def run_audit(claims_path: str | Path | None = None, quick: bool = False, seed: 
         ctx = AuditContext(seed=seed, quick=quick, stream=2 * k)
         finding: Finding = COMPUTATIONS[claim["compute"]](dict(claim["parameters"]), float(claim["claimed"]), ctx)
         entries.append(AuditEntry(claim_id=claim["id"], claim=claim["claim"], claimed=float(claim["claimed"]),
-                                  quantity=finding.quantity, computed=float(finding.computed), uncertainty=float(finding.uncertainty),
-                                  verdict=finding.verdict, function=finding.function, notes=finding.notes,
-                                  reading=" ".join(claim["reading"].split()), details=finding.details))
+                                  reading=" ".join(claim["reading"].split()), **asdict(finding)))
     return AuditReport(entries=tuple(entries), claims_path=str(claims_path or DEFAULT_CLAIMS), seed=seed,
                        quick=quick, versions=_versions())
 
