@@ -61,12 +61,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 
-from .errors import PQMSValueError, check_choice, check_in_range, check_int, check_nonnegative
+from .errors import PQMSValueError, check_choice, check_int, check_nonnegative, check_real
+# The statistic and the veto level are defined once, in the NCT module; the RPU computes the same ones.
+from .nct_power import confidence_to_z, pool_z
 
 COUNT_BITS: int = 20  #: width of each per-window outcome counter
 W_MAX: int = 2**COUNT_BITS - 1  #: largest window (pairs); counters cannot overflow
@@ -146,23 +147,6 @@ def _isqrt_floor(x: int, xbits: int) -> int:
     return root
 
 
-def confidence_to_z(level: float) -> float:
-    """Two-sided critical value ``Phi^-1((1 + level) / 2)`` of a confidence level in (0, 1).
-
-    The guardian vetoes a window when its confidence ``1 - p = 2 Phi(|z|) - 1`` is below
-    ``level``, i.e. when ``|z| < confidence_to_z(level)``.
-
-    Examples
-    --------
-    >>> round(confidence_to_z(0.95), 6)
-    1.959964
-    """
-    level = check_in_range("level", level, 0.0, 1.0)
-    if level in (0.0, 1.0):
-        raise PQMSValueError(f"level must be in (0, 1), got {level}")
-    return NormalDist().inv_cdf((1.0 + level) / 2.0)
-
-
 def threshold_raw(name: str, value: float) -> int:
     """Q16.16 register value of a threshold: ``ceil(value * 2**16)``, in ``[0, 2**32)``.
 
@@ -212,7 +196,10 @@ class RPUConfig:
         object.__setattr__(self, "window", check_int("window", self.window, 1, W_MAX))
         object.__setattr__(self, "top_k", check_int("top_k", self.top_k, 1, 1024))
         threshold_raw("k_threshold", self.k_threshold)
-        threshold_raw("veto_z", confidence_to_z(self.veto_confidence))
+        level = check_real("veto_confidence", self.veto_confidence)
+        if not 0.0 < level < 1.0:
+            raise PQMSValueError(f"veto_confidence must be in (0, 1), got {level}")
+        threshold_raw("veto_z", confidence_to_z(level))
         if self.prune_threshold is not None:
             threshold_raw("prune_threshold", self.prune_threshold)
 
@@ -473,11 +460,10 @@ def float_reference(counts: Any, config: RPUConfig) -> FloatReference:
     if config.mode == "nct":
         n0, n1 = arr[:, 0].sum(axis=1), arr[:, 1].sum(axis=1)
         m0, m1 = arr[:, 0, 1] + arr[:, 0, 3], arr[:, 1, 1] + arr[:, 1, 3]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            p = (m0 + m1) / (n0 + n1)
-            z = (m1 / n1 - m0 / n0) / np.sqrt(p * (1 - p) * (1 / n0 + 1 / n1))
-        valid = (n0 > 0) & (n1 > 0) & (p > 0) & (p < 1)
-        z = np.where(valid, z, np.nan)
+        valid = (n0 > 0) & (n1 > 0) & (m0 + m1 > 0) & (m0 + m1 < n0 + n1)  # pooled p strictly inside (0, 1)
+        z = nan.copy()
+        if valid.any():
+            z[valid] = pool_z(m0[valid], m1[valid], n0[valid], n1[valid]).z
     else:
         z, valid = nan.copy(), np.zeros(n_w, dtype=bool)
         n_s = arr.sum(axis=2)

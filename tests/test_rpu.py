@@ -273,7 +273,7 @@ def test_run_rejects_counts_that_do_not_fill_the_window():
                  id="window-too-large"),
     pytest.param({"mode": "bell"}, r"mode must be one of \['nct', 'chsh'\], got 'bell'", id="mode"),
     pytest.param({"k_threshold": -1.0}, "k_threshold must be >= 0, got -1.0", id="negative-k"),
-    pytest.param({"veto_confidence": 1.0}, r"level must be in \(0, 1\), got 1.0", id="level-1"),
+    pytest.param({"veto_confidence": 1.0}, r"veto_confidence must be in \(0, 1\), got 1.0", id="level-1"),
     pytest.param({"prune_threshold": 70000.0}, r"prune_threshold must be <= 65535.9999847",
                  id="prune-overflow"),
 ])
