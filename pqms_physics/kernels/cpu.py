@@ -54,6 +54,16 @@ def _mix64(z):
     return z ^ (z >> _SH31)
 
 
+@njit(cache=True, inline="always")
+def _fill_draws(buf, m, x, dx):
+    """Write the 53-bit draws of the next ``m`` pairs (counters ``x, x + dx, ...``) into ``buf``;
+    returns the counter after them."""
+    for t in range(m):
+        buf[t] = np.int64(_mix64(x) >> _SHDRAW)
+        x += dx
+    return x
+
+
 @njit(cache=True)
 def _lt4_fused(x, dx, n, t1, t2, t3, t4):
     """Counts of draws below t1..t4 for n draws starting at counter word x, stride dx."""
@@ -102,9 +112,7 @@ def _segment(key, i0, n, step, trow, tpad, out, base, lt, buf):
         x = x0
         for t0 in range(0, n, TILE):
             m = min(TILE, n - t0)
-            for t in range(m):
-                buf[t] = np.int64(_mix64(x) >> _SHDRAW)
-                x += dx
+            x = _fill_draws(buf, m, x, dx)
             for t in range(m):
                 r = buf[t]
                 lo = 0
@@ -129,9 +137,7 @@ def _segment(key, i0, n, step, trow, tpad, out, base, lt, buf):
         x = x0
         for t0 in range(0, n, TILE):
             m = min(TILE, n - t0)
-            for t in range(m):
-                buf[t] = np.int64(_mix64(x) >> _SHDRAW)
-                x += dx
+            x = _fill_draws(buf, m, x, dx)
             for g in range(ng):
                 j = 4 * g
                 a1, a2, a3, a4 = _lt4_buffer(buf, m, tpad[j], tpad[j + 1], tpad[j + 2], tpad[j + 3])
