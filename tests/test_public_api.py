@@ -35,3 +35,34 @@ def test_import_loads_neither_qutip_numba_nor_matplotlib():
             "print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+# The 0.1 public surface, pinned name by name before the subpackage layout (issue 11): a later release may
+# add names, but none of these may disappear or stop resolving.
+API_0_1 = """CHSHEstimate CHSHSettings Channel DimensionError EntanglementRate NotCPTPError PQMSValueError
+PoolBiasResult RPUConfig SPDCSource SampleCounts SignallingTrialResult amplitude_damping bell_diagonal_state
+bell_state chain_state chsh_value chsh_vs_distance chsh_vs_hops correlator dephasing dephasing_capacity
+depolarizing detectable_bias entanglement_rate estimate_chsh expected_attempts fiber_transmissivity fidelity
+fidelity_vs_hops lindblad_channel load_config no_signalling_stderr optimal_settings outcome_table
+pairs_for_violation pairs_needed pauli_channel plob_bound pool_bias_experiment run_audit run_report run_rpu
+run_sweep sample_counts signalling_distance signalling_trial spdc_pair_state swap tgw_bound
+threshold_pass_probability werner_chain_fidelity werner_state write_fpga_vectors __version__""".split()
+KERNELS_0_1 = """CudaUnavailableError DEVICES SETTING_CHOICES STREAM_VERSION SampleCounts sample_counts
+sample_counts_reference sample_records stream_key thresholds""".split()
+PLOTS_0_1 = """DOUBLE_COLUMN_IN PALETTE SINGLE_COLUMN_IN new_figure plot_chsh_vs_hops plot_fidelity_vs_hops
+plot_nct_pool_bias plot_rate_vs_distance save_figure style_context style_path""".split()
+
+
+@pytest.mark.parametrize(("module", "names"), [
+    pytest.param("pqms_physics", API_0_1, id="top-level"),
+    pytest.param("pqms_physics.kernels", KERNELS_0_1, id="kernels"),
+    pytest.param("pqms_physics.plots", PLOTS_0_1, id="plots"),
+])
+def test_the_0_1_public_names_are_all_still_exported_and_resolve(module, names):
+    import importlib
+
+    mod = importlib.import_module(module)
+    missing = [n for n in names if n not in mod.__all__]
+    assert missing == []
+    for name in names:
+        assert getattr(mod, name) is not None
