@@ -1,4 +1,4 @@
-"""Repeater chains: fast paths of pqms_physics.chains against hop-by-hop baselines, in one run.
+"""Repeater chains: fast paths of pqms_physics.network.chains against hop-by-hop baselines, in one run.
 
 1. ``fidelity_vs_hops`` for hops 1..N (default 1000) of a general, non-Bell-diagonal link
    (amplitude-damped Phi+) with Duer-noisy swaps and a memory channel (amplitude damping + dephasing
@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the te
 from chains_helpers import CORRECTION, PAULIS, bell_measurement_unitary, readout_povm  # noqa: E402
 
 import pqms_physics as pq  # noqa: E402
-from pqms_physics.chains import werner_chain_fidelity  # noqa: E402
+from pqms_physics.network.chains import werner_chain_fidelity  # noqa: E402
 
 from _timing import best_of  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 

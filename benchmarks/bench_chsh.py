@@ -55,8 +55,8 @@ def main() -> None:
     import numba
 
     from pqms_physics.chsh import estimate_chsh, optimal_settings, outcome_table
-    from pqms_physics.chsh_estimate import _multinomial_counts
-    from pqms_physics.states import bell_state
+    from pqms_physics.chsh.estimate import _multinomial_counts
+    from pqms_physics.core.states import bell_state
 
     rho = bell_state("phi+")
     table = outcome_table(rho, optimal_settings(rho))

@@ -7,7 +7,7 @@ Each variant runs as a fresh ``python`` process (imports included, as ``pqms swe
 would), best of ``--repeats``:
 
 * ``baseline``: import the same stack, evaluate the grid with one call of
-  ``pqms_physics.chains.werner_chain_fidelity`` and write the xarray Dataset with
+  ``pqms_physics.network.chains.werner_chain_fidelity`` and write the xarray Dataset with
   ``to_netcdf`` (no config, no chunks, no checkpoints);
 * ``engine auto``: ``run_sweep`` with default workers (in-process here: the
   estimated work is far below ``POOL_MIN_WORK_S``);
@@ -45,7 +45,7 @@ measurement_fidelity = [0.99, 0.995, 0.999, 1.0]
 
 BASELINE = """\
 import sys, numpy as np, xarray as xr
-from pqms_physics.chains import werner_chain_fidelity
+from pqms_physics.network.chains import werner_chain_fidelity
 hops = np.array([1, 2, 3, 4, 8, 16, 32, 100, 300, 1000])
 f = np.linspace(0.9, 0.9999, 50)
 p = np.array([0.99, 0.995, 0.999, 0.9999, 1.0])
@@ -59,7 +59,7 @@ ds.to_netcdf(sys.argv[1], engine="h5netcdf")
 
 ENGINE = """\
 import sys
-from pqms_physics.sweep import run_sweep
+from pqms_physics.sweep.engine import run_sweep
 if __name__ == "__main__":
     workers = None if sys.argv[3] == "auto" else int(sys.argv[3])
     ds = run_sweep(sys.argv[1], sys.argv[2], workers=workers, progress=False, resume=False)

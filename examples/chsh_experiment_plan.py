@@ -22,7 +22,7 @@ import math
 import numpy as np
 
 from pqms_physics.chsh import chsh_value, estimate_chsh, pairs_for_violation
-from pqms_physics.states import werner_state
+from pqms_physics.core.states import werner_state
 
 F_THRESHOLD = (1 + 3 / math.sqrt(2)) / 4
 

@@ -7,8 +7,8 @@ exp(-2 gamma t), both halves by exp(-4 gamma t), so
 
     F_one(t) = (1 + exp(-2 gamma t))/2,     F_two(t) = (1 + exp(-4 gamma t))/2.
 
-The table is computed with the channel module (pqms_physics.channels.dephasing) and the squared
-fidelity (pqms_physics.states.fidelity); the closed forms above are printed beside it as a check,
+The table is computed with the channel module (pqms_physics.core.channels.dephasing) and the squared
+fidelity (pqms_physics.core.states.fidelity); the closed forms above are printed beside it as a check,
 with the time at which each case falls to a target fidelity.
 
 Run: ``.venv/bin/python examples/dephasing_study.py [--gamma-per-s 0.05] [--t-max-s 10] [--target 0.999]``
@@ -21,8 +21,8 @@ import math
 
 import numpy as np
 
-from pqms_physics.channels import dephasing
-from pqms_physics.states import bell_state, fidelity
+from pqms_physics.core.channels import dephasing
+from pqms_physics.core.states import bell_state, fidelity
 
 
 def main() -> None:

@@ -2,12 +2,12 @@
 
 Part 1: n elementary Werner links of fidelity F joined by n - 1 sequential entanglement swaps
 (Duer-noisy Bell measurements: gate fidelity p, measurement fidelity eta) -- end-to-end fidelity for
-n = 1..1000 (pqms_physics.chains.fidelity_vs_hops; ideal swaps give F_n = 1/4 + (3/4) w^n with
+n = 1..1000 (pqms_physics.network.chains.fidelity_vs_hops; ideal swaps give F_n = 1/4 + (3/4) w^n with
 w = (4F - 1)/3), and the longest chain that still violates CHSH (F_n > (1 + 3/sqrt 2)/4 for Werner
 states) or beats the classical limit F_n > 1/2.
 
 Part 2: distillable ebits per channel use of SPDC repeater chains of 1 (direct), 2, 4, 8 and 16
-segments over fibre (pqms_physics.bounds.entanglement_rate: midpoint sources, perfect memories,
+segments over fibre (pqms_physics.network.bounds.entanglement_rate: midpoint sources, perfect memories,
 hashing yield; see its docstring for the protocol), next to the PLOB bound -log2(1 - eta) of direct
 transmission over the whole distance. A chain can beat PLOB; direct transmission never can.
 
@@ -21,9 +21,9 @@ import math
 
 import numpy as np
 
-from pqms_physics.bounds import entanglement_rate, fiber_transmissivity, plob_bound
-from pqms_physics.chains import fidelity_vs_hops, werner_chain_fidelity
-from pqms_physics.states import werner_state
+from pqms_physics.network.bounds import entanglement_rate, fiber_transmissivity, plob_bound
+from pqms_physics.network.chains import fidelity_vs_hops, werner_chain_fidelity
+from pqms_physics.core.states import werner_state
 
 CHSH_WERNER_THRESHOLD = (1 + 3 / math.sqrt(2)) / 4  # Werner F above which S_max = 2 sqrt2 w exceeds 2
 

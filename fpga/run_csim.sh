@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # C-simulation of the RPU in one command, with no Xilinx install:
 #   1. write the golden vectors with the Python kernels and the bit-exact model
-#      (python -m pqms_physics.fpga_vectors; `pqms fpga-vectors` once the CLI wires it);
+#      (python -m pqms_physics.rpu.vectors; `pqms fpga-vectors` once the CLI wires it);
 #   2. build the HLS C++ with the testbench using g++ and the real Xilinx ap_types headers
 #      (shipped by the hls4ml wheel), -Wall -Wextra -Werror for our code;
 #   3. run it on every case: exit 0 only when every output matches bit for bit.
@@ -48,7 +48,7 @@ print(os.path.join(list(spec.submodule_search_locations)[0], "templates", "vivad
 # 1. Golden vectors.
 VEC_ARGS=(--out "$OUT" --suite "$SUITE")
 [ -n "$SEED" ] && VEC_ARGS+=(--seed "$SEED")
-(cd "$ROOT" && "$PYTHON" -m pqms_physics.fpga_vectors "${VEC_ARGS[@]}") || exit 2
+(cd "$ROOT" && "$PYTHON" -m pqms_physics.rpu.vectors "${VEC_ARGS[@]}") || exit 2
 
 # 2. Build (skipped when the binary is newer than every source and the flags are unchanged).
 # -Wno-unknown-pragmas: g++ does not know '#pragma HLS'; -Wno-unused-label: HLS loop labels

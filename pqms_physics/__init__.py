@@ -20,42 +20,45 @@ Examples
 
 from __future__ import annotations
 
-import importlib
+from pqms_physics import _moved
+from pqms_physics._lazy import lazy_exports
+
+_moved.install()  # old 0.1 module paths import with a DeprecationWarning for one release
 
 __version__ = "0.1.0"
 
 # public name -> submodule that defines it
 _EXPORTS: dict[str, str] = {
     # states
-    "bell_state": "states",
-    "werner_state": "states",
-    "bell_diagonal_state": "states",
-    "fidelity": "states",
+    "bell_state": "core.states",
+    "werner_state": "core.states",
+    "bell_diagonal_state": "core.states",
+    "fidelity": "core.states",
     # channels
-    "Channel": "channels",
-    "dephasing": "channels",
-    "amplitude_damping": "channels",
-    "depolarizing": "channels",
-    "pauli_channel": "channels",
-    "lindblad_channel": "channels",
+    "Channel": "core.channels",
+    "dephasing": "core.channels",
+    "amplitude_damping": "core.channels",
+    "depolarizing": "core.channels",
+    "pauli_channel": "core.channels",
+    "lindblad_channel": "core.channels",
     # errors
     "PQMSValueError": "errors",
     "DimensionError": "errors",
     "NotCPTPError": "errors",
     # sources, swapping, chains, bounds
-    "spdc_pair_state": "sources",
-    "SPDCSource": "sources",
-    "swap": "swapping",
-    "fidelity_vs_hops": "chains",
-    "chain_state": "chains",
-    "werner_chain_fidelity": "chains",
-    "fiber_transmissivity": "bounds",
-    "plob_bound": "bounds",
-    "tgw_bound": "bounds",
-    "dephasing_capacity": "bounds",
-    "expected_attempts": "bounds",
-    "entanglement_rate": "bounds",
-    "EntanglementRate": "bounds",
+    "spdc_pair_state": "network.sources",
+    "SPDCSource": "network.sources",
+    "swap": "network.swapping",
+    "fidelity_vs_hops": "network.chains",
+    "chain_state": "network.chains",
+    "werner_chain_fidelity": "network.chains",
+    "fiber_transmissivity": "network.bounds",
+    "plob_bound": "network.bounds",
+    "tgw_bound": "network.bounds",
+    "dephasing_capacity": "network.bounds",
+    "expected_attempts": "network.bounds",
+    "entanglement_rate": "network.bounds",
+    "EntanglementRate": "network.bounds",
     # CHSH
     "correlator": "chsh",
     "chsh_value": "chsh",
@@ -78,33 +81,21 @@ _EXPORTS: dict[str, str] = {
     "threshold_pass_probability": "nct",
     "no_signalling_stderr": "nct",
     # RPU golden model and FPGA vectors
-    "RPUConfig": "rpu",
-    "run_rpu": "rpu",
-    "write_fpga_vectors": "fpga_vectors",
+    "RPUConfig": "rpu.model",
+    "run_rpu": "rpu.model",
+    "write_fpga_vectors": "rpu.vectors",
     # kernels
     "sample_counts": "kernels",
     "SampleCounts": "kernels",
     # sweeps
-    "run_sweep": "sweep",
-    "load_config": "sweep",
+    "run_sweep": "sweep.engine",
+    "load_config": "sweep.engine",
     # report
-    "run_report": "report",
+    "run_report": "report.runner",
     # audit
-    "run_audit": "audit",
+    "run_audit": "audit.runner",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
-
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pqms_physics' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"pqms_physics.{module}"), name)
-    globals()[name] = value  # cache: later lookups skip __getattr__
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
-
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -20,7 +20,7 @@ Fidelity
     Fidelity is the *squared* Uhlmann fidelity
     ``F(rho, sigma) = (tr sqrt(sqrt(rho) sigma sqrt(rho)))**2``, so that
     ``F = <psi|rho|psi>`` for a pure target. ``qutip.fidelity`` returns the
-    square root of this; :func:`pqms_physics.states.fidelity` converts.
+    square root of this; :func:`pqms_physics.core.states.fidelity` converts.
 
 Vectorisation and Choi matrices
     Superoperators follow QuTiP: column stacking, ``vec(A rho B) =

@@ -1,8 +1,12 @@
-"""Shared test configuration: hypothesis profiles."""
+"""Shared test configuration: hypothesis profiles, and the shared oracles of tests/helpers/ on sys.path."""
 
 import os
+import sys
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "helpers"))
 
 # Deterministic, CI-sized property tests; `HYPOTHESIS_PROFILE=thorough` runs more examples.
 settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True,

@@ -1,7 +1,7 @@
 // C-simulation testbench of the RPU (plain g++, no Xilinx install needed).
 //
 // Usage:  rpu_csim [--selftest] IN.rpuin OUT.rpuout [IN2.rpuin OUT2.rpuout ...]
-// Runs rpu_top on each golden input (written by `python -m pqms_physics.fpga_vectors`) and
+// Runs rpu_top on each golden input (written by `python -m pqms_physics.rpu.vectors`) and
 // compares every output field with the expected file, bit for bit.
 // Exit status: 0 all match; 1 any mismatch (or self-test failure); 2 malformed or unreadable
 // vector file, bad usage, or a vector file made for a different top-k size K.

@@ -2,7 +2,7 @@
 #
 # Run from the repository root:      vitis_hls -f fpga/tcl/hls.tcl
 # Prerequisite: the golden vectors, written by fpga/run_csim.sh (fpga/build/vectors-default) or
-#   python -m pqms_physics.fpga_vectors --out fpga/build/vectors-default
+#   python -m pqms_physics.rpu.vectors --out fpga/build/vectors-default
 # (set RPU_VECTORS to use another directory). Outputs go to fpga/build/rpu_hls/solution1:
 #   csim/report, syn/report/rpu_top_csynth.rpt (latency, resources), sim/report, impl/ip
 # (the IP pqms:rpu:rpu:1.0 that fpga/tcl/vivado.tcl integrates).

@@ -13,11 +13,11 @@ Examples
 [5000, 5000]
 """
 
-from .cuda import CudaUnavailableError
-from .reference import sample_counts_reference, sample_records
-from .result import SampleCounts
-from .rng import STREAM_VERSION, SETTING_CHOICES, stream_key, thresholds
-from .sample import DEVICES, sample_counts
+from pqms_physics.kernels.cuda import CudaUnavailableError
+from pqms_physics.kernels.reference import sample_counts_reference, sample_records
+from pqms_physics.kernels.result import SampleCounts
+from pqms_physics.kernels.rng import STREAM_VERSION, SETTING_CHOICES, stream_key, thresholds
+from pqms_physics.kernels.sample import DEVICES, sample_counts
 
 __all__ = [
     "CudaUnavailableError",

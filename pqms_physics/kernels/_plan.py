@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import PQMSValueError, check_choice, check_int, check_seed
-from .rng import RULE_CODES, SETTING_CHOICES, stream_key, table_hash, thresholds, validate_probs
+from pqms_physics.errors import PQMSValueError, check_choice, check_int, check_seed
+from pqms_physics.kernels.rng import RULE_CODES, SETTING_CHOICES, stream_key, table_hash, thresholds, validate_probs
 
 #: Largest window_counts array (entries = n_windows * S * K) a call may request (2 GiB of int64).
 MAX_WINDOW_ENTRIES: int = 1 << 28

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from .rng import DRAW_BITS, GAMMA, MIX_MUL1, MIX_MUL2, RULE_CODES
+from pqms_physics.kernels.rng import DRAW_BITS, GAMMA, MIX_MUL1, MIX_MUL2, RULE_CODES
 
 _G = np.uint64(GAMMA)
 _M1 = np.uint64(MIX_MUL1)

@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .rng import DRAW_BITS, GAMMA, MIX_MUL1, MIX_MUL2
+from pqms_physics.kernels.rng import DRAW_BITS, GAMMA, MIX_MUL1, MIX_MUL2
 
 #: Rows with more thresholds than this use a binary search per draw (slow path).
 MAX_REGISTER_THRESHOLDS: int = 32
@@ -188,7 +188,7 @@ def count_range(plan, a: int, b: int, *, per_thread: int = PER_THREAD,
 def count_plan(plan, update: Callable[[int], Any] | None = None, *,
                launch_pairs: int = LAUNCH_PAIRS, **launch: Any) -> tuple[np.ndarray, np.ndarray | None]:
     """Counts (S*K,) and window counts (n_windows, S*K) of a validated plan on the GPU."""
-    from .sample import accumulate_calls
+    from pqms_physics.kernels.sample import accumulate_calls
 
     require_cuda()
     d_table = cuda.to_device(plan.table)

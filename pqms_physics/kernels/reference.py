@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import PQMSValueError
-from ._plan import SamplingPlan, make_plan
-from .result import SampleCounts
-from .rng import STREAM_VERSION, draws
+from pqms_physics.errors import PQMSValueError
+from pqms_physics.kernels._plan import SamplingPlan, make_plan
+from pqms_physics.kernels.result import SampleCounts
+from pqms_physics.kernels.rng import STREAM_VERSION, draws
 
 #: Pairs processed per NumPy block (bounded memory: ~10 arrays of this length).
 BLOCK: int = 1 << 20

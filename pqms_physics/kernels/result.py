@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import PQMSValueError
+from pqms_physics.errors import PQMSValueError
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:

@@ -84,8 +84,8 @@ from typing import Any
 
 import numpy as np
 
-from ..conventions import PROB_SUM_ATOL
-from ..errors import PQMSValueError, check_choice, check_seed
+from pqms_physics.conventions import PROB_SUM_ATOL
+from pqms_physics.errors import PQMSValueError, check_choice, check_seed
 
 #: Name of the stream defined above; recorded in every SampleCounts.
 STREAM_VERSION: str = "splitmix64-53bit-v1"

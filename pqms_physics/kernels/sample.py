@@ -11,10 +11,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..errors import check_choice
-from ._plan import SamplingPlan, make_plan
-from .result import SampleCounts
-from .rng import STREAM_VERSION
+from pqms_physics.errors import check_choice
+from pqms_physics.kernels._plan import SamplingPlan, make_plan
+from pqms_physics.kernels.result import SampleCounts
+from pqms_physics.kernels.rng import STREAM_VERSION
 
 DEVICES: tuple[str, ...] = ("cpu", "numpy", "cuda")
 #: Pairs per kernel call on the CPU (progress-bar granularity; never changes results).
@@ -70,7 +70,7 @@ def accumulate_calls(plan: SamplingPlan, call_pairs: int, count_range: Callable[
 def _count_cpu(plan: SamplingPlan, update: Callable[[int], Any] | None, *, chunk: int | None = None,
                call_pairs: int = CPU_CALL_PAIRS) -> tuple[np.ndarray, np.ndarray | None]:
     """Counts (S*K,) and window counts (n_windows, S*K) of a plan with the Numba kernels."""
-    from . import cpu
+    from pqms_physics.kernels import cpu
 
     chunk = cpu.DEFAULT_CHUNK if chunk is None else chunk
     tpad = cpu.padded_thresholds(plan.table)
@@ -154,14 +154,14 @@ def sample_counts(probs: Any, pairs: Any, seed: Any, *, setting_choice: str = "r
     plan = make_plan(probs, pairs, seed, setting_choice=setting_choice, window=window,
                      stream=stream, start=start, total_pairs=total_pairs)
     if device == "cuda":
-        from . import cuda
+        from pqms_physics.kernels import cuda
 
         cuda.require_cuda()
     bar = _progress_bar(plan, device, progress)
     update = None if bar is None else bar.update
     try:
         if device == "numpy":
-            from .reference import _count_plan
+            from pqms_physics.kernels.reference import _count_plan
 
             return _count_plan(plan, update)
         if device == "cuda":

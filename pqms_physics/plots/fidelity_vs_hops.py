@@ -7,8 +7,8 @@ from typing import Mapping
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..errors import PQMSValueError, check_probability
-from .style import REFERENCE_COLOR, as_curves, as_series, new_figure, style_context
+from pqms_physics.errors import PQMSValueError, check_probability
+from pqms_physics.plots.style import REFERENCE_COLOR, as_curves, as_series, new_figure, style_context
 
 
 def plot_fidelity_vs_hops(hops, fidelities, *, classical_limit: float | None = 0.5,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..errors import PQMSValueError
-from .style import as_curves, as_series, new_figure, style_context
+from pqms_physics.errors import PQMSValueError
+from pqms_physics.plots.style import as_curves, as_series, new_figure, style_context
 
 # Bounds are drawn in black/grey with their own dash patterns, distinct from the data cycle.
 _BOUND_STYLES = ({"color": "#000000", "ls": "-", "lw": 1.6},

@@ -24,7 +24,7 @@ from typing import Iterator, Sequence
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
-from ..errors import PQMSValueError, check_positive
+from pqms_physics.errors import PQMSValueError, check_positive
 
 #: Width of a single-column figure, in inches.
 SINGLE_COLUMN_IN: float = 3.4

@@ -1,0 +1,420 @@
+"""Exact CHSH physics of a two-qubit state: correlators, S for given settings, S_max and optimal settings.
+
+This module computes exact quantities only; finite-sample estimation lives in
+:mod:`pqms_physics.chsh.estimate`. Everything is re-exported from
+:mod:`pqms_physics.chsh`.
+
+Conventions (see :mod:`pqms_physics.conventions`)
+    * Qubit 0 (Alice) measures ``a0`` or ``a1``, qubit 1 (Bob) measures ``b0``
+      or ``b1``. A direction is an angle in the X-Z plane (radians, 0 = +Z,
+      pi/2 = +X, i.e. ``n = (sin t, 0, cos t)``) or a unit Bloch vector
+      ``(n_x, n_y, n_z)``; the observable is ``n . sigma``.
+    * A detector reports bit 0 for the +1 eigenvalue; the joint outcome index
+      is ``2*a + b``.
+    * Setting index ``k = 2*i + j`` for the pair ``(a_i, b_j)``: the order is
+      a0b0, a0b1, a1b0, a1b1.
+    * Sign convention: ``S = E(a0,b0) + E(a0,b1) + E(a1,b0) - E(a1,b1)``; local
+      hidden-variable models obey ``|S| <= 2``, quantum mechanics
+      ``|S| <= 2 sqrt(2)`` (Tsirelson).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from pqms_physics.conventions import OUTCOME_SIGNS
+from pqms_physics.errors import PQMSValueError, check_real
+
+#: Classical (local hidden-variable) bound on |S|.
+LOCAL_BOUND: float = 2.0
+#: Tsirelson's bound on |S| for any quantum state.
+TSIRELSON_BOUND: float = 2.0 * math.sqrt(2.0)
+#: Names of the four CHSH settings in setting-index order ``2*i + j``.
+SETTING_NAMES: tuple[str, ...] = ("a0b0", "a0b1", "a1b0", "a1b1")
+#: Coefficient of each setting's correlator in S (setting-index order).
+SETTING_SIGNS = np.array([1.0, 1.0, 1.0, -1.0])
+#: Standard X-Z-plane angles (a0, a1, b0, b1) in radians reaching 2 sqrt(2) on Phi+.
+STANDARD_ANGLES: tuple[float, float, float, float] = (0.0, math.pi / 2, math.pi / 4, -math.pi / 4)
+#: A Bloch vector is accepted when its norm is 1 within this tolerance.
+UNIT_NORM_ATOL: float = 1e-9
+
+_PAULI_XYZ = np.array([[[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]], dtype=complex)
+_EYE2 = np.eye(2, dtype=complex)
+
+
+# ----------------------------------------------------------------------- inputs
+def _density_matrix(name: str, rho) -> np.ndarray:
+    """Validate a two-qubit state and return its 4x4 density matrix (lazy QuTiP import)."""
+    from pqms_physics.core.states import as_density_matrix
+
+    return as_density_matrix(name, rho, n_qubits=2).full()
+
+
+def direction(name: str, value) -> np.ndarray:
+    """A measurement direction as a unit Bloch vector, from an angle or a Bloch vector.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name used in error messages.
+    value : float or array_like of shape (3,)
+        An angle in radians in the X-Z plane (0 = +Z, pi/2 = +X), or a real
+        Bloch vector ``(n_x, n_y, n_z)`` of norm 1 (within 1e-9).
+
+    Returns
+    -------
+    numpy.ndarray
+        Unit vector of shape (3,), float64.
+
+    Examples
+    --------
+    >>> direction("a", math.pi / 2).round(12).tolist()
+    [1.0, 0.0, 0.0]
+    """
+    if isinstance(value, numbers.Real) or (isinstance(value, np.ndarray) and value.ndim == 0):
+        theta = check_real(name, float(value) if isinstance(value, np.ndarray) else value)
+        return np.array([math.sin(theta), 0.0, math.cos(theta)])
+    try:
+        vec = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise PQMSValueError(f"{name} must be an angle (radians) or a real Bloch vector of shape (3,), "
+                             f"got {value!r}") from None
+    if vec.shape != (3,):
+        raise PQMSValueError(f"{name} must be an angle (radians) or a Bloch vector of shape (3,), "
+                             f"got shape {vec.shape}")
+    if not np.all(np.isfinite(vec)):
+        raise PQMSValueError(f"{name} must be finite, got {vec.tolist()}")
+    norm = float(np.linalg.norm(vec))
+    if abs(norm - 1.0) > UNIT_NORM_ATOL:
+        raise PQMSValueError(f"{name} must be a unit Bloch vector (norm 1 within {UNIT_NORM_ATOL}), "
+                             f"got norm {norm}")
+    return vec / norm
+
+
+@dataclass(frozen=True)
+class CHSHSettings:
+    """Four measurement directions ``(a0, a1, b0, b1)`` as unit Bloch vectors.
+
+    Iterating yields ``a0, a1, b0, b1`` (numpy arrays), so an instance can be
+    passed wherever a 4-sequence of directions is accepted, e.g.
+    ``chsh_value(rho, settings=optimal_settings(rho))``.
+
+    Attributes
+    ----------
+    a0, a1 : tuple of float
+        Alice's (qubit 0) directions, ``(n_x, n_y, n_z)``.
+    b0, b1 : tuple of float
+        Bob's (qubit 1) directions.
+    """
+
+    a0: tuple[float, float, float]
+    a1: tuple[float, float, float]
+    b0: tuple[float, float, float]
+    b1: tuple[float, float, float]
+
+    @classmethod
+    def from_any(cls, settings, name: str = "settings") -> "CHSHSettings":
+        """Validate four directions (angles and/or Bloch vectors) given in the order a0, a1, b0, b1."""
+        if isinstance(settings, CHSHSettings):
+            return settings
+        if isinstance(settings, (str, bytes)) or not isinstance(settings, (Sequence, np.ndarray)):
+            raise PQMSValueError(f"{name} must be a sequence (a0, a1, b0, b1) of angles or Bloch vectors, "
+                                 f"got {type(settings).__name__}")
+        if len(settings) != 4:
+            raise PQMSValueError(f"{name} must hold 4 directions (a0, a1, b0, b1), got {len(settings)}")
+        labels = ("a0", "a1", "b0", "b1")
+        vecs = [tuple(float(x) for x in direction(f"{name}[{k}] ({labels[k]})", s))
+                for k, s in enumerate(settings)]
+        return cls(*vecs)
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return iter(np.array(v) for v in (self.a0, self.a1, self.b0, self.b1))
+
+    def matrix(self) -> np.ndarray:
+        """Directions stacked as a (4, 3) array, rows a0, a1, b0, b1."""
+        return np.array([self.a0, self.a1, self.b0, self.b1])
+
+    @property
+    def in_xz_plane(self) -> bool:
+        """True when every direction has a zero Y component (within 1e-12)."""
+        return bool(np.all(np.abs(self.matrix()[:, 1]) <= 1e-12))
+
+    @property
+    def angles(self) -> tuple[float, float, float, float]:
+        """X-Z-plane angles ``(a0, a1, b0, b1)`` in radians, in (-pi, pi] (0 = +Z, pi/2 = +X).
+
+        Raises ``PQMSValueError`` when a direction has a Y component.
+        """
+        if not self.in_xz_plane:
+            raise PQMSValueError("settings must lie in the X-Z plane to be written as angles, "
+                                 f"got Y components {self.matrix()[:, 1].tolist()}")
+        m = self.matrix()
+        return tuple(float(math.atan2(x, z)) for x, z in zip(m[:, 0], m[:, 2]))
+
+    def to_dict(self) -> dict:
+        return {"a0": list(self.a0), "a1": list(self.a1), "b0": list(self.b0), "b1": list(self.b1)}
+
+
+# ------------------------------------------------------------------ exact values
+def _observable(n: np.ndarray) -> np.ndarray:
+    return np.einsum("k,kij->ij", n, _PAULI_XYZ)
+
+
+def correlation_matrix(rho) -> np.ndarray:
+    """Correlation matrix ``T_ij = tr[rho (sigma_i (x) sigma_j)]``, i, j in (x, y, z).
+
+    Parameters
+    ----------
+    rho : qutip.Qobj
+        Two-qubit ket or density matrix.
+
+    Returns
+    -------
+    numpy.ndarray
+        Real (3, 3) array; ``E(a, b) = a^T T b`` for unit directions a, b.
+
+    Examples
+    --------
+    >>> from pqms_physics.core.states import bell_state
+    >>> correlation_matrix(bell_state("phi+")).round(12).tolist()
+    [[1.0, 0.0, 0.0], [0.0, -1.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    return _correlation_matrix(_density_matrix("rho", rho))
+
+
+def _correlation_matrix(mat: np.ndarray) -> np.ndarray:
+    # tr[rho (A (x) B)] = sum rho[(k l), (i j)] A[i, k] B[j, l] with rho reshaped to (2, 2, 2, 2)
+    r = mat.reshape(2, 2, 2, 2)
+    return np.real(np.einsum("klij,aik,bjl->ab", r, _PAULI_XYZ, _PAULI_XYZ))
+
+
+def correlator(rho, a, b) -> float:
+    """Correlator ``E(a, b) = <(a . sigma) (x) (b . sigma)>`` of a two-qubit state.
+
+    Parameters
+    ----------
+    rho : qutip.Qobj
+        Two-qubit ket or density matrix (dims ``[[2, 2], [2, 2]]``).
+    a, b : float or array_like of shape (3,)
+        Directions of qubit 0 and qubit 1: an angle in the X-Z plane (radians,
+        0 = +Z, pi/2 = +X) or a unit Bloch vector.
+
+    Returns
+    -------
+    float
+        ``E`` in [-1, 1]: the expectation of the product of the two +/-1 outcomes.
+
+    Notes
+    -----
+    ``E(a, b) = tr[rho (a.sigma (x) b.sigma)] = a^T T b`` with ``T`` the
+    correlation matrix. For ``|Phi+>`` and X-Z-plane angles,
+    ``E = cos(theta_a - theta_b)``.
+
+    Examples
+    --------
+    >>> from pqms_physics.core.states import bell_state
+    >>> round(correlator(bell_state("phi+"), 0.0, math.pi / 4), 12)
+    0.707106781187
+    """
+    mat = _density_matrix("rho", rho)
+    va, vb = direction("a", a), direction("b", b)
+    return float(np.real(np.trace(mat @ np.kron(_observable(va), _observable(vb)))))
+
+
+def _chsh_from_matrix(mat: np.ndarray, s: CHSHSettings) -> float:
+    t = _correlation_matrix(mat)
+    a0, a1, b0, b1 = s
+    return float(a0 @ t @ b0 + a0 @ t @ b1 + a1 @ t @ b0 - a1 @ t @ b1)
+
+
+def _s_max_from_t(t: np.ndarray) -> float:
+    sv = np.linalg.svd(t, compute_uv=False)  # descending; sv**2 = eigenvalues of T^T T
+    return float(2.0 * math.sqrt(sv[0] ** 2 + sv[1] ** 2))
+
+
+def chsh_value(rho, settings=None) -> float:
+    """CHSH value of a two-qubit state: maximal over all directions, or for given settings.
+
+    Parameters
+    ----------
+    rho : qutip.Qobj
+        Two-qubit ket or density matrix.
+    settings : None or sequence of 4 directions or CHSHSettings, optional
+        ``(a0, a1, b0, b1)``, each an X-Z-plane angle (radians) or a unit Bloch
+        vector. ``None`` (default) returns ``S_max``, the maximum over all
+        directions.
+
+    Returns
+    -------
+    float
+        ``S = E(a0,b0) + E(a0,b1) + E(a1,b0) - E(a1,b1)`` for the given settings,
+        or ``S_max = 2 sqrt(u1 + u2)`` in [0, 2 sqrt(2)].
+
+    Notes
+    -----
+    Horodecki criterion: with ``T`` the correlation matrix
+    (:func:`correlation_matrix`) and ``u1 >= u2`` the two largest eigenvalues
+    of ``T^T T``, ``max |S| = 2 sqrt(u1 + u2)``; the state violates the CHSH
+    inequality for some settings iff ``u1 + u2 > 1``. For a Werner state
+    ``w |Phi+><Phi+| + (1 - w) I/4``, ``S_max = 2 sqrt(2) w``.
+
+    References
+    ----------
+    R. Horodecki, P. Horodecki, M. Horodecki, "Violating Bell inequality by mixed
+    spin-1/2 states: necessary and sufficient condition", Phys. Lett. A 200, 340 (1995).
+    J. F. Clauser, M. A. Horne, A. Shimony, R. A. Holt, Phys. Rev. Lett. 23, 880 (1969).
+
+    Examples
+    --------
+    >>> from pqms_physics.core.states import bell_state
+    >>> round(chsh_value(bell_state("phi+")), 12) == round(2 * math.sqrt(2), 12)
+    True
+    >>> round(chsh_value(bell_state("phi+"), settings=STANDARD_ANGLES), 10)
+    2.8284271247
+    """
+    mat = _density_matrix("rho", rho)
+    if settings is None:
+        return _s_max_from_t(_correlation_matrix(mat))
+    return _chsh_from_matrix(mat, CHSHSettings.from_any(settings))
+
+
+def _optimal_from_t(t: np.ndarray) -> list[np.ndarray]:
+    """Maximising directions from the SVD ``T = U diag(s) V^T`` (s descending); ``t`` is 3x3, or the 2x2
+    X-Z block (then the "directions" are 2-vectors (x, z)).
+
+    ``S = a0.T(b0 + b1) + a1.T(b0 - b1)``; with ``b0, b1 = cos(th) v1 +- sin(th) v2``,
+    ``a0 = u1``, ``a1 = u2`` and ``tan(th) = s2/s1`` this equals ``2 sqrt(s1^2 + s2^2)``.
+    """
+    u, s, vt = np.linalg.svd(t)
+    th = math.atan2(s[1], s[0]) if s[0] > 0 else math.pi / 4
+    v1, v2 = vt[0], vt[1]
+    b0 = math.cos(th) * v1 + math.sin(th) * v2
+    b1 = math.cos(th) * v1 - math.sin(th) * v2
+    return [v / np.linalg.norm(v) for v in (u[:, 0], u[:, 1], b0, b1)]
+
+
+def optimal_settings(rho) -> CHSHSettings:
+    """Measurement directions that reach ``S_max`` for this state.
+
+    Parameters
+    ----------
+    rho : qutip.Qobj
+        Two-qubit ket or density matrix.
+
+    Returns
+    -------
+    CHSHSettings
+        Directions ``(a0, a1, b0, b1)`` with
+        ``chsh_value(rho, settings=result) == chsh_value(rho)`` (to rounding).
+        When some maximiser lies in the X-Z plane, that one is returned, so
+        ``result.angles`` is available (e.g. for Werner and dephased Bell states).
+
+    Notes
+    -----
+    With the singular value decomposition ``T = U diag(s1, s2, s3) V^T``
+    (``s1 >= s2 >= s3 >= 0``): ``a0 = u1``, ``a1 = u2``,
+    ``b0,1 = cos(t) v1 +- sin(t) v2`` with ``tan(t) = s2/s1``; then
+    ``S = 2 (cos(t) s1 + sin(t) s2) = 2 sqrt(s1^2 + s2^2)``. The maximiser is
+    not unique (any local rotation symmetry of the state maps it to another
+    one). The X-Z-plane solution uses the 2x2 block of T on (x, z); it is taken
+    when its S equals ``S_max`` within 1e-12.
+
+    References
+    ----------
+    R. Horodecki, P. Horodecki, M. Horodecki, Phys. Lett. A 200, 340 (1995).
+
+    Examples
+    --------
+    >>> from pqms_physics.core.states import werner_state
+    >>> rho = werner_state(0.9)
+    >>> s = optimal_settings(rho)
+    >>> s.in_xz_plane, round(chsh_value(rho, settings=s), 6), round(chsh_value(rho), 6)
+    (True, 2.451304, 2.451304)
+    """
+    return _optimal_settings(_density_matrix("rho", rho))
+
+
+def _optimal_settings(mat: np.ndarray) -> CHSHSettings:
+    t = _correlation_matrix(mat)
+    xz = [0, 2]
+    block = t[np.ix_(xz, xz)]  # correlations restricted to X-Z-plane directions
+    if _s_max_from_t(block) >= _s_max_from_t(t) - 1e-12:
+        vecs = [np.array([v[0], 0.0, v[1]]) for v in _optimal_from_t(block)]  # (x, z) -> (x, 0, z)
+    else:
+        vecs = _optimal_from_t(t)
+    return CHSHSettings(*(tuple(float(x) for x in v) for v in vecs))
+
+
+def outcome_table(rho, settings) -> np.ndarray:
+    """Exact joint outcome probabilities for the four CHSH settings.
+
+    Parameters
+    ----------
+    rho : qutip.Qobj
+        Two-qubit ket or density matrix.
+    settings : sequence of 4 directions or CHSHSettings
+        ``(a0, a1, b0, b1)`` as X-Z-plane angles (radians) or unit Bloch vectors.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (4, 4), float64: row ``k = 2*i + j`` is the setting ``(a_i, b_j)``
+        (a0b0, a0b1, a1b0, a1b1), column ``2*a + b`` the joint outcome (bit 0 =
+        +1 eigenvalue). Rows sum to 1 within 1e-12 and entries are >= 0: this is
+        the table handed to the samplers.
+
+    Notes
+    -----
+    ``p(a, b | i, j) = tr[(P_a(a_i) (x) P_b(b_j)) rho]`` with
+    ``P_bit(n) = (I + (-1)^bit n.sigma)/2``. Entries of magnitude below 1e-8 that
+    come out negative through floating-point rounding (a pure state has exact
+    zeros; the state validation allows eigenvalues down to -1e-8) are set to 0,
+    and each row is divided by its sum (which differs from 1 only within the
+    trace tolerance 1e-8 of the state validation); anything more negative raises.
+
+    Examples
+    --------
+    >>> from pqms_physics.core.states import bell_state
+    >>> outcome_table(bell_state("phi+"), (0.0, 0.0, 0.0, 0.0))[0].round(12).tolist()
+    [0.5, 0.0, 0.0, 0.5]
+    """
+    mat = _density_matrix("rho", rho)
+    return _outcome_table(mat, CHSHSettings.from_any(settings))
+
+
+def _projectors(vecs) -> np.ndarray:
+    """``P[i, bit] = (I + (-1)^bit n_i.sigma)/2`` for each direction, shape (len(vecs), 2, 2, 2)."""
+    obs = np.einsum("ik,kab->iab", np.asarray(vecs, dtype=float), _PAULI_XYZ)
+    return np.stack([(_EYE2 + obs) / 2, (_EYE2 - obs) / 2], axis=1)
+
+
+def _outcome_table(mat: np.ndarray, s: CHSHSettings) -> np.ndarray:
+    m = s.matrix()
+    pa, pb = _projectors(m[:2]), _projectors(m[2:])
+    # p[i, j, a, b] = tr[(P_a(a_i) (x) P_b(b_j)) rho] = sum P[m, k] Q[n, l] rho[(k l), (m n)]
+    table = np.real(np.einsum("iamk,jbnl,klmn->ijab", pa, pb, mat.reshape(2, 2, 2, 2))).reshape(4, 4)
+    low = table.min()
+    if low < -1e-8:
+        raise PQMSValueError(f"rho gives a negative outcome probability {low}; it must be a valid state")
+    if low < 0:
+        table = np.clip(table, 0.0, None)
+    return table / table.sum(axis=1, keepdims=True)
+
+
+def correlators_from_table(table: np.ndarray) -> np.ndarray:
+    """Correlators ``E_k = sum_o s_a s_b p(o | k)`` of each setting row of an outcome table (or of counts
+    divided by their row sums)."""
+    signs = OUTCOME_SIGNS[:, 0] * OUTCOME_SIGNS[:, 1]  # +1 for 00 and 11, -1 for 01 and 10
+    return np.asarray(table, dtype=float) @ signs
+
+
+__all__ = [
+    "LOCAL_BOUND", "TSIRELSON_BOUND", "SETTING_NAMES", "SETTING_SIGNS", "STANDARD_ANGLES", "CHSHSettings",
+    "direction", "correlation_matrix", "correlator", "chsh_value", "optimal_settings", "outcome_table",
+    "correlators_from_table",
+]

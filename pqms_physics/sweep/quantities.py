@@ -1,0 +1,325 @@
+"""The registry of quantities a parameter sweep can compute, with their parameter domains and units.
+
+Each entry is a :class:`~pqms_physics.sweep.spec.Quantity` (evaluation
+function, :class:`~pqms_physics.sweep.spec.ParameterSpec` per parameter,
+:class:`~pqms_physics.sweep.spec.OutputSpec` per output; contract in
+:mod:`pqms_physics.sweep.spec`). The sweep configuration
+(:mod:`pqms_physics.sweep.config`) validates every value against these
+domains before anything runs; the engine (:mod:`pqms_physics.sweep.engine`) evaluates
+points chunk by chunk through :func:`evaluate_points`.
+
+The physics lives in the modules named by each quantity's ``source``; the
+functions here only map arrays of parameters onto those modules, which are
+imported inside the evaluation functions (QuTiP and Numba load only when a
+quantity that needs them is evaluated).
+"""
+
+from __future__ import annotations
+
+import time
+from types import MappingProxyType
+from typing import Mapping
+
+import numpy as np
+
+from pqms_physics.errors import PQMSValueError
+from pqms_physics.sweep.spec import OutputSpec, ParameterSpec, Quantity, point_seeds
+
+
+# ------------------------------------------------------------------ quantities
+def _eval_dephasing_fidelity(values, point_index, seed):
+    """Phi+ after dephasing of qubit 0 (sides = 1) or of both qubits (sides = 2), via the core channels."""
+    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.states import bell_state, fidelity
+
+    phi = bell_state("phi+")
+    gammas, times, sides = values["gamma_per_s"], values["t_s"], values["sides"]
+    out = np.empty(gammas.shape[0])
+    for k in range(out.shape[0]):
+        ch = dephasing(gamma_per_s=float(gammas[k]), t_s=float(times[k]))
+        pair = ch.on(0, n=2) if int(sides[k]) == 1 else ch & ch
+        out[k] = fidelity(pair(phi), phi)
+    return {"fidelity": out}
+
+
+DEPHASING_FIDELITY = Quantity(
+    name="dephasing_fidelity",
+    description="Squared fidelity to Phi+ of Phi+ after pure dephasing of one or both qubits",
+    parameters=(
+        ParameterSpec("gamma_per_s", "float", "s-1", "dephasing rate gamma (L = sqrt(gamma) sigma_z)", low=0.0),
+        ParameterSpec("t_s", "float", "s", "storage time", low=0.0),
+        ParameterSpec("sides", "int", "1", "number of dephased qubits (1: qubit 0 only, 2: both)",
+                      low=1, high=2, required=False, default=1),
+    ),
+    outputs=(OutputSpec("fidelity", "1", "squared fidelity to Phi+"),),
+    evaluate=_eval_dephasing_fidelity,
+    source="pqms_physics.core.channels",
+)
+
+
+# Parameters of a chain of identical Werner links with Duer-noisy swaps (pqms_physics.network.chains).
+def _chain_parameters(hops_required: bool) -> tuple[ParameterSpec, ...]:
+    return (
+        ParameterSpec("hops", "int", "1", "number of elementary links (hops - 1 swaps)", low=1,
+                      required=hops_required, default=1),
+        ParameterSpec("link_fidelity", "float", "1", "squared fidelity to Phi+ of each Werner link", low=0.0, high=1.0),
+        ParameterSpec("gate_fidelity", "float", "1", "Duer two-qubit gate parameter p of every swap",
+                      low=0.0, high=1.0, required=False, default=1.0),
+        ParameterSpec("measurement_fidelity", "float", "1", "Duer readout fidelity eta of every swap",
+                      low=0.0, high=1.0, required=False, default=1.0),
+        ParameterSpec("twirl", "bool", "1", "Werner-twirl the pair after every swap (BDCZ analysis)",
+                      required=False, default=False),
+    )
+
+
+def _eval_fidelity_vs_hops(values, point_index, seed):
+    """Vectorised: :func:`pqms_physics.network.chains.werner_chain_fidelity` once per twirl value in the chunk."""
+    from pqms_physics.network.chains import werner_chain_fidelity
+
+    out = np.empty(point_index.shape[0])
+    for twirl in (False, True):
+        m = values["twirl"] == twirl
+        if m.any():
+            out[m] = werner_chain_fidelity(values["link_fidelity"][m], values["hops"][m],
+                                           values["gate_fidelity"][m], values["measurement_fidelity"][m],
+                                           twirl=twirl)
+    return {"fidelity": out}
+
+
+FIDELITY_VS_HOPS = Quantity(
+    name="fidelity_vs_hops",
+    description="Squared fidelity to Phi+ of the end-to-end pair of a chain of Werner links (sequential swaps)",
+    parameters=_chain_parameters(hops_required=True),
+    outputs=(OutputSpec("fidelity", "1", "squared fidelity of the end-to-end pair to Phi+"),),
+    evaluate=_eval_fidelity_vs_hops,
+    source="pqms_physics.network.chains",
+    cost_per_point_s=1e-6,
+)
+
+
+def _eval_chsh_value(values, point_index, seed):
+    """Per point: :func:`pqms_physics.chsh.chsh_value` of :func:`pqms_physics.network.chains.chain_state`."""
+    from pqms_physics.network.chains import chain_state
+    from pqms_physics.chsh import chsh_value
+    from pqms_physics.core.states import werner_state
+
+    out = np.empty(point_index.shape[0])
+    for k in range(out.shape[0]):
+        pair = chain_state(werner_state(float(values["link_fidelity"][k])), int(values["hops"][k]),
+                           float(values["gate_fidelity"][k]), float(values["measurement_fidelity"][k]),
+                           twirl=bool(values["twirl"][k]))
+        out[k] = chsh_value(pair)
+    return {"chsh_s_max": out}
+
+
+CHSH_VALUE = Quantity(
+    name="chsh_value",
+    description="Maximal CHSH value S_max (Horodecki) of the end-to-end pair of a chain of Werner links",
+    parameters=_chain_parameters(hops_required=False),
+    outputs=(OutputSpec("chsh_s_max", "1", "maximal CHSH value S_max over all settings"),),
+    evaluate=_eval_chsh_value,
+    source="pqms_physics.chsh",
+    cost_per_point_s=3e-3,
+)
+
+def _eval_entanglement_rate(values, point_index, seed):
+    """Vectorised over length: :func:`pqms_physics.network.bounds.entanglement_rate` once per other-parameter combination."""
+    from pqms_physics.network.bounds import entanglement_rate
+
+    scalars = ("n_links", "mean_pairs_per_mode", "detector_efficiency", "loss_db_per_km", "gate_fidelity",
+               "measurement_fidelity")
+    out = {name: np.empty(point_index.shape[0]) for name in _RATE_OUTPUTS}
+    groups: dict[tuple, list[int]] = {}
+    for k, key in enumerate(zip(*(values[name].tolist() for name in scalars))):
+        groups.setdefault(key, []).append(k)
+    for key, members in groups.items():
+        idx = np.array(members)
+        r = entanglement_rate(values["length_km"][idx], n_links=key[0], **dict(zip(scalars[1:], key[1:])))
+        for name in out:
+            out[name][idx] = getattr(r, name)
+    return out
+
+
+_RATE_OUTPUTS = {
+    "ebits_per_pulse": "distillable entanglement (hashing yield) delivered per pulse, ebit",
+    "ebits_per_mode": "ebits per optical mode (a pulse uses two); compare with the PLOB bounds",
+    "delivered_fidelity": "squared fidelity to Phi+ of the end-to-end pair",
+    "link_success_probability": "heralding probability of one segment per pulse",
+    "expected_pulses": "mean pulses until every segment holds a link",
+    "distillable_fraction": "hashing yield of the delivered pair, ebit per pair",
+    "plob_repeaterless": "PLOB bound of the whole distance, ebit per mode",
+    "plob_chain": "PLOB bound of one segment (ideal repeaters), ebit per mode",
+}
+
+ENTANGLEMENT_RATE = Quantity(
+    name="entanglement_rate",
+    description=("Distillable entanglement per pulse of an SPDC repeater chain over fibre, with the PLOB "
+                 "bounds (protocol in pqms_physics.network.bounds.entanglement_rate)"),
+    parameters=(
+        ParameterSpec("length_km", "float", "km", "total distance L", low=0.0),
+        ParameterSpec("n_links", "int", "1", "number of segments (1: direct transmission)", low=1),
+        ParameterSpec("mean_pairs_per_mode", "float", "1", "SPDC mean pairs per mode per pulse", low=0.0,
+                      low_open=True, required=False, default=0.01),
+        ParameterSpec("detector_efficiency", "float", "1", "heralding-detector efficiency", low=0.0, high=1.0,
+                      low_open=True, required=False, default=1.0),
+        ParameterSpec("loss_db_per_km", "float", "dB km-1", "fibre attenuation", low=0.0, required=False,
+                      default=0.2),
+        ParameterSpec("gate_fidelity", "float", "1", "Duer two-qubit gate parameter p of every swap",
+                      low=0.0, high=1.0, required=False, default=1.0),
+        ParameterSpec("measurement_fidelity", "float", "1", "Duer readout fidelity eta of every swap",
+                      low=0.0, high=1.0, required=False, default=1.0),
+    ),
+    outputs=tuple(OutputSpec(name, "1", text) for name, text in _RATE_OUTPUTS.items()),
+    evaluate=_eval_entanglement_rate,
+    source="pqms_physics.network.bounds",
+    cost_per_point_s=1e-5,
+)
+
+
+#: Samplers and bases of pqms_physics.nct.pools (repeated here so that the registry imports nothing heavy;
+#: a test checks they agree).
+POOL_SAMPLERS: tuple[str, ...] = ("kernel", "multinomial")
+POOL_BASES: tuple[str, ...] = ("z", "x", "y")
+
+
+def _eval_pool_bias(values, point_index, seed):
+    """Per point: :func:`pqms_physics.nct.pool_bias_experiment` seeded by the point's own seed."""
+    from pqms_physics.core.channels import dephasing
+    from pqms_physics.nct import pool_bias_experiment
+    from pqms_physics.core.states import werner_state
+
+    n = point_index.shape[0]
+    out = {name: np.empty(n) for name in ("delta_mu", "stderr", "z", "p_value", "expected_delta_mu")}
+    ones = np.empty((n, 2), dtype=np.int64)
+    for k, s in enumerate(point_seeds(seed, point_index)):
+        r = pool_bias_experiment(int(values["pairs_per_pool"][k]), int(s),
+                                 state=werner_state(float(values["state_fidelity"][k])),
+                                 sender_channel=dephasing(float(values["sender_gamma_per_s"][k]),
+                                                          float(values["sender_t_s"][k])),
+                                 basis=str(values["basis"][k]), sampler=str(values["sampler"][k]))
+        for name in out:
+            out[name][k] = getattr(r, name)
+        ones[k] = r.receiver_ones
+    return {**out, "receiver_ones_0": ones[:, 0], "receiver_ones_1": ones[:, 1]}
+
+
+POOL_BIAS = Quantity(
+    name="pool_bias",
+    description=("Two-pool no-signalling test: receiver's mean-outcome difference between a pool whose sender "
+                 "qubits were dephased and an untouched pool, sampled from the exact joint distribution"),
+    parameters=(
+        ParameterSpec("pairs_per_pool", "int", "1", "pairs N in each pool", low=1),
+        ParameterSpec("state_fidelity", "float", "1", "Werner fidelity of the shared pairs (1: Phi+)",
+                      low=0.0, high=1.0, required=False, default=1.0),
+        ParameterSpec("sender_gamma_per_s", "float", "s-1", "dephasing rate of the sender's operation on pool 1",
+                      low=0.0, required=False, default=0.0),
+        ParameterSpec("sender_t_s", "float", "s", "duration of the sender's dephasing", low=0.0,
+                      required=False, default=1.0),
+        ParameterSpec("basis", "choice", "1", "measurement basis of both qubits", choices=POOL_BASES,
+                      required=False, default="z"),
+        ParameterSpec("sampler", "choice", "1", "kernel: counter-based Monte Carlo kernels; multinomial: exact "
+                      "multinomial draw per pool", choices=POOL_SAMPLERS, required=False, default="kernel"),
+        ParameterSpec("trial", "int", "1", "replicate index: each value is an independent experiment",
+                      low=0, required=False, default=0),
+    ),
+    outputs=(
+        OutputSpec("delta_mu", "1", "receiver's mean difference mu_1 - mu_0 of the 0/1 outcomes"),
+        OutputSpec("stderr", "1", "pooled standard error of delta_mu"),
+        OutputSpec("z", "1", "delta_mu / stderr"),
+        OutputSpec("p_value", "1", "two-sided p-value of 'no signal'"),
+        OutputSpec("expected_delta_mu", "1", "exact P_1(b=1) - P_0(b=1) (0 for any local operation)"),
+        OutputSpec("receiver_ones_0", "1", "receiver outcomes b = 1 in pool 0", dtype="int64"),
+        OutputSpec("receiver_ones_1", "1", "receiver outcomes b = 1 in pool 1", dtype="int64"),
+    ),
+    evaluate=_eval_pool_bias,
+    randomised=True,
+    source="pqms_physics.nct",
+    cost_per_point_s=1e-2,
+)
+
+
+def _eval_sweep_probe(values, point_index, seed):
+    """Echo the coordinates and the point index, draw one uniform per point; sleep once per chunk."""
+    delay = float(np.max(values["delay_s"])) if values["delay_s"].size else 0.0
+    if delay > 0:
+        time.sleep(delay)
+    uniforms = np.array([np.random.default_rng(int(s)).random() for s in point_seeds(seed, point_index)])
+    return {"x_echo": np.asarray(values["x"], dtype=np.float64),
+            "n_echo": np.asarray(values["n"], dtype=np.int64),
+            "point_index": np.asarray(point_index, dtype=np.int64),
+            "uniform": uniforms}
+
+
+SWEEP_PROBE = Quantity(
+    name="sweep_probe",
+    description=("Engine diagnostic without physics: echoes its coordinates and the flat point index and draws "
+                 "one uniform number per point from the per-point seed; sleeps delay_s once per chunk"),
+    parameters=(
+        ParameterSpec("x", "float", "1", "any finite real, echoed"),
+        ParameterSpec("n", "int", "1", "any integer >= 0, echoed", low=0, required=False, default=0),
+        ParameterSpec("delay_s", "float", "s", "sleep once per chunk (to test checkpoints and schedulers)",
+                      low=0.0, high=60.0, required=False, default=0.0, sweepable=False),
+    ),
+    outputs=(
+        OutputSpec("x_echo", "1", "the x coordinate of the point"),
+        OutputSpec("n_echo", "1", "the n coordinate of the point", dtype="int64"),
+        OutputSpec("point_index", "1", "flat C-order index of the point in the sweep grid", dtype="int64"),
+        OutputSpec("uniform", "1", "U(0, 1) draw from numpy default_rng(point seed)"),
+    ),
+    evaluate=_eval_sweep_probe,
+    randomised=True,
+    source="pqms_physics.sweep.quantities",
+    cost_per_point_s=1e-5,
+)
+
+_REGISTRY: dict[str, Quantity] = {q.name: q for q in (DEPHASING_FIDELITY, FIDELITY_VS_HOPS, CHSH_VALUE,
+                                                      ENTANGLEMENT_RATE, POOL_BIAS, SWEEP_PROBE)}
+#: Read-only view of the registry: quantity name -> Quantity.
+QUANTITIES: Mapping[str, Quantity] = MappingProxyType(_REGISTRY)
+
+
+def get_quantity(name: str) -> Quantity:
+    """The registered quantity ``name``; raises naming the known quantities otherwise.
+
+    Examples
+    --------
+    >>> q = get_quantity("fidelity_vs_hops")
+    >>> q.parameter("link_fidelity").domain(), q.parameter("hops").units
+    ('in [0, 1]', '1')
+    """
+    q = QUANTITIES.get(name) if isinstance(name, str) else None
+    if q is None:
+        raise PQMSValueError(f"unknown quantity {name!r} (known: {', '.join(sorted(QUANTITIES))})")
+    return q
+
+
+def evaluate_points(name: str, values: Mapping[str, np.ndarray], point_index: np.ndarray,
+                    seed: int | None) -> dict[str, np.ndarray]:
+    """Evaluate quantity ``name`` on trusted, already validated per-point values.
+
+    Returns one 1-D array per output, cast to the output's dtype; raises
+    ``RuntimeError`` if the quantity returns the wrong outputs or lengths (a
+    bug in the quantity, not a user error).
+
+    Examples
+    --------
+    >>> v = {"hops": np.array([1, 10]), "link_fidelity": np.array([0.97, 0.97]),
+    ...      "gate_fidelity": np.ones(2), "measurement_fidelity": np.ones(2), "twirl": np.zeros(2, bool)}
+    >>> evaluate_points("fidelity_vs_hops", v, np.arange(2), None)["fidelity"].round(6).tolist()
+    [0.97, 0.748624]
+    """
+    q = get_quantity(name)
+    n = int(np.asarray(point_index).shape[0])
+    raw = q.evaluate(values, np.asarray(point_index, dtype=np.int64), seed)
+    out = {}
+    for spec in q.outputs:
+        if spec.name not in raw:
+            raise RuntimeError(f"quantity {name!r} did not return output {spec.name!r}")
+        arr = np.asarray(raw[spec.name]).astype(spec.dtype, copy=False)
+        if arr.shape != (n,):
+            raise RuntimeError(f"quantity {name!r} returned shape {arr.shape} for {spec.name!r}, expected ({n},)")
+        out[spec.name] = arr
+    return out
+
+
+__all__ = ["QUANTITIES", "get_quantity", "evaluate_points"]
