@@ -34,6 +34,10 @@ Measurement outcomes
     is ``OUTCOME_INDEX = 2*a + b`` (a = qubit 0's bit, b = qubit 1's bit), so the
     four outcomes are ordered 00, 01, 10, 11.
 
+Tolerances and speeds
+    Every tolerance (``ATOL``, ``PROB_SUM_ATOL``, ``STATE_ATOL``, ``ROUNDOFF_ATOL``, ``UNIT_NORM_ATOL``) and
+    signal speed (``SPEED_OF_LIGHT_KM_PER_S``, ``FIBRE_SPEED_KM_PER_S``) is defined below and imported.
+
 Angles and units
     Angles are in radians; a measurement direction given as an angle lies in
     the X-Z plane with 0 = +Z and pi/2 = +X. Rates are in 1/s (``_per_s``),
@@ -50,10 +54,24 @@ BELL_NAMES: tuple[str, ...] = ("phi+", "psi+", "psi-", "phi-")
 #: Pauli order matching BELL_NAMES.
 PAULI_NAMES: tuple[str, ...] = ("i", "x", "y", "z")
 
-#: Default absolute tolerance for checks of trace preservation / positivity.
+# ---------------------------------------------------------------- tolerances (every one the package uses)
+#: Default absolute tolerance for checks of trace preservation / positivity of channels.
 ATOL: float = 1e-10
-#: Probabilities handed to the samplers must sum to 1 within this tolerance.
+#: Probabilities handed to the samplers (and Bell-diagonal weights) must sum to 1 within this tolerance.
 PROB_SUM_ATOL: float = 1e-12
+#: A user-supplied density matrix may deviate from Hermitian, unit-trace, PSD by this much.
+STATE_ATOL: float = 1e-8
+#: Floating-point roundoff of exact computations on qubits (e.g. a trace distance that is 0 in exact arithmetic).
+ROUNDOFF_ATOL: float = 1e-12
+#: A measurement direction given as a Bloch vector must have norm 1 within this tolerance.
+UNIT_NORM_ATOL: float = 1e-9
+
+# ---------------------------------------------------------------- signal speeds (km/s)
+#: Speed of light in vacuum (exact, SI).
+SPEED_OF_LIGHT_KM_PER_S: float = 299_792.458
+#: Signal speed in standard telecom fibre (group index ~1.5), used for heralding and memory waiting times.
+FIBRE_SPEED_KM_PER_S: float = 2.0e5
+FIBER_SPEED_KM_PER_S: float = FIBRE_SPEED_KM_PER_S  # US spelling, same value (the public API spells "fibre")
 
 #: Number of joint outcomes of two binary detectors.
 N_OUTCOMES_PAIR: int = 4

@@ -23,7 +23,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-SPEED_OF_LIGHT_KM_PER_S = 299_792.458
+from pqms_physics.conventions import SPEED_OF_LIGHT_KM_PER_S
+
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ _EXPORTS = {
     "ConfidenceInterval": "estimate",
     "estimate_chsh": "estimate",
     "pairs_for_violation": "estimate",
-    "FIBRE_SPEED_KM_PER_S": "links",
+    "FIBRE_SPEED_KM_PER_S": "links",  # defined in pqms_physics.conventions
     "CHSHvsDistance": "links",
     "CHSHvsHops": "links",
     "chsh_vs_distance": "links",

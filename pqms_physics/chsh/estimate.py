@@ -13,14 +13,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from statistics import NormalDist
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
-from pqms_physics.chsh.exact import (LOCAL_BOUND, SETTING_SIGNS, CHSHSettings, _chsh_from_matrix, _density_matrix,
-                         _optimal_settings, _outcome_table, correlators_from_table)
+from pqms_physics.chsh.exact import (
+    LOCAL_BOUND,
+    SETTING_SIGNS,
+    CHSHSettings,
+    _chsh_from_matrix,
+    _density_matrix,
+    _optimal_settings,
+    _outcome_table,
+    correlators_from_table,
+)
 from pqms_physics.errors import PQMSValueError, check_choice, check_in_range, check_int, check_positive, check_seed
+from pqms_physics.stats import ConfidenceInterval, normal_ppf, wald_interval
 
 SAMPLERS: tuple[str, ...] = ("kernel", "multinomial")
 SETTING_CHOICES: tuple[str, ...] = ("random", "blocks")
@@ -31,12 +39,6 @@ MAX_PAIRS: int = 1 << 62
 #: Stream label recorded for the multinomial sampler.
 MULTINOMIAL_STREAM = "numpy-Generator-PCG64-SeedSequence-multinomial"
 
-
-class ConfidenceInterval(NamedTuple):
-    """Two-sided confidence interval ``[low, high]``."""
-
-    low: float
-    high: float
 
 
 def _readonly_counts(counts: Any) -> np.ndarray:
@@ -179,11 +181,7 @@ class CHSHEstimate:
         level : float
             Confidence level in (0, 1), e.g. 0.95.
         """
-        level = check_in_range("level", level, 0.0, 1.0)
-        if level in (0.0, 1.0):
-            raise PQMSValueError(f"level must be in the open interval (0, 1), got {level}")
-        z = NormalDist().inv_cdf(0.5 + level / 2.0)
-        return ConfidenceInterval(self.value - z * self.stderr, self.value + z * self.stderr)
+        return wald_interval(self.value, self.stderr, level)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary of the estimate, its error bar and its inputs."""
@@ -331,7 +329,7 @@ def pairs_for_violation(rho, n_sigma: float = 5.0, power: float = 0.5, settings=
     if s <= LOCAL_BOUND:
         raise PQMSValueError(f"rho must give S > {LOCAL_BOUND} at these settings to violate it, got S = {s}")
     v = float(np.sum(1.0 - e**2))
-    z = n_sigma + NormalDist().inv_cdf(power)
+    z = n_sigma + normal_ppf(power)
     return int(math.ceil(4.0 * v * z**2 / (s - LOCAL_BOUND) ** 2))
 
 

@@ -13,12 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from pqms_physics.conventions import FIBRE_SPEED_KM_PER_S
 from pqms_physics.validation import int_array, nonnegative_array
 from pqms_physics.chsh.exact import LOCAL_BOUND, TSIRELSON_BOUND, CHSHSettings, chsh_value
 from pqms_physics.errors import PQMSValueError, check_int, check_nonnegative, check_positive, check_probability
-
-#: Speed of light in standard telecom fibre (group index ~1.5), km/s.
-FIBRE_SPEED_KM_PER_S: float = 2.0e5
 
 
 def _plain(value: Any) -> Any:

@@ -1,7 +1,7 @@
 """Statistics of the NCT pool-bias test: the z-score, detection power, fixed thresholds, binomial intervals.
 
-This module is the **one place** where the pool-bias statistic is defined; the
-Monte Carlo experiments in :mod:`pqms_physics.nct` and the FPGA RPU model use it.
+The pool-bias statistic itself (:func:`~pqms_physics.stats.pool_z`) and the binomial interval live in
+:mod:`pqms_physics.stats`, the one home of the package's statistics; they are re-exported here.
 
 The statistic
     Two pools of pairs; in pool ``j`` (``n_j`` pairs) the receiver's bit
@@ -38,66 +38,11 @@ from fractions import Fraction
 import numpy as np
 from scipy import special, stats
 
-from pqms_physics.errors import PQMSValueError, check_in_range, check_int, check_positive, check_real
+from pqms_physics.errors import PQMSValueError, check_int, check_positive, check_real
+from pqms_physics.stats import PoolZ, binomial_ci, confidence_to_z, normal_isf, normal_ppf, pool_z
 
 #: Receiver's probability of bit 1 under no-signalling with a maximally mixed marginal.
 P_FAIR: float = 0.5
-
-
-@dataclass(frozen=True, eq=False)
-class PoolZ:
-    """The pool-bias statistic for one or many (vectorised) pool pairs; see the module docstring."""
-
-    delta_mu: np.ndarray | float
-    stderr: np.ndarray | float
-    z: np.ndarray | float
-    p_value: np.ndarray | float
-
-
-def pool_z(ones_0, ones_1, n_0, n_1) -> PoolZ:
-    """Difference of the receiver's pool means, its pooled standard error, z-score and two-sided p-value.
-
-    Parameters
-    ----------
-    ones_0, ones_1 : int or array of int
-        Number of receiver bits equal to 1 in pool 0 and pool 1 (``0 <= ones_j <= n_j``).
-    n_0, n_1 : int or array of int
-        Pairs in pool 0 and pool 1 (``>= 1``). Arrays broadcast (e.g. one entry per window).
-
-    Returns
-    -------
-    PoolZ
-        ``delta_mu = ones_1/n_1 - ones_0/n_0``, ``stderr``, ``z`` and ``p_value`` (floats for scalar input).
-
-    Notes
-    -----
-    ``stderr = sqrt(p_hat (1 - p_hat) (1/n_0 + 1/n_1))`` with the pooled ``p_hat``
-    (the estimator the FPGA RPU implements); ``p_value = erfc(|z|/sqrt(2))``.
-    This is a trusted helper: it checks only that counts are in range.
-
-    Examples
-    --------
-    >>> s = pool_z(500, 560, 1000, 1000)
-    >>> round(s.delta_mu, 3), round(s.z, 3)
-    (0.06, 2.688)
-    """
-    k0, k1 = np.asarray(ones_0, dtype=np.float64), np.asarray(ones_1, dtype=np.float64)
-    m0, m1 = np.asarray(n_0, dtype=np.float64), np.asarray(n_1, dtype=np.float64)
-    for name, k, m in (("0", k0, m0), ("1", k1, m1)):
-        if np.any(m < 1):
-            raise PQMSValueError(f"n_{name} must be >= 1, got {n_0 if name == '0' else n_1}")
-        if np.any(k < 0) or np.any(k > m):
-            raise PQMSValueError(f"ones_{name} must be in [0, n_{name}], got ones_{name}="
-                                 f"{ones_0 if name == '0' else ones_1}, n_{name}={n_0 if name == '0' else n_1}")
-    delta = k1 / m1 - k0 / m0
-    p_hat = (k0 + k1) / (m0 + m1)
-    stderr = np.sqrt(p_hat * (1.0 - p_hat) * (1.0 / m0 + 1.0 / m1))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(stderr > 0, delta / np.where(stderr > 0, stderr, 1.0), 0.0)
-    p_value = special.erfc(np.abs(z) / math.sqrt(2.0))
-    if np.ndim(delta) == 0:
-        return PoolZ(float(delta), float(stderr), float(z), float(p_value))
-    return PoolZ(delta, stderr, z, p_value)
 
 
 def no_signalling_stderr(pairs_per_pool) -> float:
@@ -131,7 +76,7 @@ def _z_sum(alpha, power) -> float:
         raise PQMSValueError(f"power must be in (0, 1), got {b}")
     if b <= a / 2.0:
         raise PQMSValueError(f"power must be > alpha/2 = {a / 2.0} (the false-alarm rate of one tail), got {b}")
-    return float(stats.norm.isf(a / 2.0) + stats.norm.ppf(b))
+    return float(normal_isf(a / 2.0) + normal_ppf(b))
 
 
 def detectable_bias(pairs_per_pool, alpha: float = 0.05, power: float = 0.8) -> float:
@@ -290,50 +235,6 @@ def threshold_pass_probability(threshold: float, pairs_per_pool) -> ThresholdPas
     return ThresholdPassResult(threshold=t, pairs_per_pool=n, sigma=sigma, threshold_in_sigma=k,
                                probability_exact=min(exact, 1.0), probability_normal=float(special.erf(k / math.sqrt(2))),
                                max_abs_count_difference=int(d))
-
-
-def binomial_ci(successes: int, trials: int, level: float = 0.95) -> tuple[float, float]:
-    """Clopper-Pearson (exact) two-sided confidence interval for a binomial proportion.
-
-    Parameters
-    ----------
-    successes : int
-        ``0 <= k <= n``.
-    trials : int
-        ``n >= 0``; for ``n = 0`` the interval is ``(0.0, 1.0)``.
-    level : float
-        Confidence level in (0, 1).
-
-    Notes
-    -----
-    ``lower = B^{-1}(a/2; k, n-k+1)`` (0 if k = 0), ``upper = B^{-1}(1-a/2; k+1, n-k)``
-    (1 if k = n), ``a = 1 - level``, with ``B^{-1}`` the beta quantile [2]_. Coverage is
-    at least ``level`` for every true proportion.
-
-    Examples
-    --------
-    >>> tuple(round(x, 4) for x in binomial_ci(5, 10))
-    (0.1871, 0.8129)
-    """
-    n = check_int("trials", trials, 0)
-    k = check_int("successes", successes, 0, n)
-    lev = check_real("level", level)
-    if not 0.0 < lev < 1.0:
-        raise PQMSValueError(f"level must be in (0, 1), got {lev}")
-    if n == 0:
-        return (0.0, 1.0)
-    a = 1.0 - lev
-    lower = 0.0 if k == 0 else float(stats.beta.ppf(a / 2, k, n - k + 1))
-    upper = 1.0 if k == n else float(stats.beta.ppf(1 - a / 2, k + 1, n - k))
-    return (lower, upper)
-
-
-def confidence_to_z(confidence: float) -> float:
-    """``|z|`` at which the two-sided confidence ``1 - p_value`` equals ``confidence`` (0.95 -> 1.959964)."""
-    c = check_in_range("confidence", confidence, 0.0, 1.0)
-    if not 0.0 < c < 1.0:
-        raise PQMSValueError(f"confidence must be in (0, 1), got {c}")
-    return float(stats.norm.isf((1.0 - c) / 2.0))
 
 
 __all__ = ["PoolZ", "pool_z", "no_signalling_stderr", "detectable_bias", "pairs_needed", "ThresholdPassResult",
