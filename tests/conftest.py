@@ -6,7 +6,11 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "helpers"))
+HELPERS = str(Path(__file__).resolve().parent / "helpers")
+sys.path.insert(0, HELPERS)
+# Subprocesses and worker processes started by the tests (sweep resume, dask) import test-only helpers such as
+# the sweep-engine probe quantity ("sweep_probe:SWEEP_PROBE") the same way.
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (HELPERS, os.environ.get("PYTHONPATH", "")) if p)
 
 # Deterministic, CI-sized property tests; `HYPOTHESIS_PROFILE=thorough` runs more examples.
 settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True,

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+from pqms_physics._provenance import package_versions
 from pqms_physics.audit.claims import COMPUTATIONS, VERDICTS, AuditContext, Finding
 from pqms_physics.errors import PQMSValueError, check_seed
 
@@ -143,17 +144,6 @@ def load_claims(path: str | Path | None = None) -> list[dict[str, Any]]:
     return claims
 
 
-def _versions() -> dict[str, str]:
-    from importlib import metadata
-    out = {}
-    for pkg in ("pqms_physics", "numpy", "scipy", "qutip", "numba"):
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
-
-
 def run_audit(claims_path: str | Path | None = None, quick: bool = False, seed: int = DEFAULT_SEED,
               only: Sequence[str] | None = None, progress: bool | None = None) -> AuditReport:
     """Compute every claim of the claims file and return the report.
@@ -189,7 +179,7 @@ def run_audit(claims_path: str | Path | None = None, quick: bool = False, seed: 
         entries.append(AuditEntry(claim_id=claim["id"], claim=claim["claim"], claimed=float(claim["claimed"]),
                                   reading=" ".join(claim["reading"].split()), **asdict(finding)))
     return AuditReport(entries=tuple(entries), claims_path=str(claims_path or DEFAULT_CLAIMS), seed=seed,
-                       quick=quick, versions=_versions())
+                       quick=quick, versions=package_versions())
 
 
 __all__ = ["AuditEntry", "AuditReport", "run_audit", "load_claims", "DEFAULT_CLAIMS", "DEFAULT_SEED"]

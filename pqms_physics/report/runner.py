@@ -35,13 +35,13 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import json
-import platform
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from pqms_physics._provenance import package_versions
 from pqms_physics.errors import PQMSValueError, check_seed
 from pqms_physics.report.studies import DEFAULT_SEED, STUDIES, Study
 
@@ -65,28 +65,6 @@ gate_fidelity = [0.999, 0.9999, 1.0]
 measurement_fidelity = 1.0
 twirl = false
 """
-
-_VERSION_PACKAGES = ("pqms_physics", "numpy", "scipy", "qutip", "numba", "matplotlib", "xarray", "h5netcdf",
-                     "click", "tqdm")
-
-
-def package_versions() -> dict[str, str]:
-    """Versions of Python, the platform and the packages that produce the report's numbers."""
-    from importlib import metadata
-
-    out = {"python": platform.python_version(), "platform": platform.platform()}
-    for name in _VERSION_PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    try:
-        from pqms_physics.kernels import STREAM_VERSION
-        out["kernel_stream"] = STREAM_VERSION
-    except ImportError:  # pragma: no cover - kernels ship with the package
-        out["kernel_stream"] = "unavailable"
-    return out
-
 
 def write_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Write a CSV table; floats keep full precision (``repr``), None becomes an empty field."""
@@ -207,7 +185,7 @@ def run_report(out_dir, *, quick: bool = False, seed: int = DEFAULT_SEED, progre
         Smoke run: same physics, coarser grids and smaller Monte Carlo sizes.
     seed : int
         Base seed in ``[0, 2**64 - 1]``; every Monte Carlo seed is derived from it
-        (:func:`pqms_physics.report.studies.derive_seed`) and written with its result.
+        (:func:`pqms_physics._provenance.derive_seed`) and written with its result.
     progress : None, bool or callable
         None: a progress bar on stderr when it is a terminal; True/False: force;
         a callable is called as ``progress(step, done, total)`` after each step.
@@ -278,7 +256,7 @@ def render_index(meta: dict) -> str:
              + (" (quick mode: coarser grids, fewer Monte Carlo pairs)." if meta["quick"] else "."), "",
              f"Base seed: `{meta['base_seed']}`. Every Monte Carlo seed is derived from it with "
              "`numpy.random.SeedSequence(base_seed, spawn_key=(study, ...))` "
-             "(`pqms_physics.report.studies.derive_seed`) and is written next to its result in the CSV.", "",
+             "(`pqms_physics._provenance.derive_seed`) and is written next to its result in the CSV.", "",
              "## Contents", "", "| step | files | caption |", "|---|---|---|"]
     for step, e in meta["entries"].items():
         links = ", ".join(f"[{f}]({f})" for f in e["files"])

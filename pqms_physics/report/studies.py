@@ -21,25 +21,13 @@ from typing import Any
 
 import numpy as np
 
+from pqms_physics._provenance import derive_seed
 from pqms_physics.errors import check_seed
 
 #: Base seed of ``pqms report`` when none is given (chosen before any result was seen).
 DEFAULT_SEED: int = 20251123
 #: Spawn key of each randomised study (fixed: changing one changes that study's numbers).
 STUDY_KEYS: dict[str, int] = {"chsh_vs_hops": 1, "nct_pool_bias": 2}
-
-
-def derive_seed(base_seed: int, *key: int) -> int:
-    """A 64-bit seed derived from ``base_seed`` and an integer key path (NumPy ``SeedSequence``).
-
-    Examples
-    --------
-    >>> derive_seed(1, 2, 3) == derive_seed(1, 2, 3) != derive_seed(1, 2, 4)
-    True
-    """
-    base = check_seed("seed", base_seed)
-    ss = np.random.SeedSequence(base, spawn_key=tuple(int(k) for k in key))
-    return int(ss.generate_state(1, dtype=np.uint64)[0])
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,9 +126,9 @@ FIDELITY_NOISY_SWAP: dict = {"gate_fidelity": 0.999, "measurement_fidelity": 0.9
 
 def study_fidelity_vs_hops(quick: bool = False, seed: int = DEFAULT_SEED) -> Study:
     """F vs number of links (1..1000): Werner links, dephased links, Duer-noisy swaps twirled and untwirled."""
-    from pqms_physics.network.chains import fidelity_vs_hops
     from pqms_physics.core.channels import dephasing
     from pqms_physics.core.states import bell_state, werner_state
+    from pqms_physics.network.chains import fidelity_vs_hops
 
     hops = log_grid(1000, 16 if quick else 46)
     deph = dict(FIDELITY_DEPHASING)
@@ -197,9 +185,9 @@ CHSH_LEVEL: float = 0.95
 
 def study_chsh_vs_hops(quick: bool = False, seed: int = DEFAULT_SEED) -> Study:
     """Exact S_max vs hops for Werner chains and Monte Carlo estimates with their 95% intervals."""
-    from pqms_physics.network.chains import chain_state
     from pqms_physics.chsh import chsh_vs_hops, estimate_chsh
     from pqms_physics.core.states import werner_state
+    from pqms_physics.network.chains import chain_state
 
     hops = np.array([1, 2, 4, 8, 16, 32, 64, 128, 256, 300]) if quick else log_grid(300, 14)
     base = check_seed("seed", seed)

@@ -26,7 +26,8 @@ Config format
 
 Registered quantities (parameters, units and domains: ``QUANTITIES[name].to_dict()``):
 ``dephasing_fidelity``, ``fidelity_vs_hops``, ``chsh_value``, ``entanglement_rate``,
-``pool_bias`` (randomised) and ``sweep_probe`` (engine diagnostic, randomised).
+``pool_bias`` (randomised), and any quantity of your own named ``"module:ATTRIBUTE"`` (a
+:class:`~pqms_physics.sweep.spec.Quantity` object importable in every worker).
 
 Rules
     * Top-level tables are ``sweep``, ``parameters`` and ``fixed``; anything

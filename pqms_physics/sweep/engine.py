@@ -61,7 +61,6 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
 import json
 import logging
 import os
@@ -73,12 +72,19 @@ from typing import Any
 import numpy as np
 
 from pqms_physics import __version__
+from pqms_physics._provenance import package_versions
 from pqms_physics.errors import PQMSValueError, check_int
-from pqms_physics.sweep.checkpoint import (CHECKPOINT_FORMAT, Checkpoint, CheckpointError, read_checkpoint_log,
-                               utc_now)
+from pqms_physics.sweep.checkpoint import CHECKPOINT_FORMAT, Checkpoint, CheckpointError, read_checkpoint_log, utc_now
 from pqms_physics.sweep.config import SweepConfig, SweepConfigError, load_config, parse_config
-from pqms_physics.sweep.executors import (dask_client, default_workers, import_distributed, make_tasks, run_dask,
-                              run_pool, run_serial)
+from pqms_physics.sweep.executors import (
+    dask_client,
+    default_workers,
+    import_distributed,
+    make_tasks,
+    run_dask,
+    run_pool,
+    run_serial,
+)
 
 log = logging.getLogger(__name__)
 
@@ -87,20 +93,8 @@ log = logging.getLogger(__name__)
 #: import NumPy and QuTiP costs a few seconds, more than a small or vectorised sweep takes in-process.
 POOL_MIN_WORK_S: float = 5.0
 
-_VERSIONED = ("numpy", "qutip", "numba", "xarray", "h5netcdf", "dask", "distributed")
-
 
 # ------------------------------------------------------------------ helpers
-def _versions() -> dict[str, str]:
-    out = {"pqms_physics": __version__}
-    for name in _VERSIONED:
-        try:
-            out[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
 def _validate_scheduler(scheduler) -> None:
     if scheduler is None or scheduler == "local-cluster":
         return
@@ -166,7 +160,7 @@ def _assemble(cfg: SweepConfig, flat: dict[str, np.ndarray], info: dict[str, Any
              "config_resolved": json.dumps(cfg.canonical()), "config_source": cfg.source,
              "n_points": cfg.n_points, "chunk_points": cfg.chunk_points, "n_chunks": cfg.n_chunks,
              **{f"fixed_{name}": _attr(value) for name, value in cfg.fixed},
-             **{f"version_{name}": v for name, v in _versions().items()},
+             **{f"version_{name}": v for name, v in package_versions().items()},
              **info, "created_utc": utc_now()}
     if cfg.seed is not None:
         attrs["seed"] = np.uint64(cfg.seed)

@@ -16,7 +16,7 @@ quantity that needs them is evaluated).
 
 from __future__ import annotations
 
-import time
+import importlib
 from types import MappingProxyType
 from typing import Mapping
 
@@ -99,9 +99,9 @@ FIDELITY_VS_HOPS = Quantity(
 
 def _eval_chsh_value(values, point_index, seed):
     """Per point: :func:`pqms_physics.chsh.chsh_value` of :func:`pqms_physics.network.chains.chain_state`."""
-    from pqms_physics.network.chains import chain_state
     from pqms_physics.chsh import chsh_value
     from pqms_physics.core.states import werner_state
+    from pqms_physics.network.chains import chain_state
 
     out = np.empty(point_index.shape[0])
     for k in range(out.shape[0]):
@@ -185,8 +185,8 @@ POOL_BASES: tuple[str, ...] = ("z", "x", "y")
 def _eval_pool_bias(values, point_index, seed):
     """Per point: :func:`pqms_physics.nct.pool_bias_experiment` seeded by the point's own seed."""
     from pqms_physics.core.channels import dephasing
-    from pqms_physics.nct import pool_bias_experiment
     from pqms_physics.core.states import werner_state
+    from pqms_physics.nct import pool_bias_experiment
 
     n = point_index.shape[0]
     out = {name: np.empty(n) for name in ("delta_mu", "stderr", "z", "p_value", "expected_delta_mu")}
@@ -238,42 +238,8 @@ POOL_BIAS = Quantity(
 )
 
 
-def _eval_sweep_probe(values, point_index, seed):
-    """Echo the coordinates and the point index, draw one uniform per point; sleep once per chunk."""
-    delay = float(np.max(values["delay_s"])) if values["delay_s"].size else 0.0
-    if delay > 0:
-        time.sleep(delay)
-    uniforms = np.array([np.random.default_rng(int(s)).random() for s in point_seeds(seed, point_index)])
-    return {"x_echo": np.asarray(values["x"], dtype=np.float64),
-            "n_echo": np.asarray(values["n"], dtype=np.int64),
-            "point_index": np.asarray(point_index, dtype=np.int64),
-            "uniform": uniforms}
-
-
-SWEEP_PROBE = Quantity(
-    name="sweep_probe",
-    description=("Engine diagnostic without physics: echoes its coordinates and the flat point index and draws "
-                 "one uniform number per point from the per-point seed; sleeps delay_s once per chunk"),
-    parameters=(
-        ParameterSpec("x", "float", "1", "any finite real, echoed"),
-        ParameterSpec("n", "int", "1", "any integer >= 0, echoed", low=0, required=False, default=0),
-        ParameterSpec("delay_s", "float", "s", "sleep once per chunk (to test checkpoints and schedulers)",
-                      low=0.0, high=60.0, required=False, default=0.0, sweepable=False),
-    ),
-    outputs=(
-        OutputSpec("x_echo", "1", "the x coordinate of the point"),
-        OutputSpec("n_echo", "1", "the n coordinate of the point", dtype="int64"),
-        OutputSpec("point_index", "1", "flat C-order index of the point in the sweep grid", dtype="int64"),
-        OutputSpec("uniform", "1", "U(0, 1) draw from numpy default_rng(point seed)"),
-    ),
-    evaluate=_eval_sweep_probe,
-    randomised=True,
-    source="pqms_physics.sweep.quantities",
-    cost_per_point_s=1e-5,
-)
-
 _REGISTRY: dict[str, Quantity] = {q.name: q for q in (DEPHASING_FIDELITY, FIDELITY_VS_HOPS, CHSH_VALUE,
-                                                      ENTANGLEMENT_RATE, POOL_BIAS, SWEEP_PROBE)}
+                                                      ENTANGLEMENT_RATE, POOL_BIAS)}
 #: Read-only view of the registry: quantity name -> Quantity.
 QUANTITIES: Mapping[str, Quantity] = MappingProxyType(_REGISTRY)
 
@@ -287,9 +253,25 @@ def get_quantity(name: str) -> Quantity:
     >>> q.parameter("link_fidelity").domain(), q.parameter("hops").units
     ('in [0, 1]', '1')
     """
+    if isinstance(name, str) and ":" in name:
+        return _plugin_quantity(name)
     q = QUANTITIES.get(name) if isinstance(name, str) else None
     if q is None:
-        raise PQMSValueError(f"unknown quantity {name!r} (known: {', '.join(sorted(QUANTITIES))})")
+        raise PQMSValueError(f"unknown quantity {name!r} (known: {', '.join(sorted(QUANTITIES))}, or "
+                             "'module:ATTRIBUTE' naming a Quantity object of your own)")
+    return q
+
+
+def _plugin_quantity(name: str) -> Quantity:
+    """A user-defined quantity named ``"module:ATTRIBUTE"`` (imported in every worker the same way)."""
+    module_name, _, attr = name.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise PQMSValueError(f"quantity {name!r}: module {module_name!r} cannot be imported ({exc})") from None
+    q = getattr(module, attr, None)
+    if not isinstance(q, Quantity):
+        raise PQMSValueError(f"quantity {name!r}: {module_name}.{attr} must be a Quantity, got {type(q).__name__}")
     return q
 
 

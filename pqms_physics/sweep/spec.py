@@ -24,6 +24,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from pqms_physics._provenance import derive_seeds
 from pqms_physics.errors import PQMSValueError, check_choice, check_int, check_real
 
 PARAMETER_KINDS: tuple[str, ...] = ("float", "int", "bool", "choice")
@@ -214,21 +215,8 @@ class Quantity:
 
 # ------------------------------------------------------------------ per-point seeds
 def point_seeds(seed: int, point_index: np.ndarray) -> np.ndarray:
-    """One 64-bit seed per point, derived from the sweep seed and the point's flat index.
-
-    Parameters
-    ----------
-    seed : int
-        Sweep seed in ``[0, 2**64 - 1]``.
-    point_index : array_like of int
-        Flat (C-order) indices of the points in the sweep grid.
-
-    Returns
-    -------
-    numpy.ndarray of uint64
-        ``SeedSequence(entropy=seed, spawn_key=(i,)).generate_state(1, uint64)[0]``
-        for each index ``i``: independent streams per point, the same for any
-        chunking or worker.
+    """One 64-bit seed per point: :func:`pqms_physics._provenance.derive_seeds` of the sweep seed and the
+    points' flat (C-order) indices, so streams are independent per point and the same for any chunking or worker.
 
     Examples
     --------
@@ -236,10 +224,7 @@ def point_seeds(seed: int, point_index: np.ndarray) -> np.ndarray:
     >>> bool(s[0] == s[2]), bool(s[0] != s[1])
     (True, True)
     """
-    idx = np.asarray(point_index, dtype=np.int64).ravel()
-    return np.array([np.random.SeedSequence(entropy=int(seed), spawn_key=(int(i),)).generate_state(1, np.uint64)[0]
-                     for i in idx], dtype=np.uint64)
-
+    return derive_seeds(seed, np.asarray(point_index, dtype=np.int64))
 
 
 __all__ = ["ParameterSpec", "OutputSpec", "Quantity", "point_seeds", "PARAMETER_KINDS"]

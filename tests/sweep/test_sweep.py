@@ -16,7 +16,7 @@ from pqms_physics import __version__
 from pqms_physics.errors import PQMSValueError
 from pqms_physics.sweep.engine import CheckpointError, load_config, parse_config, read_checkpoint_log, run_sweep
 
-PROBE = {"quantity": "sweep_probe", "seed": 2**64 - 1}
+PROBE = {"quantity": "sweep_probe:SWEEP_PROBE", "seed": 2**64 - 1}
 PROBE_PARAMS = {"x": [0.5, -1.25, 3.0, 7.5], "n": [0, 1, 2, 3, 4, 5, 6]}
 
 

@@ -15,7 +15,7 @@ from pqms_physics.sweep.engine import run_sweep
 from pqms_physics.sweep.config import MAX_POINTS, SweepConfigError, load_config, parse_config
 
 DEPH = {"quantity": "dephasing_fidelity"}
-PROBE = {"quantity": "sweep_probe", "seed": 1}
+PROBE = {"quantity": "sweep_probe:SWEEP_PROBE", "seed": 1}
 
 
 def test_parameters_become_dimensions_in_listed_order_with_defaults_resolved():
@@ -131,11 +131,11 @@ BAD = [
                  r"parameters\.basis\[1\] must be one of \['z', 'x', 'y'\], got 'w'", id="bad-choice"),
     pytest.param(toml_text({"quantity": "fidelity_vs_hops"}, {"hops": [1], "link_fidelity": [0.9]}, {"twirl": 0}),
                  r"fixed\.twirl must be true or false, got 0", id="int-for-bool"),
-    pytest.param(toml_text({"quantity": "sweep_probe"}, {"x": [1.0]}),
-                 r"sweep\.seed is required: quantity 'sweep_probe' is randomised", id="seed-missing"),
+    pytest.param(toml_text({"quantity": "sweep_probe:SWEEP_PROBE"}, {"x": [1.0]}),
+                 r"sweep\.seed is required: quantity 'sweep_probe:SWEEP_PROBE' is randomised", id="seed-missing"),
     pytest.param(toml_text({**DEPH, "seed": 3}, {"gamma_per_s": [1.0], "t_s": [1.0]}),
                  r"sweep\.seed: quantity 'dephasing_fidelity' is deterministic", id="seed-not-used"),
-    pytest.param(toml_text({"quantity": "sweep_probe", "seed": -1}, {"x": [1.0]}),
+    pytest.param(toml_text({"quantity": "sweep_probe:SWEEP_PROBE", "seed": -1}, {"x": [1.0]}),
                  r"sweep\.seed must be >= 0, got -1", id="seed-negative"),
     pytest.param(toml_text({**PROBE, "chunk_points": 0}, {"x": [1.0]}),
                  r"sweep\.chunk_points must be >= 1, got 0", id="chunk-points-zero"),
@@ -207,10 +207,10 @@ def test_hash_is_a_function_of_the_resolved_config(xs, seed):
     xs = [x + 0.0 for x in xs]  # -0.0 and 0.0 are one coordinate value
     if len(set(xs)) != len(xs):
         return
-    a = parse_config(toml_text({"quantity": "sweep_probe", "seed": seed}, {"x": xs}))
-    b = parse_config(toml_text({"seed": seed, "quantity": "sweep_probe"}, {"x": xs}, {"n": 0, "delay_s": 0.0}))
+    a = parse_config(toml_text({"quantity": "sweep_probe:SWEEP_PROBE", "seed": seed}, {"x": xs}))
+    b = parse_config(toml_text({"seed": seed, "quantity": "sweep_probe:SWEEP_PROBE"}, {"x": xs}, {"n": 0, "delay_s": 0.0}))
     assert a.config_hash == b.config_hash and a.coords()["x"].tolist() == xs
-    other = parse_config(toml_text({"quantity": "sweep_probe", "seed": (seed + 1) % 2**64}, {"x": xs}))
+    other = parse_config(toml_text({"quantity": "sweep_probe:SWEEP_PROBE", "seed": (seed + 1) % 2**64}, {"x": xs}))
     assert other.config_hash != a.config_hash
 
 

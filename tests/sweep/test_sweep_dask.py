@@ -13,7 +13,7 @@ from pqms_physics.sweep.engine import run_sweep
 distributed = pytest.importorskip("distributed", reason="dask.distributed is the optional 'dask' extra")
 
 CASES = {
-    "probe": ({"quantity": "sweep_probe", "seed": 3, "chunk_points": 5},
+    "probe": ({"quantity": "sweep_probe:SWEEP_PROBE", "seed": 3, "chunk_points": 5},
               {"x": [0.25, -2.0, 9.5], "n": [0, 1, 2, 3, 4, 5, 6]}, {}),
     "chain": ({"quantity": "fidelity_vs_hops", "chunk_points": 10},
               {"hops": [1, 2, 7, 100], "link_fidelity": [0.8, 0.95, 0.999], "twirl": [False, True]},

@@ -286,5 +286,5 @@ def test_point_seeds_depend_only_on_sweep_seed_and_point_index():
 
 def test_probe_uniforms_from_point_seeds_are_uniform():
     # Kolmogorov-Smirnov on 5000 draws, seed 77 fixed in advance; false-failure probability 1e-3.
-    _, out = evaluate("sweep_probe", seed=77, x=np.arange(5000, dtype=float))
+    _, out = evaluate("sweep_probe:SWEEP_PROBE", seed=77, x=np.arange(5000, dtype=float))
     assert stats.kstest(out["uniform"], "uniform").pvalue > 1e-3

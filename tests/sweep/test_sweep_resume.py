@@ -46,7 +46,7 @@ def wait_for(condition, timeout_s: float, what: str):
 
 
 def test_sigkilled_sweep_resumes_without_recomputing_or_losing_chunks(tmp_path):
-    sweep = {"quantity": "sweep_probe", "seed": 11, "chunk_points": CHUNK}
+    sweep = {"quantity": "sweep_probe:SWEEP_PROBE", "seed": 11, "chunk_points": CHUNK}
     params = {"x": [float(i) for i in range(N_X)], "n": list(range(N_N))}
     config = write_config(tmp_path / "kill.toml", sweep, params, {"delay_s": DELAY_S})
     ckpt = tmp_path / "kill.nc.chunks"
