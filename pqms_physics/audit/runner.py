@@ -27,6 +27,7 @@ from typing import Any, Sequence
 from pqms_physics._provenance import package_versions
 from pqms_physics.audit.claims import COMPUTATIONS, VERDICTS, AuditContext, Finding
 from pqms_physics.errors import PQMSValueError, check_seed
+from pqms_physics.progress import progress_bar
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -168,16 +169,15 @@ def run_audit(claims_path: str | Path | None = None, quick: bool = False, seed: 
         if unknown:
             raise PQMSValueError(f"only: unknown claim ids {sorted(unknown)}")
         claims = [c for c in claims if c["id"] in set(only)]
-    from tqdm.auto import tqdm
-    bar = tqdm(claims, desc="audit", unit="claim", disable=(not sys.stderr.isatty()) if progress is None
-               else not progress)
     entries = []
-    for k, claim in enumerate(bar):
-        bar.set_postfix_str(claim["id"])
-        ctx = AuditContext(seed=seed, quick=quick, stream=2 * k)
-        finding: Finding = COMPUTATIONS[claim["compute"]](dict(claim["parameters"]), float(claim["claimed"]), ctx)
-        entries.append(AuditEntry(claim_id=claim["id"], claim=claim["claim"], claimed=float(claim["claimed"]),
-                                  reading=" ".join(claim["reading"].split()), **asdict(finding)))
+    with progress_bar(progress, len(claims), desc="audit", unit="claim") as bar:
+        for k, claim in enumerate(claims):
+            ctx = AuditContext(seed=seed, quick=quick, stream=2 * k)
+            finding: Finding = COMPUTATIONS[claim["compute"]](dict(claim["parameters"]), float(claim["claimed"]),
+                                                              ctx)
+            entries.append(AuditEntry(claim_id=claim["id"], claim=claim["claim"], claimed=float(claim["claimed"]),
+                                      reading=" ".join(claim["reading"].split()), **asdict(finding)))
+            bar.update(1)
     return AuditReport(entries=tuple(entries), claims_path=str(claims_path or DEFAULT_CLAIMS), seed=seed,
                        quick=quick, versions=package_versions())
 

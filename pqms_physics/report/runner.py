@@ -35,7 +35,6 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import json
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +42,7 @@ from typing import Any, Callable, Sequence
 
 from pqms_physics._provenance import package_versions
 from pqms_physics.errors import PQMSValueError, check_seed
+from pqms_physics.progress import progress_bar
 from pqms_physics.report.studies import DEFAULT_SEED, STUDIES, Study
 
 #: Every step of a full report, in order.
@@ -105,16 +105,6 @@ class ReportResult:
     def to_dict(self) -> dict:
         return {"out_dir": self.out_dir, "files": list(self.files), "seed": self.seed, "quick": self.quick,
                 "steps": list(self.steps), "timings_s": dict(self.timings_s)}
-
-
-def _progress_bar(progress, total: int):
-    """A tqdm bar on stderr (auto: only on a terminal), or a callable ``progress(step, done, total)``."""
-    if callable(progress):
-        return None
-    show = sys.stderr.isatty() if progress is None else bool(progress)
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc="pqms report", unit="step", disable=not show, file=sys.stderr, leave=False)
 
 
 def _run_study(study_fn: Callable[..., Study], out: Path, quick: bool, seed: int) -> tuple[list[str], dict]:
@@ -208,14 +198,14 @@ def run_report(out_dir, *, quick: bool = False, seed: int = DEFAULT_SEED, progre
         raise PQMSValueError(f"out_dir must be a directory, got the file {str(out)!r}")
     out.mkdir(parents=True, exist_ok=True)
     started = _dt.datetime.now(_dt.timezone.utc)
-    bar = _progress_bar(progress, len(chosen))
+    # A callable receives (step, done, total); the shared helper reports (done, total).
+    callback = (lambda done, total: progress(chosen[done - 1], done, total)) if callable(progress) else progress
+    bar = progress_bar(callback, len(chosen), desc="pqms report", unit="step")
     files: list[str] = []
     entries: dict[str, dict] = {}
     timings: dict[str, float] = {}
     try:
-        for i, step in enumerate(chosen):
-            if bar is not None:
-                bar.set_postfix_str(step)
+        for step in chosen:
             t0 = time.perf_counter()
             if step in STUDIES:
                 new, entry = _run_study(STUDIES[step], out, quick, seed)
@@ -226,13 +216,9 @@ def run_report(out_dir, *, quick: bool = False, seed: int = DEFAULT_SEED, progre
             timings[step] = round(time.perf_counter() - t0, 3)
             files += new
             entries[step] = entry
-            if bar is not None:
-                bar.update(1)
-            elif callable(progress):
-                progress(step, i + 1, len(chosen))
+            bar.update(1)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     meta = {"generated_utc": started.isoformat(timespec="seconds"),
             "command": command or f"run_report({str(out)!r}, quick={quick}, seed={seed})",
             "quick": quick, "base_seed": seed, "steps": list(chosen), "timings_s": timings,

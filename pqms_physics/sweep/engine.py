@@ -64,7 +64,6 @@ import contextlib
 import json
 import logging
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -74,6 +73,7 @@ import numpy as np
 from pqms_physics import __version__
 from pqms_physics._provenance import package_versions
 from pqms_physics.errors import PQMSValueError, check_int
+from pqms_physics.progress import progress_bar
 from pqms_physics.sweep.checkpoint import CHECKPOINT_FORMAT, Checkpoint, CheckpointError, read_checkpoint_log, utc_now
 from pqms_physics.sweep.config import SweepConfig, SweepConfigError, load_config, parse_config
 from pqms_physics.sweep.executors import (
@@ -107,22 +107,6 @@ def _validate_scheduler(scheduler) -> None:
     if not isinstance(scheduler, distributed.Client):
         raise PQMSValueError(f"scheduler must be None, a str or a distributed.Client, got "
                              f"{type(scheduler).__name__}")
-
-
-@contextlib.contextmanager
-def _progress(progress, total: int, initial: int):
-    """Yield ``update(done_chunks)`` for the requested progress reporting; closes a bar on exit."""
-    if callable(progress):
-        yield lambda done: progress(done, total)
-        return
-    enabled = sys.stderr.isatty() if progress is None else progress
-    if not enabled:
-        yield lambda done: None
-        return
-    from tqdm.auto import tqdm
-
-    with tqdm(total=total, initial=initial, unit="chunk", desc="sweep") as bar:
-        yield lambda done: bar.update(done - bar.n)
 
 
 def _output_hash(path: Path) -> str:
@@ -278,7 +262,8 @@ def run_sweep(config_path, out_path=None, scheduler=None, resume: bool = True, p
         if done:
             log.info("resuming %s: %d of %d chunks already done", out, len(done), cfg.n_chunks)
         run_id = f"{os.getpid()}-{time.time_ns()}"
-        update = stack.enter_context(_progress(progress, cfg.n_chunks, len(done)))
+        bar = stack.enter_context(progress_bar(progress, cfg.n_chunks, desc="sweep", unit="chunk",
+                                               initial=len(done)))
         n_done = len(done)
 
         def on_done(k: int, outputs: dict[str, np.ndarray], worker_version: str) -> None:
@@ -291,7 +276,7 @@ def run_sweep(config_path, out_path=None, scheduler=None, resume: bool = True, p
                 flat[name][start:stop] = a
             ckpt.write(k, outputs, run_id)
             n_done += 1
-            update(n_done)
+            bar.update(1)
 
         if client is not None:
             executor = f"dask:{client.scheduler.address}"
