@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from pqms_physics.audit.verdict import Verdict
 from pqms_physics.conventions import SPEED_OF_LIGHT_KM_PER_S
 
 
@@ -48,10 +49,13 @@ class Finding:
     quantity: str
     computed: float
     uncertainty: float
-    verdict: str
+    verdict: Verdict
     function: str
     notes: str
     details: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "verdict", Verdict(self.verdict))  # a typo in a verdict fails here, loudly
 
 
 def _quick_note(ctx: AuditContext, requested: int, used: int) -> str:
@@ -403,4 +407,4 @@ COMPUTATIONS: dict[str, Callable[[dict, float, AuditContext], Finding]] = {
     "rpu_resources": rpu_resources,
 }
 
-VERDICTS = ("consistent", "inconsistent", "conditional", "not a physical quantity", "not checked")
+VERDICTS = tuple(v.value for v in Verdict)  # kept importable here; defined in pqms_physics.audit.verdict
