@@ -66,6 +66,12 @@ ROUNDOFF_ATOL: float = 1e-12
 #: A measurement direction given as a Bloch vector must have norm 1 within this tolerance.
 UNIT_NORM_ATOL: float = 1e-9
 
+# ---------------------------------------------------------------- Monte Carlo back ends
+#: Devices of the counter-stream sampler: Numba CPU kernel, its plain-NumPy twin, the optional CUDA kernel.
+DEVICES: tuple[str, ...] = ("cpu", "numpy", "cuda")
+#: Samplers of outcome counts: the counter-stream kernels, or one exact multinomial draw per setting.
+SAMPLERS: tuple[str, ...] = ("kernel", "multinomial")
+
 # ---------------------------------------------------------------- signal speeds (km/s)
 #: Speed of light in vacuum (exact, SI).
 SPEED_OF_LIGHT_KM_PER_S: float = 299_792.458

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from pqms_physics import conventions
 from pqms_physics.chsh.exact import (
     LOCAL_BOUND,
     SETTING_SIGNS,
@@ -30,10 +31,10 @@ from pqms_physics.chsh.exact import (
 from pqms_physics.errors import PQMSValueError, check_choice, check_in_range, check_int, check_positive, check_seed
 from pqms_physics.stats import ConfidenceInterval, normal_ppf, wald_interval
 
-SAMPLERS: tuple[str, ...] = ("kernel", "multinomial")
+SAMPLERS: tuple[str, ...] = conventions.SAMPLERS
 SETTING_CHOICES: tuple[str, ...] = ("random", "blocks")
 #: Kernel devices (the kernels' own list; repeated here so that the check needs no kernel import).
-DEVICES: tuple[str, ...] = ("cpu", "numpy", "cuda")
+DEVICES: tuple[str, ...] = conventions.DEVICES
 #: Largest number of pairs (global pair indices of the kernel stream stay inside int64).
 MAX_PAIRS: int = 1 << 62
 #: Stream label recorded for the multinomial sampler.

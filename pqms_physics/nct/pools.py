@@ -24,20 +24,21 @@ from dataclasses import dataclass
 import numpy as np
 import qutip as qt
 
-from pqms_physics.core.channels import Channel
+from pqms_physics import conventions
 from pqms_physics.conventions import PROB_SUM_ATOL
+from pqms_physics.core.channels import Channel
+from pqms_physics.core.states import as_density_matrix, bell_state, pauli
 from pqms_physics.errors import DimensionError, PQMSValueError, check_choice, check_int, check_real, check_seed
 from pqms_physics.nct.power import PoolZ, pool_z
-from pqms_physics.core.states import as_density_matrix, bell_state, pauli
 
 #: Samplers: the counter-based kernels (:mod:`pqms_physics.kernels`) or an exact NumPy multinomial draw.
-SAMPLERS: tuple[str, ...] = ("kernel", "multinomial")
+SAMPLERS: tuple[str, ...] = conventions.SAMPLERS
 #: Measurement bases of both qubits (bit 0 = +1 eigenvalue of the Pauli).
 BASES: tuple[str, ...] = ("z", "x", "y")
 #: Setting rule used on the kernels: pool = global pair index mod 2 (interleaved pools).
 POOL_SETTING_CHOICE: str = "cyclic"
 #: Kernel devices accepted by the "kernel" sampler.
-DEVICES: tuple[str, ...] = ("cpu", "numpy", "cuda")
+DEVICES: tuple[str, ...] = conventions.DEVICES
 #: Table entries whose magnitude is below this are floating-point roundoff of an exact zero.
 _ROUNDOFF = 1e-12
 

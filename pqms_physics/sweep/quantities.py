@@ -22,6 +22,7 @@ from typing import Mapping
 
 import numpy as np
 
+from pqms_physics import conventions
 from pqms_physics.errors import PQMSValueError
 from pqms_physics.sweep.spec import OutputSpec, ParameterSpec, Quantity, point_seeds
 
@@ -178,7 +179,7 @@ ENTANGLEMENT_RATE = Quantity(
 
 #: Samplers and bases of pqms_physics.nct.pools (repeated here so that the registry imports nothing heavy;
 #: a test checks they agree).
-POOL_SAMPLERS: tuple[str, ...] = ("kernel", "multinomial")
+POOL_SAMPLERS: tuple[str, ...] = conventions.SAMPLERS
 POOL_BASES: tuple[str, ...] = ("z", "x", "y")
 
 
