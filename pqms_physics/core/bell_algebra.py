@@ -32,12 +32,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from pqms_physics.conventions import ROUNDOFF_ATOL
+
 #: Walsh-Hadamard matrix over Z2 x Z2 with Pauli indices I=0, X=1, Y=2, Z=3:
 #: ``HADAMARD4[s, k] = (-1)**popcount(s & k)``; ``HADAMARD4 @ HADAMARD4 = 4 I``.
 HADAMARD4 = np.array([[(-1) ** bin(s & k).count("1") for k in range(4)] for s in range(4)], dtype=float)
 
 #: Tolerance below which off-diagonal Bell-basis elements count as zero (fast-path test).
-BELL_DIAGONAL_ATOL = 1e-12
+BELL_DIAGONAL_ATOL = ROUNDOFF_ATOL  # off-Bell-diagonal entries below this are roundoff
 
 
 def characters(weights: np.ndarray) -> np.ndarray:
@@ -141,7 +143,9 @@ def hashing_yield(weights) -> np.ndarray:
 
 def bell_matrix(rho: np.ndarray) -> np.ndarray:
     """Matrix of a two-qubit operator in the Bell basis, ``B^T rho B`` (``B`` real orthogonal)."""
-    from pqms_physics.core.states import BELL_BASIS  # deferred: states imports QuTiP, the character algebra does not need it
+    from pqms_physics.core.states import (
+        BELL_BASIS,  # deferred: states imports QuTiP, the character algebra does not need it
+    )
     return BELL_BASIS.T @ np.asarray(rho) @ BELL_BASIS
 
 

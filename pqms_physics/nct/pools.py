@@ -40,7 +40,7 @@ POOL_SETTING_CHOICE: str = "cyclic"
 #: Kernel devices accepted by the "kernel" sampler.
 DEVICES: tuple[str, ...] = conventions.DEVICES
 #: Table entries whose magnitude is below this are floating-point roundoff of an exact zero.
-_ROUNDOFF = 1e-12
+_ROUNDOFF = conventions.ROUNDOFF_ATOL
 
 
 def register_channel(sender_channel: Channel | None, name: str = "sender_channel") -> Channel:

@@ -7,6 +7,7 @@ from typing import Mapping
 import numpy as np
 from matplotlib.figure import Figure
 
+from pqms_physics.conventions import ROUNDOFF_ATOL
 from pqms_physics.errors import PQMSValueError, check_probability
 from pqms_physics.plots.style import REFERENCE_COLOR, as_curves, as_series, new_figure, style_context
 
@@ -56,7 +57,7 @@ def plot_fidelity_vs_hops(hops, fidelities, *, classical_limit: float | None = 0
         raise PQMSValueError(f"hops must be >= 1, got {hops_arr.min()}")
     curves = as_curves("fidelities", fidelities, hops_arr.size)
     for label, vals in curves.items():
-        if np.any((vals < -1e-12) | (vals > 1 + 1e-12)):
+        if np.any((vals < -ROUNDOFF_ATOL) | (vals > 1 + ROUNDOFF_ATOL)):
             raise PQMSValueError(f"fidelities[{label}] must be in [0, 1], got values in "
                                  f"[{vals.min()}, {vals.max()}]")
     styles = dict(styles or {})
