@@ -25,7 +25,7 @@ from pqms_physics._lazy import lazy_exports
 
 _moved.install()  # old 0.1 module paths import with a DeprecationWarning for one release
 
-__version__ = "0.1.0"
+from pqms_physics._version import __version__
 
 # public name -> submodule that defines it
 _EXPORTS: dict[str, str] = {
