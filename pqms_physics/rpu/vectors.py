@@ -288,8 +288,8 @@ def write_fpga_vectors(out_dir: str | Path, *, seed: int = DEFAULT_SEED,
     seed = check_int("seed", seed, 0, 2**64 - 1 - max(c.seed_offset for c in cases))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    from pqms_physics.kernels.rng import STREAM_VERSION
     from pqms_physics import __version__
+    from pqms_physics.kernels.rng import STREAM_VERSION
 
     pairs = windows = 0
     for case in cases:
