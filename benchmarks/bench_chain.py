@@ -28,12 +28,11 @@ import numpy as np
 import qutip as qt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the test oracle's circuit pieces
+from _timing import best_of  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 from chains_helpers import CORRECTION, PAULIS, bell_measurement_unitary, readout_povm  # noqa: E402
 
 import pqms_physics as pq  # noqa: E402
 from pqms_physics.network.chains import werner_chain_fidelity  # noqa: E402
-
-from _timing import best_of  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 I2 = qt.qeye(2)
 

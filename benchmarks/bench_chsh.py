@@ -24,7 +24,6 @@ import resource
 import time
 
 import numpy as np
-
 from _timing import best_of  # benchmarks/ is on sys.path when run as a script
 
 

@@ -29,9 +29,16 @@ import numpy as np
 import qutip as qt
 
 from pqms_physics.core.channels import Channel, amplitude_damping, dephasing, depolarizing, pauli_channel
-from pqms_physics.nct import (detectable_bias, no_signalling_stderr, pairs_needed, pool_bias_experiment,
-                              signalling_distance, signalling_trial, threshold_pass_probability)
 from pqms_physics.core.states import bell_state
+from pqms_physics.nct import (
+    detectable_bias,
+    no_signalling_stderr,
+    pairs_needed,
+    pool_bias_experiment,
+    signalling_distance,
+    signalling_trial,
+    threshold_pass_probability,
+)
 
 
 def main() -> None:

@@ -21,9 +21,9 @@ import math
 
 import numpy as np
 
+from pqms_physics.core.states import werner_state
 from pqms_physics.network.bounds import entanglement_rate, fiber_transmissivity, plob_bound
 from pqms_physics.network.chains import fidelity_vs_hops, werner_chain_fidelity
-from pqms_physics.core.states import werner_state
 
 CHSH_WERNER_THRESHOLD = (1 + 3 / math.sqrt(2)) / 4  # Werner F above which S_max = 2 sqrt2 w exceeds 2
 

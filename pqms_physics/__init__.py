@@ -22,10 +22,9 @@ from __future__ import annotations
 
 from pqms_physics import _moved
 from pqms_physics._lazy import lazy_exports
+from pqms_physics._version import __version__
 
 _moved.install()  # old 0.1 module paths import with a DeprecationWarning for one release
-
-from pqms_physics._version import __version__
 
 # public name -> submodule that defines it
 _EXPORTS: dict[str, str] = {

@@ -14,7 +14,7 @@ Versions
 from __future__ import annotations
 
 import platform
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 

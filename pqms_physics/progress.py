@@ -8,9 +8,10 @@ updates instead of a bar (for GUIs and tests).
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Union
+from collections.abc import Callable
+from typing import Any, Union
 
-ProgressArg = Union[None, bool, Callable[[int, int], Any]]
+ProgressArg = Union[None, bool, Callable[[int, int], Any]]  # noqa: UP007 (runtime alias, Python 3.10 safe)
 
 
 class _Callback:

@@ -21,7 +21,7 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 TIMEOUT_S = 300  # generous: a loaded 2-core CI machine; each script takes seconds when idle
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def run_example(name: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
     return subprocess.run([sys.executable, str(ROOT / "examples" / name)], capture_output=True, text=True,

@@ -20,9 +20,10 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from pqms_physics._provenance import package_versions
 from pqms_physics.audit.claims import COMPUTATIONS, VERDICTS, AuditContext, Finding

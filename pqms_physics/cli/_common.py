@@ -24,7 +24,8 @@ import io
 import json
 import math
 import sys
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import click
 
@@ -179,7 +180,8 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """Plain aligned text table (numbers right-aligned)."""
     cells = [[_fmt_cell(v) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    numeric = [all(isinstance(row[i], (int, float)) and not isinstance(row[i], bool) for row in rows if row[i] is not None)
+    numeric = [all(isinstance(row[i], (int, float)) and not isinstance(row[i], bool)
+                   for row in rows if row[i] is not None)
                for i in range(len(columns))]
 
     def line(values):
@@ -212,8 +214,9 @@ def emit(fmt: str, command: str, columns: Sequence[str], rows: Sequence[Sequence
     if title:
         click.echo(title)
     if parameters:
-        click.echo("  " + ", ".join(f"{k} = {_fmt_cell(v) if not isinstance(v, (list, tuple)) else ','.join(map(str, v))}"
-                                    for k, v in parameters.items()))
+        shown = {k: _fmt_cell(v) if not isinstance(v, (list, tuple)) else ",".join(map(str, v))
+                 for k, v in parameters.items()}
+        click.echo("  " + ", ".join(f"{k} = {v}" for k, v in shown.items()))
         click.echo()
     if rows:
         click.echo(format_table(columns, rows))
@@ -221,6 +224,7 @@ def emit(fmt: str, command: str, columns: Sequence[str], rows: Sequence[Sequence
         click.echo()
         width = max(len(k) for k in summary)
         for k, v in summary.items():
-            click.echo(f"{k.ljust(width)}  {_fmt_cell(v) if not isinstance(v, (dict, list)) else json.dumps(_jsonable(v))}")
+            shown = _fmt_cell(v) if not isinstance(v, (dict, list)) else json.dumps(_jsonable(v))
+            click.echo(f"{k.ljust(width)}  {shown}")
     for note in notes:
         click.echo(note)

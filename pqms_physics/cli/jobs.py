@@ -26,9 +26,11 @@ def _command_line() -> str:
 
 @click.command("audit")
 @click.option("--claims", "claims_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="Claims file (TOML); default: the packaged seed_claims.toml (examples/seed_claims.toml links to it).")
+              default=None, help="Claims file (TOML); default: the packaged seed_claims.toml "
+                   "(examples/seed_claims.toml links to it).")
 @click.option("--quick", is_flag=True, help="Smaller Monte Carlo runs (seconds).")
-@click.option("--seed", type=SEED, default=None, help="Seed of the audit's Monte Carlo runs (default: the audit's own).")
+@click.option("--seed", type=SEED, default=None,
+              help="Seed of the audit's Monte Carlo runs (default: the audit's own).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
 @output_options
 def audit_cmd(claims_path, quick, seed, progress, fmt):
@@ -99,9 +101,9 @@ def sweep_cmd(config, out_path, scheduler, workers, resume, progress, fmt):
             ds = run_sweep(config, out_path, scheduler=scheduler, resume=resume, progress=progress,
                            workers=workers)
         except ImportError as exc:
-            raise click.ClickException(f"{exc} (install the 'dask' extra: pip install 'pqms_physics[dask]')")
+            raise click.ClickException(f"{exc} (install the 'dask' extra: pip install 'pqms_physics[dask]')") from None
         except (ConnectionError, OSError) as exc:
-            raise click.ClickException(str(exc))
+            raise click.ClickException(str(exc)) from None
     try:
         out = out_path or Path(config).with_suffix(".nc")
         if fmt == "table":  # a short preview of each coordinate; --json/--csv get every value
@@ -130,7 +132,8 @@ def _n_points(ds) -> int:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("results"),
               show_default=True, help="Output directory (created if missing).")
 @click.option("--quick", is_flag=True, help="Smoke run: same physics, coarser grids, fewer pairs (< 30 s).")
-@click.option("--seed", type=SEED, default=None, help="Base seed of every Monte Carlo run (default: fixed, see index.md).")
+@click.option("--seed", type=SEED, default=None,
+              help="Base seed of every Monte Carlo run (default: fixed, see index.md).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
 @output_options
 def report_cmd(out_dir, quick, seed, progress, fmt):

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import click
 
-from pqms_physics.cli._common import COUNT, INT_LIST, PROBABILITY, SEED, device_errors, emit, library_errors, output_options
+from pqms_physics.cli._common import (
+    COUNT,
+    INT_LIST,
+    PROBABILITY,
+    SEED,
+    device_errors,
+    emit,
+    library_errors,
+    output_options,
+)
 
 DEFAULT_HOPS = "1,2,4,8,16,32,64,128,256,512,1000"
 
@@ -35,8 +44,8 @@ def fidelity_cmd(link_fidelity, hops, gate_fidelity, measurement_fidelity, twirl
     Example:
       pqms fidelity --link-fidelity 0.999 --hops 1,10,100,1000 --gate-fidelity 0.999
     """
-    from pqms_physics.network.chains import fidelity_vs_hops
     from pqms_physics.core.states import werner_state
+    from pqms_physics.network.chains import fidelity_vs_hops
 
     with library_errors():
         f = fidelity_vs_hops(werner_state(link_fidelity), hops, gate_fidelity=gate_fidelity,
@@ -77,9 +86,9 @@ def chsh_cmd(link_fidelity, hops, pairs, seed, sampler, setting_choice, level, d
     Example:
       pqms chsh --link-fidelity 0.99 --hops 1,4,16 --pairs 1e6 --seed 7
     """
-    from pqms_physics.network.chains import chain_state
     from pqms_physics.chsh import chsh_value, estimate_chsh
     from pqms_physics.core.states import werner_state
+    from pqms_physics.network.chains import chain_state
 
     rows = []
     with library_errors(), device_errors():
@@ -171,10 +180,9 @@ def nct_cmd(pairs_per_pool, seed, runs, sender, basis, sampler, alpha, threshold
     Example:
       pqms nct --pairs-per-pool 1e8 --sender dephasing:0.05:1.0 --seed 3
     """
+    from pqms_physics.errors import PQMSValueError
     from pqms_physics.nct import pool_bias_experiment
     from pqms_physics.nct.power import no_signalling_stderr, threshold_pass_probability
-
-    from pqms_physics.errors import PQMSValueError
 
     try:
         channel = sender_channel(sender)

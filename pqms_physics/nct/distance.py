@@ -13,7 +13,7 @@ References
 from __future__ import annotations
 
 import numbers
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import qutip as qt

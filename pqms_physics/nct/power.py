@@ -233,7 +233,8 @@ def threshold_pass_probability(threshold: float, pairs_per_pool) -> ThresholdPas
         exact = float(1.0 - 2.0 * stats.binom.sf(n + d, 2 * n, 0.5))
     k = t / sigma
     return ThresholdPassResult(threshold=t, pairs_per_pool=n, sigma=sigma, threshold_in_sigma=k,
-                               probability_exact=min(exact, 1.0), probability_normal=float(special.erf(k / math.sqrt(2))),
+                               probability_exact=min(exact, 1.0),
+                               probability_normal=float(special.erf(k / math.sqrt(2))),
                                max_abs_count_difference=int(d))
 
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from pqms_physics.errors import PQMSValueError, check_int
-from pqms_physics.plots.style import PALETTE, REFERENCE_COLOR, as_curves, as_series, format_count, new_figure, style_context
+from pqms_physics.plots.style import (
+    PALETTE,
+    REFERENCE_COLOR,
+    as_curves,
+    as_series,
+    format_count,
+    new_figure,
+    style_context,
+)
 
 
 def plot_chsh_vs_hops(hops, s_exact, *, band: Mapping[str, tuple] | None = None,

@@ -8,7 +8,15 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from pqms_physics.errors import PQMSValueError, check_int, check_positive
-from pqms_physics.plots.style import PALETTE, REFERENCE_COLOR, as_series, format_count, format_sci, new_figure, style_context
+from pqms_physics.plots.style import (
+    PALETTE,
+    REFERENCE_COLOR,
+    as_series,
+    format_count,
+    format_sci,
+    new_figure,
+    style_context,
+)
 
 
 def plot_nct_pool_bias(pairs_per_pool, delta_mu, stderr, z_values, *, k_sigma: float = 3.0,

@@ -17,9 +17,9 @@ presentations that are friendly to colorblind people" (2008).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
@@ -132,7 +132,7 @@ def as_series(name: str, values, length: int | None = None):
     return arr
 
 
-def as_curves(name: str, curves, length: int) -> dict[str, "object"]:
+def as_curves(name: str, curves, length: int) -> dict[str, object]:
     """Normalise curves given as a mapping ``label -> 1-D array`` or a 2-D xarray.DataArray.
 
     A DataArray must have a ``curve`` dimension (labels from its coordinate) and one other

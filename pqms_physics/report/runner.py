@@ -36,9 +36,10 @@ import csv
 import datetime as _dt
 import json
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from pqms_physics._provenance import package_versions
 from pqms_physics.errors import PQMSValueError, check_seed
@@ -139,7 +140,8 @@ def _run_sweep_step(out: Path, quick: bool) -> tuple[list[str], dict]:
                  "parameters": {"dims": {k: int(v) for k, v in ds.sizes.items()},
                                 "config_hash": str(ds.attrs.get("config_hash", "")),
                                 "quantity": "fidelity_vs_hops"},
-                 "functions": ["pqms_physics.sweep.engine.run_sweep", "pqms_physics.network.chains.werner_chain_fidelity"],
+                 "functions": ["pqms_physics.sweep.engine.run_sweep",
+                               "pqms_physics.network.chains.werner_chain_fidelity"],
                  "seeds": [], "summary": {"fidelity_min": float(ds["fidelity"].min()),
                                           "fidelity_max": float(ds["fidelity"].max())}}
     finally:

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from pqms_physics.audit.runner import DEFAULT_CLAIMS, load_claims, run_audit
 from pqms_physics.audit.claims import VERDICTS
+from pqms_physics.audit.runner import DEFAULT_CLAIMS, load_claims, run_audit
 
 if sys.version_info >= (3, 11):
     import tomllib

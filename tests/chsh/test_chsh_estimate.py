@@ -13,11 +13,17 @@ import scipy.stats
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pqms_physics.chsh import (CHSHEstimate, chsh_value, estimate_chsh, optimal_settings, outcome_table,
-                               pairs_for_violation)
+from pqms_physics.chsh import (
+    CHSHEstimate,
+    chsh_value,
+    estimate_chsh,
+    optimal_settings,
+    outcome_table,
+    pairs_for_violation,
+)
+from pqms_physics.core.states import bell_state, werner_state
 from pqms_physics.errors import DimensionError, PQMSValueError
 from pqms_physics.kernels import sample_counts
-from pqms_physics.core.states import bell_state, werner_state
 
 PHI = bell_state("phi+")
 WERNER = werner_state(0.9)          # S_max = 2 sqrt(2) * 13/15 = 2.4513

@@ -8,14 +8,22 @@ import qutip as qt
 import scipy.optimize
 from hypothesis import given
 from hypothesis import strategies as st
-
-from pqms_physics.core.channels import dephasing
-from pqms_physics.chsh import (LOCAL_BOUND, STANDARD_ANGLES, TSIRELSON_BOUND, CHSHSettings, chsh_value,
-                               correlation_matrix, correlator, optimal_settings, outcome_table)
-from pqms_physics.errors import DimensionError, PQMSValueError
-from pqms_physics.core.states import bell_diagonal_state, bell_state, werner_parameter, werner_state
-
 from randomobjects import random_density_matrix
+
+from pqms_physics.chsh import (
+    LOCAL_BOUND,
+    STANDARD_ANGLES,
+    TSIRELSON_BOUND,
+    CHSHSettings,
+    chsh_value,
+    correlation_matrix,
+    correlator,
+    optimal_settings,
+    outcome_table,
+)
+from pqms_physics.core.channels import dephasing
+from pqms_physics.core.states import bell_diagonal_state, bell_state, werner_parameter, werner_state
+from pqms_physics.errors import DimensionError, PQMSValueError
 
 PHI = bell_state("phi+")
 SQ = [qt.sigmax(), qt.sigmay(), qt.sigmaz()]

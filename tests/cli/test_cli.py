@@ -70,8 +70,8 @@ def test_fidelity_json_equals_the_werner_chain_closed_form():
 
 
 def test_fidelity_noisy_twirled_csv_equals_the_library():
-    from pqms_physics.network.chains import fidelity_vs_hops
     from pqms_physics.core.states import werner_state
+    from pqms_physics.network.chains import fidelity_vs_hops
 
     res = run("fidelity", "--link-fidelity", "0.995", "--hops", "1,3,30", "--gate-fidelity", "0.99",
               "--measurement-fidelity", "0.98", "--twirl", "--csv")
@@ -96,9 +96,9 @@ def test_fidelity_table_is_the_default_output():
 
 
 def test_chsh_json_matches_estimate_chsh_with_the_same_seed_and_the_exact_werner_value():
-    from pqms_physics.network.chains import chain_state
     from pqms_physics.chsh import estimate_chsh
     from pqms_physics.core.states import werner_state
+    from pqms_physics.network.chains import chain_state
 
     doc = run_json("chsh", "--link-fidelity", "0.98", "--hops", "1,3", "--pairs", "2e4", "--seed", "11",
                    "--sampler", "multinomial")

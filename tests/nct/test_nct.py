@@ -7,13 +7,13 @@ import pytest
 import qutip as qt
 from hypothesis import given
 from hypothesis import strategies as st
-
 from nct_helpers import cnot_channel, receiver_damping, receiver_reset, sender_local_channels
+from randomobjects import random_density_matrix, random_kraus
+
 from pqms_physics.core.channels import Channel
+from pqms_physics.core.states import bell_state, werner_state
 from pqms_physics.errors import DimensionError
 from pqms_physics.nct import signalling_distance, trace_distance
-from pqms_physics.core.states import bell_state, werner_state
-from randomobjects import random_density_matrix, random_kraus
 
 # Local operations change the receiver's reduced state only by floating-point roundoff: a few 1e-16 for
 # 4x4 superoperators applied to unit-trace states, so 1e-12 leaves a margin of ~1e3.

@@ -14,15 +14,15 @@ import pytest
 import qutip as qt
 from hypothesis import given
 from hypothesis import strategies as st
+from nct_helpers import cnot_channel, receiver_damping, receiver_reset, sender_local_channels
+from randomobjects import random_density_matrix, random_kraus
 from scipy import stats
 
-from nct_helpers import cnot_channel, receiver_damping, receiver_reset, sender_local_channels
 from pqms_physics.core.channels import Channel, amplitude_damping, dephasing
+from pqms_physics.core.states import bell_state, werner_state
 from pqms_physics.errors import DimensionError
 from pqms_physics.nct import pool_bias_experiment, pool_probabilities
 from pqms_physics.nct.pools import pool_bias_from_table
-from pqms_physics.core.states import bell_state, werner_state
-from randomobjects import random_density_matrix, random_kraus
 
 KS_MIN_P = 1e-3
 H = np.array([[1, 1], [1, -1]]) / math.sqrt(2)

@@ -14,11 +14,19 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from nct_helpers import documents_dephasing, receiver_damping
 from scipy import signal, stats
 
-from nct_helpers import documents_dephasing, receiver_damping
-from pqms_physics.nct import (binomial_ci, confidence_to_z, detectable_bias, no_signalling_stderr, pairs_needed,
-                              pool_probabilities, pool_z, threshold_pass_probability)
+from pqms_physics.nct import (
+    binomial_ci,
+    confidence_to_z,
+    detectable_bias,
+    no_signalling_stderr,
+    pairs_needed,
+    pool_probabilities,
+    pool_z,
+    threshold_pass_probability,
+)
 from pqms_physics.nct.pools import pool_bias_from_table
 
 # two-sided 5% and one-sided 80% standard-normal quantiles (printed tables: 1.959964, 0.841621)

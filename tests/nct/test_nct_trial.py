@@ -8,8 +8,8 @@ import json
 
 import numpy as np
 import pytest
-
 from nct_helpers import receiver_reset, sender_local_channels
+
 from pqms_physics.nct import confidence_to_z, pool_bias_experiment, pool_probabilities, signalling_trial
 from pqms_physics.nct.pools import pool_bias_from_table
 

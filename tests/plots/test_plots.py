@@ -14,13 +14,23 @@ import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
+from report_helpers import pdf_fonts, png_size_and_dpi, werner_chain
 
 from pqms_physics.errors import PQMSValueError
-from pqms_physics.plots import (DOUBLE_COLUMN_IN, PALETTE, SINGLE_COLUMN_IN, new_figure, plot_chsh_vs_hops,
-                                plot_fidelity_vs_hops, plot_nct_pool_bias, plot_rate_vs_distance,
-                                save_figure, style_context, style_path)
+from pqms_physics.plots import (
+    DOUBLE_COLUMN_IN,
+    PALETTE,
+    SINGLE_COLUMN_IN,
+    new_figure,
+    plot_chsh_vs_hops,
+    plot_fidelity_vs_hops,
+    plot_nct_pool_bias,
+    plot_rate_vs_distance,
+    save_figure,
+    style_context,
+    style_path,
+)
 from pqms_physics.plots.style import format_count, format_sci
-from report_helpers import pdf_fonts, png_size_and_dpi, werner_chain
 
 HOPS = np.array([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000])
 W = (4 * 0.999 - 1) / 3  # Werner parameter of a link of fidelity 0.999

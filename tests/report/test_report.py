@@ -16,14 +16,23 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from report_helpers import pdf_fonts, png_size_and_dpi, werner_chain
 
 from pqms_physics.cli import cli
 from pqms_physics.errors import PQMSValueError
 from pqms_physics.report.runner import STEPS, render_index, run_report
-from pqms_physics.report.studies import (CHSH_LINKS, CHSH_PAIRS, DEFAULT_SEED, FIDELITY_DEPHASING, NCT_SENDER,
-                                         RATE_SOURCE, STUDY_KEYS, chsh_threshold_fidelity, derive_seed,
-                                         log_grid)
-from report_helpers import pdf_fonts, png_size_and_dpi, werner_chain
+from pqms_physics.report.studies import (
+    CHSH_LINKS,
+    CHSH_PAIRS,
+    DEFAULT_SEED,
+    FIDELITY_DEPHASING,
+    NCT_SENDER,
+    RATE_SOURCE,
+    STUDY_KEYS,
+    chsh_threshold_fidelity,
+    derive_seed,
+    log_grid,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -88,9 +97,9 @@ def test_figure_pngs_are_300_dpi(report, name):
 
 
 def test_fidelity_csv_matches_closed_forms_and_the_chain_module(report):
-    from pqms_physics.network.chains import fidelity_vs_hops
     from pqms_physics.core.channels import dephasing
     from pqms_physics.core.states import bell_state
+    from pqms_physics.network.chains import fidelity_vs_hops
 
     rows = read_csv(report[0] / "fidelity_vs_hops.csv")
     by_curve = {}
@@ -141,9 +150,9 @@ def test_rate_csv_matches_entanglement_rate_and_the_plob_closed_form(report):
 
 
 def test_chsh_csv_exact_values_and_seeded_estimates_reproduce(report):
-    from pqms_physics.network.chains import chain_state
     from pqms_physics.chsh import estimate_chsh
     from pqms_physics.core.states import werner_state
+    from pqms_physics.network.chains import chain_state
 
     rows = read_csv(report[0] / "chsh_vs_hops.csv")
     assert {float(r["link_fidelity"]) for r in rows} == set(CHSH_LINKS)

@@ -8,13 +8,20 @@ import numpy as np
 import pytest
 import qutip as qt
 
-from pqms_physics.rpu.vectors import (DEFAULT_SEED, case_records, chsh_table, nct_table,
-                                       signalling_table, suite_cases, werner_table,
-                                       write_fpga_vectors)
+from pqms_physics.core.states import werner_state
 from pqms_physics.kernels import sample_counts
 from pqms_physics.rpu.float_reference import float_reference
 from pqms_physics.rpu.model import FRAC_BITS, W_MAX, run_rpu, window_counts
-from pqms_physics.core.states import werner_state
+from pqms_physics.rpu.vectors import (
+    DEFAULT_SEED,
+    case_records,
+    chsh_table,
+    nct_table,
+    signalling_table,
+    suite_cases,
+    werner_table,
+    write_fpga_vectors,
+)
 
 LSB = 2.0**-FRAC_BITS
 

@@ -16,8 +16,19 @@ from pqms_physics.errors import PQMSValueError
 from pqms_physics.kernels import sample_counts
 from pqms_physics.kernels.reference import sample_records
 from pqms_physics.rpu.float_reference import float_reference
-from pqms_physics.rpu.model import (FRAC_BITS, W_MAX, ZSQ_BITS, RPUConfig, confidence_to_z, divide_floor,
-                                    isqrt_floor, run_rpu, threshold_raw, window_counts, window_stats)
+from pqms_physics.rpu.model import (
+    FRAC_BITS,
+    W_MAX,
+    ZSQ_BITS,
+    RPUConfig,
+    confidence_to_z,
+    divide_floor,
+    isqrt_floor,
+    run_rpu,
+    threshold_raw,
+    window_counts,
+    window_stats,
+)
 
 LSB = 2.0**-FRAC_BITS
 # float64 evaluates z = dmu / sqrt(p(1-p)(1/n0+1/n1)) with a handful of roundings: relative

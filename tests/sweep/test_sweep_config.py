@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from sweep_helpers import listing, toml_text, write_config
 
 from pqms_physics.errors import PQMSValueError
-from pqms_physics.sweep.engine import run_sweep
 from pqms_physics.sweep.config import MAX_POINTS, SweepConfigError, load_config, parse_config
+from pqms_physics.sweep.engine import run_sweep
 
 DEPH = {"quantity": "dephasing_fidelity"}
 PROBE = {"quantity": "sweep_probe:SWEEP_PROBE", "seed": 1}
@@ -208,7 +208,8 @@ def test_hash_is_a_function_of_the_resolved_config(xs, seed):
     if len(set(xs)) != len(xs):
         return
     a = parse_config(toml_text({"quantity": "sweep_probe:SWEEP_PROBE", "seed": seed}, {"x": xs}))
-    b = parse_config(toml_text({"seed": seed, "quantity": "sweep_probe:SWEEP_PROBE"}, {"x": xs}, {"n": 0, "delay_s": 0.0}))
+    b = parse_config(toml_text({"seed": seed, "quantity": "sweep_probe:SWEEP_PROBE"}, {"x": xs},
+                               {"n": 0, "delay_s": 0.0}))
     assert a.config_hash == b.config_hash and a.coords()["x"].tolist() == xs
     other = parse_config(toml_text({"quantity": "sweep_probe:SWEEP_PROBE", "seed": (seed + 1) % 2**64}, {"x": xs}))
     assert other.config_hash != a.config_hash

@@ -75,8 +75,8 @@ def test_fidelity_vs_hops_follows_the_duer_closed_form(twirl):
 
 @given(f=st.floats(0, 1), n=st.integers(1, 300), p=st.floats(0, 1), eta=st.floats(0, 1), twirl=st.booleans())
 def test_fidelity_vs_hops_equals_the_public_chain_function_point_by_point(f, n, p, eta, twirl):
-    from pqms_physics.network.chains import fidelity_vs_hops
     from pqms_physics.core.states import werner_state
+    from pqms_physics.network.chains import fidelity_vs_hops
 
     _, out = evaluate("fidelity_vs_hops", hops=[n], link_fidelity=[f], gate_fidelity=[p],
                       measurement_fidelity=[eta], twirl=[twirl])
@@ -102,8 +102,8 @@ def test_chsh_of_a_twirled_chain_is_two_root_two_times_the_werner_parameter():
 
 
 def test_chsh_of_an_exact_chain_follows_horodecki_on_its_bell_weights():
-    from pqms_physics.network.chains import chain_state
     from pqms_physics.core.states import bell_weights, werner_state
+    from pqms_physics.network.chains import chain_state
 
     v, out = evaluate("chsh_value", hops=[2, 7], link_fidelity=[0.93], gate_fidelity=[0.99],
                       measurement_fidelity=[0.9, 0.97], twirl=[False])
@@ -150,8 +150,8 @@ def test_pool_bias_choices_match_the_nct_module():
 
 def test_pool_bias_point_is_the_experiment_seeded_by_its_point_seed():
     from pqms_physics.core.channels import dephasing
-    from pqms_physics.nct import pool_bias_experiment
     from pqms_physics.core.states import werner_state
+    from pqms_physics.nct import pool_bias_experiment
 
     v, out = evaluate("pool_bias", seed=99, pairs_per_pool=[500], basis=["z", "x"], sender_gamma_per_s=[0.3],
                       sampler=["multinomial"])
