@@ -54,7 +54,7 @@ _EXPORTS = {
     "ProtocolResult": "result",
     "secret_key_fraction": "result",
     "repeater_protocol": "api",
-    "exact_protocol": "api",
+    "exact_protocol": "exact",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
