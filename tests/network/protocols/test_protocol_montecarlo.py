@@ -151,3 +151,44 @@ def test_bad_input_names_the_parameter(kwargs, match):
 def test_spec_must_be_a_protocol_spec():
     with pytest.raises(PQMSValueError, match="spec must be a ProtocolSpec"):
         simulate({"segments": 2}, samples=10, seed=1)
+
+
+EXACT_GRID = [  # (segments, p_link, p_swap, cutoff, T_coh, scheme): exact engine vs Monte Carlo
+    pytest.param(2, 0.3, 0.6, 3, 10.0, "nested", id="n2-cut3"),
+    pytest.param(2, 0.05, 0.3, 0, 100.0, "nested", id="n2-cut0"),
+    pytest.param(4, 0.2, 0.5, (2, 8), 25.0, "nested", id="n4-cuts"),
+    pytest.param(4, 0.5, 0.9, None, 5.0, "nested", id="n4-nocut"),
+    pytest.param(8, 0.1, 0.5, (16, 31, 55), 400.0, "nested", id="n8-lce"),
+    pytest.param(8, 0.4, 1.0, 1, math.inf, "nested", id="n8-cut1"),
+    pytest.param(16, 0.6, 0.8, (1, 3, 6, 10), 50.0, "nested", id="n16"),
+    pytest.param(3, 0.3, 0.7, None, 20.0, "swap-asap", id="asap3"),
+    pytest.param(4, 0.3, 0.7, None, 20.0, "swap-asap", id="asap4"),
+    pytest.param(5, 0.2, 0.5, None, 8.0, "swap-asap", id="asap5"),
+    pytest.param(3, 0.3, 0.7, None, 20.0, "parallel", id="par3"),
+    pytest.param(6, 0.3, 0.7, None, 20.0, "parallel", id="par6"),
+]
+
+
+@pytest.mark.parametrize("segments, p, a, cutoff, t_coh, scheme", EXACT_GRID)
+def test_monte_carlo_agrees_with_exact_engine(segments, p, a, cutoff, t_coh, scheme):
+    from pqms_physics.network.protocols.exact import exact_protocol
+
+    spec = ProtocolSpec(segments, p, p_swap=a, scheme=scheme, link_werner=0.97, coherence_time=t_coh, cutoff=cutoff)
+    exact = exact_protocol(spec)
+    res = simulate(spec, samples=N, seed=12)
+    _within(res, exact.mean_time, werner=exact.mean_werner)
+    n = min(exact.t_trunc, res.t_trunc) + 1
+    se = np.sqrt(exact.pmf[:n] * (1 - exact.pmf[:n]) / N) + 1 / N
+    assert np.all(np.abs(res.pmf[:n] - exact.pmf[:n]) <= 6 * se)
+    assert res.mean_werner <= 0.97**segments + 1e-9
+
+
+@pytest.mark.parametrize("werner_cutoff", [0.85, 0.9])
+def test_fidelity_cutoff_agrees_with_exact_engine(werner_cutoff):
+    from pqms_physics.network.protocols.exact import exact_protocol
+
+    spec = ProtocolSpec(2, 0.2, p_swap=0.8, link_werner=0.97, coherence_time=30.0, werner_cutoff=werner_cutoff)
+    res = simulate(spec, samples=N, seed=13)
+    exact = exact_protocol(spec)
+    _within(res, exact.mean_time, werner=exact.mean_werner)
+    assert np.nanmin(res.werner) >= werner_cutoff
