@@ -1,76 +1,90 @@
-"""Quantum channels as immutable, composable value objects, and the standard qubit noise.
+"""Quantum channels as immutable, composable value objects.
 
-A :class:`Channel` is a completely positive, trace-preserving (CPTP) map held as
-its superoperator (QuTiP's column-stacking convention, see
-:mod:`pqms_physics.conventions`). It is valid when created or not created at
-all; every operation returns a new object.
+A :class:`Channel` is a completely positive, trace-preserving (CPTP) map between
+finite-dimensional registers, held as its superoperator (column stacking, see
+:mod:`pqms_physics.conventions` and :mod:`pqms_physics.core.reps`). It is valid
+when created or not created at all; every operation returns a new object.
 
-Operator meanings (fixed here, tested with a non-commuting pair):
-
+Composition rules (stated once here, tested with non-commuting pairs)
+---------------------------------------------------------------------
+* **Registers.** A channel maps a register of subsystems ``in_dims`` to one of
+  ``out_dims``; factor 0 is the leftmost tensor factor (qubit 0).
 * ``b @ a`` is "apply ``a``, then ``b``" (operator order), also ``b.compose(a)``;
-* ``a & b`` is the tensor product ``a (x) b`` (``a`` on the left factors), also
-  ``a.tensor(b)``;
-* ``ch.on(q, n)`` embeds a one-subsystem channel on factor ``q`` (0 = leftmost)
-  of an ``n``-subsystem register;
-* ``ch(rho)`` applies the channel to a density matrix or a ket and returns a
-  density-matrix ``Qobj``: one matrix-vector product with the cached
-  superoperator, no solver call.
+  it needs ``a.out_dims == b.in_dims``.
+* ``a & b`` is the tensor product: ``a`` acts on the left factors, ``b`` on the
+  following ones, also ``a.tensor(b)``; output registers concatenate in the same
+  order. Trivial factors (dimension 1) are dropped from a register, so a register
+  of no subsystem is ``(1,)``: the tensor product of two preparations is again a
+  preparation, of the concatenated outputs.
+* **Preparations** map the trivial system ``(1,)`` to a state (:meth:`Channel.preparation`,
+  :func:`pqms_physics.network.preparation.prepare`).
+* **Maps that consume qubits** (``in_dims != out_dims``) say which input factors
+  they keep, in which output order; e.g. entanglement swapping
+  (:func:`pqms_physics.network.swap_channel.swap_channel`) maps (A, B, C, D) to
+  (A, D): it consumes factors 1 and 2 and keeps A, D in that order.
+* ``ch.on(q, n)`` embeds a channel with ``in_dims == out_dims`` into an
+  ``n``-subsystem register: ``q`` is one factor index or a tuple of them, the
+  channel's factor ``k`` acting on register factor ``q[k]``
+  (``.on((1, 2), n=4)``: a two-qubit channel on qubits 1, 2 of 4); the other
+  factors, of the channel's subsystem dimension, get the identity.
+* ``ch(rho)`` applies the channel to a ket or density matrix with dims ``in_dims``:
+  one product with the cached superoperator, a density-matrix ``Qobj`` out.
+* Any dimension mismatch raises :class:`~pqms_physics.errors.DimensionError`
+  naming the dims of both sides.
+
+The noise factories live in :mod:`pqms_physics.core.noise` (importable from here for one release).
+
+References
+----------
+M. A. Nielsen, I. L. Chuang, *Quantum Computation and Quantum Information* (Cambridge, 2000), ch. 8.
 
 Examples
 --------
->>> import qutip as qt
+>>> from pqms_physics.core.noise import dephasing
 >>> from pqms_physics.core.states import bell_state, fidelity
 >>> ch = dephasing(gamma_per_s=0.05, t_s=1.0).on(0, n=2)
->>> round(fidelity(ch(bell_state("phi+")), bell_state("phi+")), 6)
+>>> print(f"{fidelity(ch(bell_state('phi+')), bell_state('phi+')):.6f}")
 0.952419
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterable, Sequence
 from functools import cached_property
-from typing import Iterable, Sequence
 
 import numpy as np
 import qutip as qt
-import scipy.linalg
 from qutip.core.dimensions import Dimensions
 
 from pqms_physics.conventions import ATOL
-from pqms_physics.errors import (DimensionError, NotCPTPError, PQMSValueError, check_int, check_nonnegative,
-                     check_probability)
+from pqms_physics.core import reps
+from pqms_physics.core.reps import kraus_to_superop
+from pqms_physics.errors import DimensionError, NotCPTPError, PQMSValueError, check_int
 
 
 def _dims_of(op: qt.Qobj) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """(output dims, input dims) of an operator Qobj as tuples."""
+    """(output dims, input dims) of an operator (or ket) Qobj as tuples."""
     return tuple(int(d) for d in op.dims[0]), tuple(int(d) for d in op.dims[1])
 
 
-def kraus_to_superop(kraus: Sequence[np.ndarray]) -> np.ndarray:
-    """Superoperator of ``rho -> sum_k K rho K^dagger`` (column stacking).
-
-    ``vec(K rho K^dagger) = (conj(K) (x) K) vec(rho)`` for column-stacked ``vec``.
-    """
-    return sum(np.kron(k.conj(), k) for k in kraus)
-
-
-def _apply_superop(superop: np.ndarray, rho: np.ndarray) -> np.ndarray:
-    d_out = int(round(np.sqrt(superop.shape[0])))
-    vec = rho.reshape(-1, order="F")
-    return (superop @ vec).reshape(d_out, d_out, order="F")
+def _register(dims: Iterable[int]) -> tuple[int, ...]:
+    """A register's dims with trivial (dimension-1) factors dropped; ``(1,)`` when nothing is left."""
+    return tuple(int(d) for d in dims if int(d) != 1) or (1,)
 
 
 class Channel:
-    """An immutable CPTP map between finite-dimensional registers.
+    """An immutable CPTP map between finite-dimensional registers (composition rules: module docstring).
 
     Do not call the constructor directly: use :meth:`from_kraus`,
-    :meth:`from_superop`, :meth:`from_unitary`, :meth:`identity` or a noise
-    factory (:func:`dephasing`, :func:`amplitude_damping`,
-    :func:`depolarizing`, :func:`pauli_channel`, :func:`lindblad_channel`).
+    :meth:`from_superop`, :meth:`from_unitary`, :meth:`from_povm`,
+    :meth:`preparation`, :meth:`identity` or a factory of
+    :mod:`pqms_physics.core.noise`.
 
     Attributes
     ----------
     in_dims, out_dims : tuple of int
-        Subsystem dimensions of the input and output registers.
+        Subsystem dimensions of the input and output registers (``(1,)``: the trivial system).
     label : str
         Human-readable description (used in ``repr``).
     """
@@ -85,8 +99,8 @@ class Channel:
         arr = np.array(superop, dtype=complex)
         arr.flags.writeable = False
         object.__setattr__(self, "_superop", arr)
-        object.__setattr__(self, "in_dims", tuple(in_dims))
-        object.__setattr__(self, "out_dims", tuple(out_dims))
+        object.__setattr__(self, "in_dims", _register(in_dims))
+        object.__setattr__(self, "out_dims", _register(out_dims))
         object.__setattr__(self, "label", label)
 
     def __setattr__(self, name, value):
@@ -97,43 +111,39 @@ class Channel:
 
     # ------------------------------------------------------------------ builders
     @classmethod
-    def _from_array(cls, superop: np.ndarray, in_dims, out_dims, label: str) -> "Channel":
+    def _from_array(cls, superop: np.ndarray, in_dims, out_dims, label: str) -> Channel:
+        """Package-internal builder from a trusted column-stacked superoperator (no CPTP check)."""
         return cls(superop, tuple(in_dims), tuple(out_dims), label, _trusted=True)
 
     @classmethod
-    def from_kraus(cls, ops: Iterable[qt.Qobj | np.ndarray], atol: float = ATOL,
-                   label: str | None = None) -> "Channel":
+    def from_kraus(cls, ops: Iterable[qt.Qobj | np.ndarray], atol: float = ATOL, label: str | None = None) -> Channel:
         """Channel ``rho -> sum_k K_k rho K_k^dagger``.
 
         Parameters
         ----------
         ops : iterable of Qobj or 2-D arrays
-            Kraus operators, all of the same shape. Qobj inputs carry their dims;
-            arrays are taken as one subsystem.
+            Kraus operators, all of the same shape ``(d_out, d_in)``. Qobj inputs
+            carry their dims (a ket is a Kraus operator from the trivial system);
+            arrays are taken as one subsystem on each side.
         atol : float
             Tolerance of the trace-preservation check ``sum_k K^dagger K = I``.
 
         Raises
         ------
         NotCPTPError
-            If ``sum_k K^dagger K`` differs from the identity by more than ``atol``
-            (the map would not be trace preserving).
+            If ``sum_k K^dagger K`` differs from the identity by more than ``atol``.
         """
         ops = list(ops)
         if not ops:
             raise PQMSValueError("ops must contain at least one Kraus operator, got none")
         mats, dims = [], None
         for k, op in enumerate(ops):
-            if isinstance(op, qt.Qobj):
-                if not op.isoper:
-                    raise PQMSValueError(f"ops[{k}] must be an operator, got a Qobj of type {op.type!r}")
-                op_dims = _dims_of(op)
-                mat = op.full()
-            else:
-                mat = np.asarray(op, dtype=complex)
-                if mat.ndim != 2:
-                    raise PQMSValueError(f"ops[{k}] must be a 2-D array, got shape {mat.shape}")
-                op_dims = ((mat.shape[0],), (mat.shape[1],))
+            if isinstance(op, qt.Qobj) and not (op.isoper or op.isket):
+                raise PQMSValueError(f"ops[{k}] must be an operator, got a Qobj of type {op.type!r}")
+            mat = op.full() if isinstance(op, qt.Qobj) else np.asarray(op, dtype=complex)
+            if mat.ndim != 2:
+                raise PQMSValueError(f"ops[{k}] must be a 2-D array, got shape {mat.shape}")
+            op_dims = _dims_of(op) if isinstance(op, qt.Qobj) else ((mat.shape[0],), (mat.shape[1],))
             if dims is None:
                 dims = op_dims
             elif op_dims != dims:
@@ -150,7 +160,7 @@ class Channel:
         return cls._from_array(kraus_to_superop(mats), in_dims, out_dims, label or f"kraus({len(mats)} ops)")
 
     @classmethod
-    def from_unitary(cls, u: qt.Qobj, label: str | None = None) -> "Channel":
+    def from_unitary(cls, u: qt.Qobj, label: str | None = None) -> Channel:
         """Unitary channel ``rho -> U rho U^dagger`` (``u`` a unitary operator Qobj)."""
         if not isinstance(u, qt.Qobj) or not u.isoper:
             raise PQMSValueError(f"u must be an operator Qobj, got {type(u).__name__}")
@@ -160,37 +170,92 @@ class Channel:
         return cls.from_kraus([u], label=label or "unitary")
 
     @classmethod
-    def from_superop(cls, s: qt.Qobj, atol: float = ATOL, label: str | None = None) -> "Channel":
-        """Channel from a QuTiP superoperator (any ``superrep`` QuTiP can convert).
+    def from_superop(cls, s: qt.Qobj | np.ndarray, atol: float = ATOL, label: str | None = None, *,
+                     in_dims: Sequence[int] | None = None, out_dims: Sequence[int] | None = None) -> Channel:
+        """Channel from a QuTiP superoperator (any ``superrep`` QuTiP converts) or a column-stacked array.
+
+        For an array, ``in_dims`` / ``out_dims`` name the registers (default: one subsystem each).
 
         Raises
         ------
         NotCPTPError
             If the map is not completely positive or not trace preserving within ``atol``.
         """
-        if not isinstance(s, qt.Qobj) or not s.issuper:
-            raise PQMSValueError(f"s must be a superoperator Qobj, got "
-                                 f"{type(s).__name__ if not isinstance(s, qt.Qobj) else s.type!r}")
-        sup = qt.to_super(s)
-        out_dims = tuple(int(d) for d in sup.dims[0][0])
-        in_dims = tuple(int(d) for d in sup.dims[1][0])
-        ch = cls._from_array(sup.full(), in_dims, out_dims, label or "superop")
+        if isinstance(s, qt.Qobj):
+            if not s.issuper:
+                raise PQMSValueError(f"s must be a superoperator Qobj, got a Qobj of type {s.type!r}")
+            sup = qt.to_super(s)
+            out_dims, in_dims = sup.dims[0][0], sup.dims[1][0]
+            arr = sup.full()
+        else:
+            arr = np.asarray(s, dtype=complex)
+            if arr.ndim != 2 or not np.all(np.isfinite(arr)):
+                raise PQMSValueError(f"s must be a finite 2-D superoperator array, got shape {arr.shape}")
+            d_in, d_out = reps.superop_dims(arr)
+            in_dims = (d_in,) if in_dims is None else tuple(in_dims)
+            out_dims = (d_out,) if out_dims is None else tuple(out_dims)
+            if int(np.prod(in_dims)) != d_in or int(np.prod(out_dims)) != d_out:
+                raise DimensionError(f"s of shape {arr.shape} maps dimension {d_in} to {d_out}, "
+                                     f"but in_dims {list(in_dims)} -> out_dims {list(out_dims)} were given")
+        ch = cls._from_array(arr, in_dims, out_dims, label or "superop")
         if not ch.is_cptp(atol=atol):
             raise NotCPTPError(f"s must be completely positive and trace preserving within atol={atol}")
         return ch
 
     @classmethod
-    def identity(cls, n: int = 1, dim: int = 2) -> "Channel":
+    def from_povm(cls, effects: Sequence[np.ndarray], in_dims: Sequence[int] | None = None,
+                  out_dims: Sequence[int] | None = None, atol: float = ATOL, label: str | None = None) -> Channel:
+        """Quantum-to-classical channel ``rho -> sum_o tr(M_o rho) |o><o|`` of a POVM ``{M_o}``.
+
+        The output is a classical register: a diagonal density matrix whose entry ``o``
+        is the probability of outcome ``o``. ``out_dims`` (default ``(len(effects),)``)
+        may split the outcome index into factors, e.g. (settings, outcomes).
+
+        Raises
+        ------
+        NotCPTPError
+            If an effect is not positive semidefinite or the effects do not sum to the identity.
+        """
+        mats = np.asarray(effects, dtype=complex)
+        if mats.ndim != 3 or mats.shape[1] != mats.shape[2] or not np.all(np.isfinite(mats)):
+            raise PQMSValueError(f"effects must be finite square matrices of one shape, got shape {mats.shape}")
+        k, d = mats.shape[0], mats.shape[1]
+        in_dims = (d,) if in_dims is None else tuple(in_dims)
+        out_dims = (k,) if out_dims is None else tuple(out_dims)
+        if int(np.prod(in_dims)) != d or int(np.prod(out_dims)) != k:
+            raise DimensionError(f"effects ({k} of size {d}) do not fit in_dims {list(in_dims)} "
+                                 f"-> out_dims {list(out_dims)}")
+        if np.abs(mats - np.swapaxes(mats, 1, 2).conj()).max() > atol or \
+                np.linalg.eigvalsh(mats).min() < -atol:
+            raise NotCPTPError("effects must be positive semidefinite")
+        err = np.abs(mats.sum(axis=0) - np.eye(d)).max()
+        if err > atol:
+            raise NotCPTPError(f"effects must sum to the identity; max deviation {err:.3g} > atol={atol}")
+        return cls._from_array(reps.povm_to_superop(mats), in_dims, out_dims, label or f"povm({k} outcomes)")
+
+    @classmethod
+    def preparation(cls, state: qt.Qobj, label: str | None = None) -> Channel:
+        """The channel from the trivial system (``in_dims == (1,)``) that prepares ``state``.
+
+        ``state`` is a ket or density matrix (validated: Hermitian, unit trace, positive).
+        """
+        from pqms_physics.validation import as_density_matrix
+
+        rho = as_density_matrix("state", state)
+        mat = rho.full()
+        mat = mat / np.trace(mat).real
+        return cls._from_array(mat.reshape(-1, 1, order="F"), (1,), rho.dims[0], label or "preparation")
+
+    @classmethod
+    def identity(cls, n: int = 1, dim: int = 2) -> Channel:
         """Identity channel on ``n`` subsystems of dimension ``dim`` (qubits by default)."""
-        n = check_int("n", n, 1)
-        dim = check_int("dim", dim, 2)
-        d = dim ** n
-        return cls._from_array(np.eye(d * d, dtype=complex), (dim,) * n, (dim,) * n, f"identity({n})")
+        n, dim = check_int("n", n, 1), check_int("dim", dim, 2)
+        return cls._from_array(np.eye(dim ** (2 * n), dtype=complex), (dim,) * n, (dim,) * n, f"identity({n})")
 
     # ------------------------------------------------------------ representations
     @property
     def superop_matrix(self) -> np.ndarray:
-        """The (read-only) superoperator matrix, column stacking."""
+        """The (read-only) superoperator matrix, column stacking, shape ``(d_out**2, d_in**2)``."""
         return self._superop
 
     @cached_property
@@ -205,12 +270,13 @@ class Channel:
         return qt.Qobj(self._superop, dims=dims, superrep="super")
 
     def choi(self) -> qt.Qobj:
-        """Choi matrix (QuTiP ordering; trace equals the input dimension)."""
+        """Choi matrix ``sum_ij |i><j| (x) E(|i><j|)`` (QuTiP ordering; trace = input dimension)."""
         return self._choi
 
     @cached_property
     def _choi(self) -> qt.Qobj:
-        return qt.to_choi(self.superop)
+        dims = [[list(self.in_dims), list(self.out_dims)]] * 2
+        return qt.Qobj(reps.superop_to_choi(self._superop), dims=dims, superrep="choi")
 
     def kraus(self) -> tuple[qt.Qobj, ...]:
         """A Kraus decomposition (from the Choi eigendecomposition), as a tuple of Qobj."""
@@ -218,22 +284,15 @@ class Channel:
 
     @cached_property
     def _kraus(self) -> tuple[qt.Qobj, ...]:
-        return tuple(qt.to_kraus(self.superop))
+        dims = [list(self.out_dims), list(self.in_dims)]
+        return tuple(qt.Qobj(k, dims=dims) for k in reps.superop_to_kraus(self._superop))
 
     def is_cptp(self, atol: float = ATOL) -> bool:
         """True when the Choi matrix is positive (eigenvalues >= -atol) and the map preserves trace."""
-        choi = self._choi.full()
-        if not np.allclose(choi, choi.conj().T, atol=atol, rtol=0.0):
-            return False
-        if np.linalg.eigvalsh((choi + choi.conj().T) / 2).min() < -atol:
-            return False
-        # trace preservation: vec(I)^T S = vec(I)^T (column stacking, output and input identities)
-        d_out, d_in = int(np.prod(self.out_dims)), int(np.prod(self.in_dims))
-        row = np.eye(d_out).reshape(-1, order="F") @ self._superop
-        return bool(np.allclose(row, np.eye(d_in).reshape(-1, order="F"), atol=atol, rtol=0.0))
+        return reps.is_completely_positive(self._superop, atol) and reps.is_trace_preserving(self._superop, atol)
 
     # ----------------------------------------------------------------- algebra
-    def compose(self, first: "Channel") -> "Channel":
+    def compose(self, first: Channel) -> Channel:
         """``self.compose(first)`` = apply ``first``, then ``self`` (same as ``self @ first``)."""
         if not isinstance(first, Channel):
             raise PQMSValueError(f"first must be a Channel, got {type(first).__name__}")
@@ -248,12 +307,12 @@ class Channel:
             return self.compose(other)
         return NotImplemented
 
-    def tensor(self, other: "Channel") -> "Channel":
+    def tensor(self, other: Channel) -> Channel:
         """``self (x) other``: ``self`` acts on the left factors, ``other`` on the right ones."""
         if not isinstance(other, Channel):
             raise PQMSValueError(f"other must be a Channel, got {type(other).__name__}")
-        sup = qt.super_tensor(self.superop, other.superop)
-        return Channel._from_array(sup.full(), self.in_dims + other.in_dims, self.out_dims + other.out_dims,
+        return Channel._from_array(reps.superop_tensor(self._superop, other._superop),
+                                   self.in_dims + other.in_dims, self.out_dims + other.out_dims,
                                    f"({self.label}) & ({other.label})")
 
     def __and__(self, other):
@@ -261,30 +320,41 @@ class Channel:
             return self.tensor(other)
         return NotImplemented
 
-    def on(self, qubit: int, n: int) -> "Channel":
-        """Embed this one-subsystem channel on factor ``qubit`` (0 = leftmost) of an ``n``-subsystem register.
+    def on(self, qubit: int | Sequence[int], n: int) -> Channel:
+        """Embed this channel on factor(s) ``qubit`` (0 = leftmost) of an ``n``-subsystem register.
 
-        The other factors get the identity; all subsystems have this channel's dimension.
+        ``qubit`` is one index or a tuple of distinct indices, one per factor of this
+        channel (factor ``k`` acts on register factor ``qubit[k]``); the other factors
+        get the identity and have this channel's (common) subsystem dimension.
         """
-        if len(self.in_dims) != 1 or self.in_dims != self.out_dims:
-            raise DimensionError(f"on() needs a one-subsystem channel with equal input and output dims, "
-                                 f"got in {list(self.in_dims)} out {list(self.out_dims)}")
+        if self.in_dims != self.out_dims or len(set(self.in_dims)) != 1 or self.in_dims == (1,):
+            raise DimensionError(f"on() needs a channel with equal input and output dims of one subsystem "
+                                 f"dimension, got in {list(self.in_dims)} out {list(self.out_dims)}")
         n = check_int("n", n, 1)
-        qubit = check_int("qubit", qubit, 0, n - 1)
+        single = not isinstance(qubit, Sequence)
+        targets = [qubit] if single else list(qubit)
+        k = len(self.in_dims)
+        if len(targets) != k:
+            raise DimensionError(f"qubit must name {k} factor(s) for a channel on dims {list(self.in_dims)}, "
+                                 f"got {len(targets)}: {targets}")
+        targets = [check_int("qubit" if single else f"qubit[{i}]", q, 0, n - 1) for i, q in enumerate(targets)]
+        if len(set(targets)) != k:
+            raise PQMSValueError(f"qubit must hold distinct factors, got {targets}")
         dim = self.in_dims[0]
-        result = self
-        if qubit > 0:
-            result = Channel.identity(qubit, dim) & result
-        if n - qubit - 1 > 0:
-            result = result & Channel.identity(n - qubit - 1, dim)
-        return Channel._from_array(result._superop, result.in_dims, result.out_dims,
-                                   f"{self.label} on {qubit} of {n}")
+        full = self if n == k else self & Channel.identity(n - k, dim)
+        order, rest = [0] * n, iter(range(k, n))
+        for p in range(n):
+            order[p] = targets.index(p) if p in targets else next(rest)
+        sup = reps.permute_subsystems(full._superop, (dim,) * n, order)
+        where = targets[0] if single else tuple(targets)
+        return Channel._from_array(sup, (dim,) * n, (dim,) * n, f"{self.label} on {where} of {n}")
 
-    def power(self, k: int) -> "Channel":
+    def power(self, k: int) -> Channel:
         """The channel applied ``k`` times (``k >= 0``), by repeated squaring."""
         k = check_int("k", k, 0)
         if self.in_dims != self.out_dims:
-            raise DimensionError("power() needs equal input and output dims")
+            raise DimensionError(f"power() needs equal input and output dims, "
+                                 f"got in {list(self.in_dims)} out {list(self.out_dims)}")
         mat = np.linalg.matrix_power(self._superop, k)
         return Channel._from_array(mat, self.in_dims, self.out_dims, f"({self.label})^{k}")
 
@@ -293,19 +363,19 @@ class Channel:
         """Apply to a density matrix or ket with dims ``in_dims``; returns a density matrix Qobj."""
         if not isinstance(rho, qt.Qobj):
             raise PQMSValueError(f"rho must be a qutip.Qobj, got {type(rho).__name__}")
-        if rho.isket:
+        if rho.isoper:
+            mat = rho.full()
+        elif rho.isket:
             mat = rho.full()
             mat = mat @ mat.conj().T
-        elif rho.isoper:
-            mat = rho.full()
         else:
             raise PQMSValueError(f"rho must be a ket or a density matrix, got a Qobj of type {rho.type!r}")
-        if tuple(rho.dims[0]) != self.in_dims:
+        if _register(rho.dims[0]) != self.in_dims:
             raise DimensionError(f"rho has dims {list(rho.dims[0])}, the channel expects {list(self.in_dims)}")
-        out = _apply_superop(self._superop, mat)
+        out = (self._superop @ mat.reshape(-1, order="F")).reshape(self._out_state_dims.shape, order="F")
         return qt.Qobj(out, dims=self._out_state_dims, copy=False)
 
-    def allclose(self, other: "Channel", atol: float = 1e-12) -> bool:
+    def allclose(self, other: Channel, atol: float = 1e-12) -> bool:
         """True when both channels have the same dims and superoperators within ``atol``."""
         return (isinstance(other, Channel) and self.in_dims == other.in_dims and self.out_dims == other.out_dims
                 and bool(np.allclose(self._superop, other._superop, atol=atol, rtol=0.0)))
@@ -314,149 +384,15 @@ class Channel:
         return f"Channel({self.label}; in {list(self.in_dims)} -> out {list(self.out_dims)})"
 
 
-# --------------------------------------------------------------------- factories
-_PAULI = {
-    "i": np.eye(2, dtype=complex),
-    "x": np.array([[0, 1], [1, 0]], dtype=complex),
-    "y": np.array([[0, -1j], [1j, 0]], dtype=complex),
-    "z": np.array([[1, 0], [0, -1]], dtype=complex),
-}
+# Compatibility: the noise factories moved to pqms_physics.core.noise; importing them from here still works for
+# one release (resolved lazily, so that noise.py can import Channel from this module without a cycle).
+_MOVED_TO_NOISE = ("dephasing", "amplitude_damping", "depolarizing", "pauli_channel", "lindblad_channel")
 
 
-def _pauli_weights_channel(weights: Sequence[float], label: str) -> Channel:
-    """Pauli channel from trusted weights (p_i, p_x, p_y, p_z)."""
-    mats = [np.sqrt(w) * _PAULI[name] for w, name in zip(weights, "ixyz") if w > 0]
-    return Channel._from_array(kraus_to_superop(mats), (2,), (2,), label)
+def __getattr__(name: str):
+    if name in _MOVED_TO_NOISE:
+        return getattr(importlib.import_module("pqms_physics.core.noise"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def dephasing(gamma_per_s: float, t_s: float) -> Channel:
-    """Pure dephasing: exact solution of the Lindblad equation with ``L = sqrt(gamma) sigma_z``.
-
-    Parameters
-    ----------
-    gamma_per_s : float
-        Rate ``gamma`` in 1/s, ``>= 0``. Coherences decay as ``exp(-2 gamma t)``,
-        so ``T2 = 1/(2 gamma)``.
-    t_s : float
-        Duration in s, ``>= 0``.
-
-    Notes
-    -----
-    ``rho -> (1 - p) rho + p Z rho Z`` with ``p = (1 - exp(-2 gamma t))/2``.
-
-    Examples
-    --------
-    >>> import qutip as qt
-    >>> out = dephasing(gamma_per_s=0.5, t_s=1.0)(qt.ket2dm((qt.basis(2, 0) + qt.basis(2, 1)).unit()))
-    >>> print(f"{abs(out.full()[0, 1]):.6f}")  # 0.5 * exp(-1)
-    0.183940
-    """
-    g = check_nonnegative("gamma_per_s", gamma_per_s)
-    t = check_nonnegative("t_s", t_s)
-    p = -np.expm1(-2.0 * g * t) / 2.0
-    return _pauli_weights_channel((1.0 - p, 0.0, 0.0, p), f"dephasing(gamma_per_s={g}, t_s={t})")
-
-
-def amplitude_damping(gamma_per_s: float, t_s: float) -> Channel:
-    """Amplitude damping (energy relaxation to ``|0>``): exact solution with ``L = sqrt(Gamma) sigma_-``.
-
-    Parameters
-    ----------
-    gamma_per_s : float
-        Decay rate ``Gamma`` in 1/s, ``>= 0`` (``T1 = 1/Gamma``).
-    t_s : float
-        Duration in s, ``>= 0``.
-
-    Notes
-    -----
-    Here ``|0>`` is the ground state and ``sigma_- = |0><1|`` (``qutip.destroy(2)``;
-    beware that ``qutip.sigmam()`` is ``|1><0|`` in QuTiP's spin convention).
-    Kraus operators ``K0 = |0><0| + sqrt(1 - lam) |1><1|``, ``K1 = sqrt(lam) |0><1|``,
-    ``lam = 1 - exp(-Gamma t)``; populations of ``|1>`` decay as ``exp(-Gamma t)``,
-    coherences as ``exp(-Gamma t / 2)``.
-    """
-    g = check_nonnegative("gamma_per_s", gamma_per_s)
-    t = check_nonnegative("t_s", t_s)
-    lam = -np.expm1(-g * t)
-    k0 = np.array([[1.0, 0.0], [0.0, np.sqrt(1.0 - lam)]], dtype=complex)
-    k1 = np.array([[0.0, np.sqrt(lam)], [0.0, 0.0]], dtype=complex)
-    return Channel._from_array(kraus_to_superop([k0, k1]), (2,), (2,),
-                               f"amplitude_damping(gamma_per_s={g}, t_s={t})")
-
-
-def depolarizing(p: float) -> Channel:
-    """Depolarizing channel, Nielsen-Chuang convention: ``rho -> (1 - p) rho + p I/2``.
-
-    Parameters
-    ----------
-    p : float
-        Probability in [0, 1] of replacing the qubit by the maximally mixed state.
-
-    Notes
-    -----
-    In Pauli form this is ``(1 - 3p/4) rho + (p/4)(X rho X + Y rho Y + Z rho Z)``.
-    The other common convention, ``(1 - q) rho + (q/3) sum sigma rho sigma``, has
-    ``q = 3p/4``; do not mix the two.
-    """
-    p = check_probability("p", p)
-    return _pauli_weights_channel((1.0 - 0.75 * p, p / 4, p / 4, p / 4), f"depolarizing(p={p})")
-
-
-def pauli_channel(p_x: float, p_y: float, p_z: float) -> Channel:
-    """Pauli channel ``rho -> p_i rho + p_x X rho X + p_y Y rho Y + p_z Z rho Z``, ``p_i = 1 - p_x - p_y - p_z``.
-
-    Parameters
-    ----------
-    p_x, p_y, p_z : float
-        Probabilities in [0, 1] with ``p_x + p_y + p_z <= 1`` (sums within 1e-12
-        above 1 are treated as exactly 1).
-    """
-    px, py, pz = (check_probability(n, v) for n, v in (("p_x", p_x), ("p_y", p_y), ("p_z", p_z)))
-    total = px + py + pz
-    if total > 1.0 + 1e-12:
-        raise PQMSValueError(f"p_x + p_y + p_z must be <= 1, got {total!r}")
-    p_i = max(1.0 - total, 0.0)
-    return _pauli_weights_channel((p_i, px, py, pz), f"pauli_channel(p_x={px}, p_y={py}, p_z={pz})")
-
-
-def lindblad_channel(H: qt.Qobj | None, c_ops: Sequence[qt.Qobj], t_s: float) -> Channel:
-    """Exact Markovian evolution ``exp(t L)`` of the Lindblad generator, any dims.
-
-    Parameters
-    ----------
-    H : qutip.Qobj or None
-        Hamiltonian in rad/s (``hbar = 1``); ``None`` for no coherent part.
-    c_ops : sequence of qutip.Qobj
-        Collapse operators ``L_k`` (rates folded in: ``L_k = sqrt(gamma_k) A_k``,
-        gamma in 1/s).
-    t_s : float
-        Duration in s, ``>= 0``.
-
-    Notes
-    -----
-    ``d rho/dt = -i[H, rho] + sum_k (L_k rho L_k^dagger - {L_k^dagger L_k, rho}/2)``;
-    the Liouvillian comes from ``qutip.liouvillian`` and is exponentiated with
-    ``scipy.linalg.expm`` (no time stepping).
-    """
-    t = check_nonnegative("t_s", t_s)
-    c_ops = list(c_ops)
-    ops = ([H] if H is not None else []) + c_ops
-    if not ops:
-        raise PQMSValueError("lindblad_channel needs H or at least one operator in c_ops, got neither")
-    for name, op in [("H", H)] + [(f"c_ops[{k}]", c) for k, c in enumerate(c_ops)]:
-        if op is not None and (not isinstance(op, qt.Qobj) or not op.isoper):
-            raise PQMSValueError(f"{name} must be an operator Qobj, got {type(op).__name__}")
-    dims = _dims_of(ops[0])
-    for k, op in enumerate(ops):
-        if _dims_of(op) != dims or dims[0] != dims[1]:
-            raise DimensionError(f"H and c_ops must share square dims {dims}, got {_dims_of(op)} at position {k}")
-    if H is None:
-        H = qt.qzero(list(dims[0]))
-    elif not H.isherm:
-        raise PQMSValueError("H must be Hermitian")
-    liou = qt.liouvillian(H, c_ops).full()
-    return Channel._from_array(scipy.linalg.expm(t * liou), dims[1], dims[0], f"lindblad(t_s={t})")
-
-
-__all__ = ["Channel", "dephasing", "amplitude_damping", "depolarizing", "pauli_channel", "lindblad_channel",
-           "kraus_to_superop"]
+__all__ = ["Channel", "kraus_to_superop", *_MOVED_TO_NOISE]

@@ -13,6 +13,7 @@ import qutip as qt
 
 from pqms_physics.conventions import BELL_NAMES, PAULI_NAMES, PROB_SUM_ATOL
 from pqms_physics.errors import DimensionError, PQMSValueError, check_choice, check_probability
+from pqms_physics.validation import as_density_matrix  # re-exported here: its home is the validators' module
 
 _SQRT_HALF = 1.0 / np.sqrt(2.0)
 
@@ -27,18 +28,15 @@ _BELL_AMPLITUDES = {
 #: Columns are the Bell kets in BELL_NAMES order (a real orthogonal 4x4 matrix).
 BELL_BASIS = np.column_stack([_BELL_AMPLITUDES[name] for name in BELL_NAMES])
 
-_PAULI_MATRICES = {
-    "i": np.eye(2, dtype=complex),
-    "x": np.array([[0, 1], [1, 0]], dtype=complex),
-    "y": np.array([[0, -1j], [1j, 0]], dtype=complex),
-    "z": np.array([[1, 0], [0, -1]], dtype=complex),
-}
+#: Pauli matrices I, X, Y, Z in PAULI_NAMES order, shape (4, 2, 2), read-only: the package's one definition.
+PAULI_MATRICES = np.array([np.eye(2), [[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]], dtype=complex)
+PAULI_MATRICES.flags.writeable = False
 
 
 def pauli(name: str) -> qt.Qobj:
     """Single-qubit Pauli operator ``"i"``, ``"x"``, ``"y"`` or ``"z"`` as a Qobj."""
     check_choice("name", name, PAULI_NAMES)
-    return qt.Qobj(_PAULI_MATRICES[name], dims=[[2], [2]])
+    return qt.Qobj(PAULI_MATRICES[PAULI_NAMES.index(name)], dims=[[2], [2]])
 
 
 def bell_state(name: str = "phi+") -> qt.Qobj:
@@ -131,41 +129,6 @@ def bell_weights(rho: qt.Qobj) -> np.ndarray:
     return np.real(np.einsum("ik,ij,jk->k", BELL_BASIS, mat, BELL_BASIS))
 
 
-def as_density_matrix(name: str, state, n_qubits: int | None = None, atol: float = 1e-8) -> qt.Qobj:
-    """Validate a state at a public boundary and return it as a density matrix.
-
-    Accepts a ket or a density-matrix ``Qobj``. Checks Hermiticity, unit trace and
-    positivity (eigenvalues >= -atol); with ``n_qubits`` also that it is an
-    ``n_qubits``-qubit state. Raises ``ValueError`` naming ``name`` otherwise.
-    """
-    if not isinstance(state, qt.Qobj):
-        raise PQMSValueError(f"{name} must be a qutip.Qobj ket or density matrix, got {type(state).__name__}")
-    if state.isket:
-        norm = state.norm()
-        if abs(norm - 1.0) > atol:
-            raise PQMSValueError(f"{name} must be a normalised ket, got norm {norm}")
-        rho = qt.ket2dm(state)
-    elif state.isoper:
-        rho = state
-    else:
-        raise PQMSValueError(f"{name} must be a ket or a density matrix, got a Qobj of type {state.type!r}")
-    dims = list(rho.dims[0])
-    if dims != list(rho.dims[1]):
-        raise DimensionError(f"{name} must be a square operator, got dims {rho.dims}")
-    if n_qubits is not None and dims != [2] * n_qubits:
-        raise DimensionError(f"{name} must be a {n_qubits}-qubit state with dims {[2] * n_qubits}, got {dims}")
-    mat = rho.full()
-    if not np.allclose(mat, mat.conj().T, atol=atol, rtol=0.0):
-        raise PQMSValueError(f"{name} must be Hermitian")
-    trace = np.trace(mat).real
-    if abs(trace - 1.0) > atol:
-        raise PQMSValueError(f"{name} must have trace 1, got {trace}")
-    low = np.linalg.eigvalsh((mat + mat.conj().T) / 2).min()
-    if low < -atol:
-        raise PQMSValueError(f"{name} must be positive semidefinite, got smallest eigenvalue {low}")
-    return rho
-
-
 def fidelity(rho: qt.Qobj, target: qt.Qobj) -> float:
     """Squared Uhlmann fidelity ``F = (tr sqrt(sqrt(rho) sigma sqrt(rho)))**2``.
 
@@ -208,5 +171,5 @@ def fidelity(rho: qt.Qobj, target: qt.Qobj) -> float:
 
 __all__ = [
     "BELL_BASIS", "bell_state", "bell_diagonal_state", "bell_diagonal_from_weights", "werner_state",
-    "werner_parameter", "bell_weights", "as_density_matrix", "fidelity", "pauli",
+    "werner_parameter", "bell_weights", "as_density_matrix", "fidelity", "pauli", "PAULI_MATRICES",
 ]
