@@ -33,6 +33,19 @@ _EXPORTS = {
     "network_capacity": "capacity",
     "capacity_matrix": "capacity",
     "single_source_capacity": "capacity",
+    "ROUTE_METRICS": "routing",
+    "Route": "routing",
+    "RouteTradeoff": "routing",
+    "best_path": "routing",
+    "evaluate_route": "routing",
+    "k_shortest_paths": "routing",
+    "route_tradeoff": "routing",
+    "expected_rounds": "waiting",
+    "Demand": "demand",
+    "DemandResult": "demand",
+    "PairService": "demand",
+    "serve_demands": "demand",
+    "capacity_matrices": "distributed",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
