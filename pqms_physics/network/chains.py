@@ -44,6 +44,7 @@ import numpy as np
 import qutip as qt
 
 from pqms_physics.core import bell_algebra as ba
+from pqms_physics.core import reps
 from pqms_physics.validation import in_range_array, int_array, scalar_or_array
 from pqms_physics.core.channels import Channel
 from pqms_physics.errors import PQMSValueError, check_int, check_probability
@@ -52,9 +53,10 @@ from pqms_physics.network.swapping import memory_superop, swap_arrays
 
 
 def werner_twirl_matrix() -> np.ndarray:
-    """The Werner twirl as a 16x16 matrix on C-order flattened 4x4 operators (linear in ``rho``).
+    """The Werner twirl as a 16x16 superoperator (linear in ``rho``).
 
-    ``T(rho) = F Phi+ + (tr(rho) - F)(I - Phi+)/3`` with ``F = <Phi+|rho|Phi+>``.
+    ``T(rho) = F Phi+ + (tr(rho) - F)(I - Phi+)/3`` with ``F = <Phi+|rho|Phi+>``. ``Phi+`` and ``I`` are real
+    symmetric, so this matrix is the same in column stacking (the package convention) and in C order.
     """
     phi = ba.phi_plus_matrix().reshape(16)
     ident = np.eye(4).reshape(16)
@@ -63,16 +65,17 @@ def werner_twirl_matrix() -> np.ndarray:
 
 def chain_map(link: np.ndarray, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0,
               memory: np.ndarray | None = None, twirl: bool = False) -> np.ndarray:
-    """The 16x16 matrix ``M`` of one chain step ``rho -> swap(rho, link)`` (then the twirl, if asked).
+    """The 16x16 superoperator ``M`` of one chain step ``rho -> swap(rho, link)`` (then the twirl, if asked).
 
-    Acts on C-order flattened 4x4 matrices (``rho.reshape(16)``). Built by applying
+    Column stacking, the package convention (:mod:`pqms_physics.core.reps`): acts on
+    ``rho.reshape(16, order="F")``. Built by applying
     :func:`pqms_physics.network.swapping.swap_arrays` to the 16 matrix units at once.
     Trusted inputs: ``link`` a 4x4 density matrix, ``memory`` a 4x4 one-qubit
     superoperator or None.
     """
     units = np.eye(16, dtype=complex).reshape(16, 4, 4)
     images = swap_arrays(units, link, gate_fidelity, measurement_fidelity, memory)
-    m = images.reshape(16, 16).T  # column u = image of unit u
+    m = reps.row_to_column_stacked(images.reshape(16, 16).T)  # C order: column u = image of unit u
     if twirl:
         m = werner_twirl_matrix() @ m
     return m
@@ -90,7 +93,7 @@ def chain_states_general(link: np.ndarray, hops: np.ndarray, gate_fidelity: floa
     """
     hops = np.asarray(hops, dtype=np.int64)
     m = chain_map(link, gate_fidelity, measurement_fidelity, memory, twirl)
-    vec = np.asarray(link, dtype=complex).reshape(16)
+    vec = np.asarray(link, dtype=complex).reshape(16, order="F")
     current, found = 1, {}
     for n in np.unique(hops).tolist():
         gap = n - current
@@ -99,7 +102,7 @@ def chain_states_general(link: np.ndarray, hops: np.ndarray, gate_fidelity: floa
         found[n] = vec
     if not hops.size:
         return np.zeros((0, 4, 4), dtype=complex)
-    return np.stack([found[n] for n in hops.tolist()]).reshape(-1, 4, 4)
+    return np.stack([found[n] for n in hops.tolist()]).reshape(-1, 4, 4).transpose(0, 2, 1)  # column-stacked
 
 
 def _validated(link_state, gate_fidelity, measurement_fidelity, memory):
