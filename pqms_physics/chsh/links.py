@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from pqms_physics.conventions import FIBRE_SPEED_KM_PER_S
-from pqms_physics.validation import int_array, nonnegative_array
 from pqms_physics.chsh.exact import LOCAL_BOUND, TSIRELSON_BOUND, CHSHSettings, chsh_value
+from pqms_physics.conventions import FIBRE_SPEED_KM_PER_S
 from pqms_physics.errors import PQMSValueError, check_int, check_nonnegative, check_positive, check_probability
+from pqms_physics.validation import int_array, nonnegative_array
 
 
 def _plain(value: Any) -> Any:
@@ -80,8 +80,8 @@ class CHSHvsHops(_CurveMethods):
 
 
 def _chain_curve(link_state, hops: np.ndarray, settings, gate_fidelity, measurement_fidelity, memory, twirl):
-    from pqms_physics.network.chains import chain_state
     from pqms_physics.core.states import bell_state, fidelity
+    from pqms_physics.network.chains import chain_state
 
     phi = bell_state("phi+")
     s_vals, f_vals = [], []
@@ -166,7 +166,8 @@ class CHSHvsDistance(_CurveMethods):
     segment_length_km : ndarray
         ``L / n``.
     heralding_wait_s : ndarray
-        ``L/(2 n c)``: the time each link's two memories wait for the midpoint herald.
+        ``L/(n c)``: the time each link's two memories wait for the midpoint herald (the heralding
+        round trip ``L0/c`` of :func:`pqms_physics.network.protocols.round_time_s`).
     swap_wait_s : ndarray
         ``L/(n c)``: the time the two outer memories wait at every swap.
     s_value : ndarray
@@ -233,10 +234,13 @@ def chsh_vs_distance(link_state, length_km, n_links: int = 1, *, gamma_per_s: fl
     *rate* of heralded links, see :func:`pqms_physics.network.bounds.entanglement_rate`,
     not their state):
 
-    1. **Heralding.** Each segment of length ``L0 = L/n`` has its source and
-       heralding station at the midpoint; both memories of the link hold their
-       qubit until the herald arrives, ``t_h = L0/(2c)``: the link delivered is
-       ``(D (x) D)(link_state)`` with ``D = dephasing(gamma_per_s, t_h)``.
+    1. **Heralding.** Each segment of length ``L0 = L/n`` has its source or
+       Bell-state measurement at the midpoint; a memory knows that its link
+       exists only when the heralding signal is back, ``t_h = L0/c`` after its
+       qubit was entangled (photon or pair to the midpoint, ``L0/(2c)``, and the
+       herald back, ``L0/(2c)``; for a midpoint Bell measurement and a midpoint
+       source alike). Both memories hold their qubit for ``t_h``: the link
+       delivered is ``(D (x) D)(link_state)`` with ``D = dephasing(gamma_per_s, t_h)``.
     2. **Swapping.** The chain of :mod:`pqms_physics.network.chains` (sequential
        swapping) with ``memory = dephasing(gamma_per_s, L0/c)``: at every swap
        the two outer memories wait for the Bell-measurement result to travel
@@ -245,7 +249,9 @@ def chsh_vs_distance(link_state, length_km, n_links: int = 1, *, gamma_per_s: fl
     ``n = 1`` is a single heralded link (no swap). For ``|Phi+>`` links and
     ideal swaps every error is a Z flip and the coherences multiply, so the
     end-to-end pair is ``(1 + C)/2 Phi+ + (1 - C)/2 Phi-`` with
-    ``C = exp(-2 gamma (L + 2 (n - 1) L0)/c)`` and ``S_max = 2 sqrt(1 + C^2)``:
+    ``C = exp(-4 gamma (L + (n - 1) L0)/c)`` (``2 n`` memories waiting ``L0/c`` each
+    for the herald, ``2 (n - 1)`` waiting ``L0/c`` at the swaps) and
+    ``S_max = 2 sqrt(1 + C^2)``:
     dephasing alone never takes ``S_max`` below 2 (only towards it), whereas
     depolarising noise does.
 
@@ -255,12 +261,14 @@ def chsh_vs_distance(link_state, length_km, n_links: int = 1, *, gamma_per_s: fl
     >>> r = chsh_vs_distance(bell_state("phi+"), [0.0, 200.0], n_links=2, gamma_per_s=100.0)
     >>> r.swap_wait_s.tolist()                              # L0/c = 100 km / 2e5 km/s
     [0.0, 0.0005]
-    >>> r.s_value.round(4).tolist()                         # 2 sqrt(1 + C^2), C = exp(-200 * 2e-3)
-    [2.8284, 2.4078]
+    >>> r.heralding_wait_s.tolist()                         # one heralding round trip, also L0/c
+    [0.0, 0.0005]
+    >>> r.s_value.round(4).tolist()                         # 2 sqrt(1 + C^2), C = exp(-400 * 1.5e-3)
+    [2.8284, 2.2814]
     """
     from pqms_physics.core.channels import dephasing
-    from pqms_physics.network.chains import chain_state
     from pqms_physics.core.states import as_density_matrix, bell_state, fidelity
+    from pqms_physics.network.chains import chain_state
 
     link_state = as_density_matrix("link_state", link_state, n_qubits=2)
     gate_fidelity = check_probability("gate_fidelity", gate_fidelity)
@@ -275,7 +283,7 @@ def chsh_vs_distance(link_state, length_km, n_links: int = 1, *, gamma_per_s: fl
     chosen = None if settings is None else CHSHSettings.from_any(settings)
 
     segment = length / n
-    herald_t, swap_t = segment / (2.0 * speed), segment / speed
+    herald_t = swap_t = segment / speed  # heralding round trip L0/c; swap message over one segment L0/c
     phi = bell_state("phi+")
     s_vals, f_vals = [], []
     for t_h, t_s in zip(herald_t.tolist(), swap_t.tolist()):

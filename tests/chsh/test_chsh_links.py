@@ -9,11 +9,12 @@ import qutip as qt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pqms_physics.network.chains import chain_state, fidelity_vs_hops
+from pqms_physics.chsh import STANDARD_ANGLES, chsh_value, chsh_vs_distance, chsh_vs_hops, optimal_settings
 from pqms_physics.core.channels import dephasing, depolarizing
-from pqms_physics.chsh import (STANDARD_ANGLES, chsh_value, chsh_vs_distance, chsh_vs_hops, optimal_settings)
-from pqms_physics.errors import DimensionError, PQMSValueError
 from pqms_physics.core.states import bell_state, werner_state
+from pqms_physics.errors import DimensionError, PQMSValueError
+from pqms_physics.network.chains import chain_state, fidelity_vs_hops
+from pqms_physics.network.protocols.spec import round_time_s
 
 PHI = bell_state("phi+")
 C_FIBRE = 2.0e5  # km/s, the documented default
@@ -103,9 +104,12 @@ def test_results_are_immutable_and_json_ready():
 # --------------------------------------------------------------------- versus distance
 @given(st.floats(0.0, 2000.0), st.integers(1, 8), st.floats(0.0, 50.0))
 def test_phi_plus_links_over_distance_follow_the_dephasing_closed_form(length, n, gamma):
-    # herald wait L0/(2c) on both link qubits, swap wait L0/c on both outer qubits at each of n - 1 swaps:
-    # coherence C = exp(-2 gamma (L + 2 (n - 1) L/n) / c), S_max = 2 sqrt(1 + C^2)
-    c_tot = math.exp(-2 * gamma * (length + 2 * (n - 1) * length / n) / C_FIBRE)
+    # a memory knows its link exists after the heralding round trip L0/c (issue 12: photon to the midpoint
+    # and herald back), so both qubits of each of the n links dephase for L0/c, and both outer qubits wait
+    # L0/c at each of the n - 1 swaps; one qubit dephased for t multiplies the coherence by exp(-2 gamma t):
+    # C = exp(-2 gamma (2 n L0 + 2 (n - 1) L0) / c), S_max = 2 sqrt(1 + C^2)
+    l0 = length / n
+    c_tot = math.exp(-2 * gamma * (2 * n * l0 + 2 * (n - 1) * l0) / C_FIBRE)
     r = chsh_vs_distance(PHI, [length], n, gamma_per_s=gamma)
     assert r.s_value[0] == pytest.approx(2 * math.sqrt(1 + c_tot**2), abs=1e-12)
     assert r.fidelity[0] == pytest.approx((1 + c_tot) / 2, abs=1e-12)
@@ -119,10 +123,11 @@ def test_chsh_vs_distance_is_the_chain_of_herald_dephased_links_with_swap_memory
     r = chsh_vs_distance(link, lengths, n, gamma_per_s=gamma, gate_fidelity=p, measurement_fidelity=eta)
     for k, length in enumerate(lengths):
         l0 = length / n
-        herald = dephasing(gamma, l0 / (2 * C_FIBRE))
+        herald = dephasing(gamma, l0 / C_FIBRE)
         rho = chain_state((herald & herald)(link), n, p, eta, memory=dephasing(gamma, l0 / C_FIBRE))
         assert r.s_value[k] == pytest.approx(chsh_value(rho), abs=1e-12)
-        assert r.heralding_wait_s[k] == pytest.approx(l0 / (2 * C_FIBRE), rel=1e-15)
+        assert r.heralding_wait_s[k] == pytest.approx(l0 / C_FIBRE, rel=1e-15)
+        assert r.heralding_wait_s[k] == pytest.approx(round_time_s(l0), rel=1e-15)  # one home for rounds -> s
         assert r.swap_wait_s[k] == pytest.approx(l0 / C_FIBRE, rel=1e-15)
     # at zero distance nothing waits: the chain of the bare links
     assert r.s_value[0] == pytest.approx(chsh_vs_hops(link, [n], p, eta).s_value[0], abs=1e-12)
