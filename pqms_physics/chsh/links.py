@@ -286,7 +286,7 @@ def chsh_vs_distance(link_state, length_km, n_links: int = 1, *, gamma_per_s: fl
     herald_t = swap_t = segment / speed  # heralding round trip L0/c; swap message over one segment L0/c
     phi = bell_state("phi+")
     s_vals, f_vals = [], []
-    for t_h, t_s in zip(herald_t.tolist(), swap_t.tolist()):
+    for t_h, t_s in zip(herald_t.tolist(), swap_t.tolist(), strict=True):
         wait = dephasing(gamma, t_h)
         link = (wait & wait)(link_state) if t_h > 0 else link_state
         rho = chain_state(link, n, gate_fidelity, measurement_fidelity,
