@@ -80,5 +80,5 @@ def bell_weights_of(rho: qt.Qobj) -> np.ndarray:
 def bell_diagonal(weights) -> qt.Qobj:
     s = 1 / np.sqrt(2)
     kets = [np.array([s, 0, 0, s]), np.array([0, s, s, 0]), np.array([0, s, -s, 0]), np.array([s, 0, 0, -s])]
-    m = sum(w * np.outer(k, k) for w, k in zip(weights, kets))
+    m = sum(w * np.outer(k, k) for w, k in zip(weights, kets, strict=True))
     return qt.Qobj(m.astype(complex), dims=[[2, 2], [2, 2]])
