@@ -198,10 +198,16 @@ def validate_network(graph: nx.Graph | NetworkModel) -> NetworkModel:
             if key in data:
                 attrs[key] = data[key]
         out.add_node(n, **attrs)
-    edges, channels, params = [], [], []
-    for u, v, data in graph.edges(data=True):
+    raw = list(graph.edges(data=True))
+    for u, v, _ in raw:
         if u == v:
             raise PQMSValueError(f"self-loop at node {u!r}: an edge must join two distinct nodes")
+    fast = _fast_loss_edges(raw)
+    if fast is not None:
+        out.add_edges_from(fast)
+        return NetworkModel(out)
+    edges, channels, params = [], [], []
+    for u, v, data in raw:
         attrs, channel, param = _validate_edge(u, v, data)
         edges.append((u, v, attrs))
         channels.append(channel)
@@ -210,6 +216,48 @@ def validate_network(graph: nx.Graph | NetworkModel) -> NetworkModel:
     for (u, v, attrs), c in zip(edges, caps, strict=True):
         out.add_edge(u, v, capacity=float(c), **attrs)
     return NetworkModel(out)
+
+
+_NUMERIC_TYPES = frozenset({float, int, type(None), np.float64, np.float32, np.int64, np.int32})
+
+
+def _column(raw: list, attr: str, default: Any) -> np.ndarray | None:
+    values = [d.get(attr, default) for _, _, d in raw]
+    if not {type(x) for x in values} <= _NUMERIC_TYPES:
+        return None
+    return np.array([np.nan if x is None else x for x in values], dtype=float)
+
+
+def _fast_loss_edges(raw: list) -> list | None:
+    """Vectorised validation of the common case (pure-loss edges, plain numbers). ``None`` when anything is
+    unusual or wrong: the scalar per-edge checks then run and raise the precise error."""
+    if not raw or any(d.get("channel", "loss") != "loss" for _, _, d in raw):
+        return None
+    cols = {a: _column(raw, a, dflt) for a, dflt in (("loss_db_per_km", DEFAULT_LOSS_DB_PER_KM), ("length_km", None),
+                                                     ("transmissivity", None), ("link_fidelity", 1.0),
+                                                     ("p_link", None))}
+    if any(c is None for c in cols.values()):
+        return None
+    alpha, length, eta, f_link, p_link = cols.values()
+    has_len, has_eta = ~np.isnan(length), ~np.isnan(eta)
+    ok = (np.isfinite(alpha).all() and (alpha >= 0).all() and (has_len | has_eta).all()
+          and np.all(np.isfinite(length[has_len]) & (length[has_len] > 0))
+          and np.all((eta[has_eta] >= 0) & (eta[has_eta] < 1))
+          and np.all((f_link >= 0) & (f_link <= 1)))
+    if not ok:
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eta = np.where(has_eta, eta, 10.0 ** (-alpha * np.where(has_len, length, 0.0) / 10.0))
+        length = np.where(has_len, length, np.where((alpha > 0) & (eta > 0), -10.0 * np.log10(eta) / alpha, 0.0))
+    p_link = np.where(np.isnan(p_link), eta, p_link)
+    if not np.all((p_link >= 0) & (p_link <= 1)):
+        return None
+    caps = plob_bound(eta)
+    cols = zip(length.tolist(), alpha.tolist(), eta.tolist(), f_link.tolist(), p_link.tolist(),
+               np.atleast_1d(caps).tolist(), strict=True)
+    return [(u, v, {"capacity": c, "length_km": ln, "loss_db_per_km": a, "transmissivity": e, "channel": "loss",
+                    "link_fidelity": f, "p_link": pl})
+            for (u, v, _), (ln, a, e, f, pl, c) in zip(raw, cols, strict=True)]
 
 
 def edge_capacities(channels: np.ndarray, params: np.ndarray) -> np.ndarray:
