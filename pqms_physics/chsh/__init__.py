@@ -1,6 +1,6 @@
 """CHSH: exact correlators and values, optimal settings, finite-sample estimation with error bars.
 
-The public face of three small modules:
+The public face of five small modules:
 
 * :mod:`pqms_physics.chsh.exact`: :func:`correlator`, :func:`chsh_value`
   (``S_max`` by the Horodecki criterion, or S for given settings),
@@ -9,6 +9,11 @@ The public face of three small modules:
   kernel or the exact multinomial, returning a :class:`CHSHEstimate` with its
   error bar, p-value against ``S <= 2`` and confidence interval;
   :func:`pairs_for_violation`;
+* :mod:`pqms_physics.chsh.settings`: :class:`CHSHSettings` (directions a0, a1, b0, b1)
+  and the optimal settings of a correlation matrix;
+* :mod:`pqms_physics.chsh.measurement`: :func:`measurement_channel` and
+  :func:`chsh_measurement_channel`, the detectors as channels to a classical
+  register, read by :func:`register_table` (the table the samplers consume);
 * :mod:`pqms_physics.chsh.links`: :func:`chsh_vs_hops` and
   :func:`chsh_vs_distance` (exact S of repeater-chain pairs, from
   :mod:`pqms_physics.network.chains`).
@@ -45,15 +50,19 @@ _EXPORTS = {
     "chsh_vs_distance": "links",
     "chsh_vs_hops": "links",
     "LOCAL_BOUND": "exact",
-    "SETTING_NAMES": "exact",
-    "STANDARD_ANGLES": "exact",
+    "SETTING_NAMES": "settings",
+    "STANDARD_ANGLES": "settings",
     "TSIRELSON_BOUND": "exact",
-    "CHSHSettings": "exact",
+    "CHSHSettings": "settings",
     "chsh_value": "exact",
     "correlation_matrix": "exact",
     "correlator": "exact",
     "optimal_settings": "exact",
     "outcome_table": "exact",
+    "measurement_channel": "measurement",
+    "settings_measurement_channel": "measurement",
+    "chsh_measurement_channel": "measurement",
+    "register_table": "measurement",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

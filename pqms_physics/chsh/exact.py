@@ -21,30 +21,29 @@ Conventions (see :mod:`pqms_physics.conventions`)
 from __future__ import annotations
 
 import math
-import numbers
-from dataclasses import dataclass
-from typing import Iterator, Sequence
 
 import numpy as np
 
+from pqms_physics.chsh.settings import (  # noqa: F401  (re-exported: every settings name importable from here)
+    SETTING_NAMES,
+    STANDARD_ANGLES,
+    UNIT_NORM_ATOL,
+    CHSHSettings,
+    _optimal_from_t,
+    _s_max_from_t,
+    direction,
+    settings_from_correlations,
+)
 from pqms_physics.conventions import OUTCOME_SIGNS
-from pqms_physics.errors import PQMSValueError, check_real
 
 #: Classical (local hidden-variable) bound on |S|.
 LOCAL_BOUND: float = 2.0
 #: Tsirelson's bound on |S| for any quantum state.
 TSIRELSON_BOUND: float = 2.0 * math.sqrt(2.0)
-#: Names of the four CHSH settings in setting-index order ``2*i + j``.
-SETTING_NAMES: tuple[str, ...] = ("a0b0", "a0b1", "a1b0", "a1b1")
 #: Coefficient of each setting's correlator in S (setting-index order).
 SETTING_SIGNS = np.array([1.0, 1.0, 1.0, -1.0])
-#: Standard X-Z-plane angles (a0, a1, b0, b1) in radians reaching 2 sqrt(2) on Phi+.
-STANDARD_ANGLES: tuple[float, float, float, float] = (0.0, math.pi / 2, math.pi / 4, -math.pi / 4)
-#: A Bloch vector is accepted when its norm is 1 within this tolerance.
-UNIT_NORM_ATOL: float = 1e-9
 
 _PAULI_XYZ = np.array([[[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]], dtype=complex)
-_EYE2 = np.eye(2, dtype=complex)
 
 
 # ----------------------------------------------------------------------- inputs
@@ -53,111 +52,6 @@ def _density_matrix(name: str, rho) -> np.ndarray:
     from pqms_physics.core.states import as_density_matrix
 
     return as_density_matrix(name, rho, n_qubits=2).full()
-
-
-def direction(name: str, value) -> np.ndarray:
-    """A measurement direction as a unit Bloch vector, from an angle or a Bloch vector.
-
-    Parameters
-    ----------
-    name : str
-        Parameter name used in error messages.
-    value : float or array_like of shape (3,)
-        An angle in radians in the X-Z plane (0 = +Z, pi/2 = +X), or a real
-        Bloch vector ``(n_x, n_y, n_z)`` of norm 1 (within 1e-9).
-
-    Returns
-    -------
-    numpy.ndarray
-        Unit vector of shape (3,), float64.
-
-    Examples
-    --------
-    >>> direction("a", math.pi / 2).round(12).tolist()
-    [1.0, 0.0, 0.0]
-    """
-    if isinstance(value, numbers.Real) or (isinstance(value, np.ndarray) and value.ndim == 0):
-        theta = check_real(name, float(value) if isinstance(value, np.ndarray) else value)
-        return np.array([math.sin(theta), 0.0, math.cos(theta)])
-    try:
-        vec = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise PQMSValueError(f"{name} must be an angle (radians) or a real Bloch vector of shape (3,), "
-                             f"got {value!r}") from None
-    if vec.shape != (3,):
-        raise PQMSValueError(f"{name} must be an angle (radians) or a Bloch vector of shape (3,), "
-                             f"got shape {vec.shape}")
-    if not np.all(np.isfinite(vec)):
-        raise PQMSValueError(f"{name} must be finite, got {vec.tolist()}")
-    norm = float(np.linalg.norm(vec))
-    if abs(norm - 1.0) > UNIT_NORM_ATOL:
-        raise PQMSValueError(f"{name} must be a unit Bloch vector (norm 1 within {UNIT_NORM_ATOL}), "
-                             f"got norm {norm}")
-    return vec / norm
-
-
-@dataclass(frozen=True)
-class CHSHSettings:
-    """Four measurement directions ``(a0, a1, b0, b1)`` as unit Bloch vectors.
-
-    Iterating yields ``a0, a1, b0, b1`` (numpy arrays), so an instance can be
-    passed wherever a 4-sequence of directions is accepted, e.g.
-    ``chsh_value(rho, settings=optimal_settings(rho))``.
-
-    Attributes
-    ----------
-    a0, a1 : tuple of float
-        Alice's (qubit 0) directions, ``(n_x, n_y, n_z)``.
-    b0, b1 : tuple of float
-        Bob's (qubit 1) directions.
-    """
-
-    a0: tuple[float, float, float]
-    a1: tuple[float, float, float]
-    b0: tuple[float, float, float]
-    b1: tuple[float, float, float]
-
-    @classmethod
-    def from_any(cls, settings, name: str = "settings") -> "CHSHSettings":
-        """Validate four directions (angles and/or Bloch vectors) given in the order a0, a1, b0, b1."""
-        if isinstance(settings, CHSHSettings):
-            return settings
-        if isinstance(settings, (str, bytes)) or not isinstance(settings, (Sequence, np.ndarray)):
-            raise PQMSValueError(f"{name} must be a sequence (a0, a1, b0, b1) of angles or Bloch vectors, "
-                                 f"got {type(settings).__name__}")
-        if len(settings) != 4:
-            raise PQMSValueError(f"{name} must hold 4 directions (a0, a1, b0, b1), got {len(settings)}")
-        labels = ("a0", "a1", "b0", "b1")
-        vecs = [tuple(float(x) for x in direction(f"{name}[{k}] ({labels[k]})", s))
-                for k, s in enumerate(settings)]
-        return cls(*vecs)
-
-    def __iter__(self) -> Iterator[np.ndarray]:
-        return iter(np.array(v) for v in (self.a0, self.a1, self.b0, self.b1))
-
-    def matrix(self) -> np.ndarray:
-        """Directions stacked as a (4, 3) array, rows a0, a1, b0, b1."""
-        return np.array([self.a0, self.a1, self.b0, self.b1])
-
-    @property
-    def in_xz_plane(self) -> bool:
-        """True when every direction has a zero Y component (within 1e-12)."""
-        return bool(np.all(np.abs(self.matrix()[:, 1]) <= 1e-12))
-
-    @property
-    def angles(self) -> tuple[float, float, float, float]:
-        """X-Z-plane angles ``(a0, a1, b0, b1)`` in radians, in (-pi, pi] (0 = +Z, pi/2 = +X).
-
-        Raises ``PQMSValueError`` when a direction has a Y component.
-        """
-        if not self.in_xz_plane:
-            raise PQMSValueError("settings must lie in the X-Z plane to be written as angles, "
-                                 f"got Y components {self.matrix()[:, 1].tolist()}")
-        m = self.matrix()
-        return tuple(float(math.atan2(x, z)) for x, z in zip(m[:, 0], m[:, 2]))
-
-    def to_dict(self) -> dict:
-        return {"a0": list(self.a0), "a1": list(self.a1), "b0": list(self.b0), "b1": list(self.b1)}
 
 
 # ------------------------------------------------------------------ exact values
@@ -232,11 +126,6 @@ def _chsh_from_matrix(mat: np.ndarray, s: CHSHSettings) -> float:
     return float(a0 @ t @ b0 + a0 @ t @ b1 + a1 @ t @ b0 - a1 @ t @ b1)
 
 
-def _s_max_from_t(t: np.ndarray) -> float:
-    sv = np.linalg.svd(t, compute_uv=False)  # descending; sv**2 = eigenvalues of T^T T
-    return float(2.0 * math.sqrt(sv[0] ** 2 + sv[1] ** 2))
-
-
 def chsh_value(rho, settings=None) -> float:
     """CHSH value of a two-qubit state: maximal over all directions, or for given settings.
 
@@ -283,21 +172,6 @@ def chsh_value(rho, settings=None) -> float:
     return _chsh_from_matrix(mat, CHSHSettings.from_any(settings))
 
 
-def _optimal_from_t(t: np.ndarray) -> list[np.ndarray]:
-    """Maximising directions from the SVD ``T = U diag(s) V^T`` (s descending); ``t`` is 3x3, or the 2x2
-    X-Z block (then the "directions" are 2-vectors (x, z)).
-
-    ``S = a0.T(b0 + b1) + a1.T(b0 - b1)``; with ``b0, b1 = cos(th) v1 +- sin(th) v2``,
-    ``a0 = u1``, ``a1 = u2`` and ``tan(th) = s2/s1`` this equals ``2 sqrt(s1^2 + s2^2)``.
-    """
-    u, s, vt = np.linalg.svd(t)
-    th = math.atan2(s[1], s[0]) if s[0] > 0 else math.pi / 4
-    v1, v2 = vt[0], vt[1]
-    b0 = math.cos(th) * v1 + math.sin(th) * v2
-    b1 = math.cos(th) * v1 - math.sin(th) * v2
-    return [v / np.linalg.norm(v) for v in (u[:, 0], u[:, 1], b0, b1)]
-
-
 def optimal_settings(rho) -> CHSHSettings:
     """Measurement directions that reach ``S_max`` for this state.
 
@@ -322,7 +196,8 @@ def optimal_settings(rho) -> CHSHSettings:
     ``S = 2 (cos(t) s1 + sin(t) s2) = 2 sqrt(s1^2 + s2^2)``. The maximiser is
     not unique (any local rotation symmetry of the state maps it to another
     one). The X-Z-plane solution uses the 2x2 block of T on (x, z); it is taken
-    when its S equals ``S_max`` within 1e-12.
+    when its S equals ``S_max`` within ``ROUNDOFF_ATOL``
+    (:func:`~pqms_physics.chsh.settings.settings_from_correlations`).
 
     References
     ----------
@@ -340,14 +215,7 @@ def optimal_settings(rho) -> CHSHSettings:
 
 
 def _optimal_settings(mat: np.ndarray) -> CHSHSettings:
-    t = _correlation_matrix(mat)
-    xz = [0, 2]
-    block = t[np.ix_(xz, xz)]  # correlations restricted to X-Z-plane directions
-    if _s_max_from_t(block) >= _s_max_from_t(t) - 1e-12:
-        vecs = [np.array([v[0], 0.0, v[1]]) for v in _optimal_from_t(block)]  # (x, z) -> (x, 0, z)
-    else:
-        vecs = _optimal_from_t(t)
-    return CHSHSettings(*(tuple(float(x) for x in v) for v in vecs))
+    return settings_from_correlations(_correlation_matrix(mat))
 
 
 def outcome_table(rho, settings) -> np.ndarray:
@@ -371,7 +239,9 @@ def outcome_table(rho, settings) -> np.ndarray:
     Notes
     -----
     ``p(a, b | i, j) = tr[(P_a(a_i) (x) P_b(b_j)) rho]`` with
-    ``P_bit(n) = (I + (-1)^bit n.sigma)/2``. Entries of magnitude below 1e-8 that
+    ``P_bit(n) = (I + (-1)^bit n.sigma)/2``. It is the register of
+    :func:`~pqms_physics.chsh.measurement.chsh_measurement_channel` applied to ``rho``, read by
+    :func:`~pqms_physics.chsh.measurement.register_table`: entries of magnitude below 1e-8 that
     come out negative through floating-point rounding (a pure state has exact
     zeros; the state validation allows eigenvalues down to -1e-8) are set to 0,
     and each row is divided by its sum (which differs from 1 only within the
@@ -387,23 +257,12 @@ def outcome_table(rho, settings) -> np.ndarray:
     return _outcome_table(mat, CHSHSettings.from_any(settings))
 
 
-def _projectors(vecs) -> np.ndarray:
-    """``P[i, bit] = (I + (-1)^bit n_i.sigma)/2`` for each direction, shape (len(vecs), 2, 2, 2)."""
-    obs = np.einsum("ik,kab->iab", np.asarray(vecs, dtype=float), _PAULI_XYZ)
-    return np.stack([(_EYE2 + obs) / 2, (_EYE2 - obs) / 2], axis=1)
-
-
 def _outcome_table(mat: np.ndarray, s: CHSHSettings) -> np.ndarray:
-    m = s.matrix()
-    pa, pb = _projectors(m[:2]), _projectors(m[2:])
-    # p[i, j, a, b] = tr[(P_a(a_i) (x) P_b(b_j)) rho] = sum P[m, k] Q[n, l] rho[(k l), (m n)]
-    table = np.real(np.einsum("iamk,jbnl,klmn->ijab", pa, pb, mat.reshape(2, 2, 2, 2))).reshape(4, 4)
-    low = table.min()
-    if low < -1e-8:
-        raise PQMSValueError(f"rho gives a negative outcome probability {low}; it must be a valid state")
-    if low < 0:
-        table = np.clip(table, 0.0, None)
-    return table / table.sum(axis=1, keepdims=True)
+    """:func:`outcome_table` of a trusted 4x4 density matrix: the CHSH measurement channel's register."""
+    from pqms_physics.chsh.measurement import _table, chsh_measurement_channel
+    from pqms_physics.core.reps import apply_superop
+
+    return _table(apply_superop(chsh_measurement_channel(s).superop_matrix, mat), n_settings=4)
 
 
 def correlators_from_table(table: np.ndarray) -> np.ndarray:
