@@ -29,7 +29,7 @@ _EXPORTS = {
     "bbpssw": "protocols",
     "purification_fixed_point": "fixed_point",
     "recurrence": "pumping",
-    "pumping": "pumping",
+    "entanglement_pumping": "pumping",
     "PurificationSchedule": "pumping",
     "nested_repeater": "nested",
     "NestedRepeaterResult": "nested",

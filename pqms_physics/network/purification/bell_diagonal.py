@@ -104,7 +104,8 @@ def dejmps_weights(w1: np.ndarray, w2: np.ndarray, gate_fidelity=1.0,
     """DEJMPS on Bell weights: ``(kept weights (..., 4), success probability (...))``. Trusted inputs."""
     o = recurrence_unnormalised(w1, w2, gate_fidelity, measurement_fidelity, rotate=True)
     success = o.sum(axis=-1)
-    return o / success[..., None], success
+    with np.errstate(invalid="ignore", divide="ignore"):  # success 0 is reported by the public wrapper
+        return o / success[..., None], success
 
 
 def werner_from_fidelity(fidelity) -> np.ndarray:
@@ -122,7 +123,8 @@ def bbpssw_fidelity(f1, f2, gate_fidelity=1.0, measurement_fidelity=1.0) -> tupl
     o = recurrence_unnormalised(werner_from_fidelity(f1), werner_from_fidelity(f2), gate_fidelity,
                                 measurement_fidelity, rotate=False)
     success = o.sum(axis=-1)
-    return o[..., 0] / success, success
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return o[..., 0] / success, success
 
 
 __all__ = ["ROTATION", "check_weights", "misread_parity_probability", "recurrence_unnormalised",

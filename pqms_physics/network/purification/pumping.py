@@ -142,7 +142,7 @@ def recurrence(weights, rounds: int, *, protocol: str = "dejmps", gate_fidelity:
     return _schedule("recurrence", weights, rounds, protocol, gate_fidelity, measurement_fidelity)
 
 
-def pumping(weights, rounds: int, *, protocol: str = "dejmps", gate_fidelity: float = 1.0,
+def entanglement_pumping(weights, rounds: int, *, protocol: str = "dejmps", gate_fidelity: float = 1.0,
             measurement_fidelity: float = 1.0) -> PurificationSchedule:
     """``rounds`` rounds of entanglement pumping: the kept pair is purified with a fresh raw pair each round.
 
@@ -171,11 +171,11 @@ def pumping(weights, rounds: int, *, protocol: str = "dejmps", gate_fidelity: fl
 
     Examples
     --------
-    >>> s = pumping([0.8, 0.2 / 3, 0.2 / 3, 0.2 / 3], 3)
+    >>> s = entanglement_pumping([0.8, 0.2 / 3, 0.2 / 3, 0.2 / 3], 3)
     >>> print(" ".join(f"{f:.4f}" for f in s.fidelities), f"{s.raw_pairs[-1]:.2f}")
     0.8000 0.8382 0.8874 0.8954 7.26
     """
     return _schedule("pumping", weights, rounds, protocol, gate_fidelity, measurement_fidelity)
 
 
-__all__ = ["PROTOCOLS", "SCHEMES", "step", "apply_rounds", "PurificationSchedule", "recurrence", "pumping"]
+__all__ = ["PROTOCOLS", "SCHEMES", "step", "apply_rounds", "PurificationSchedule", "recurrence", "entanglement_pumping"]
