@@ -1,82 +1,29 @@
-"""SPDC source: closed-form coincidences, visibility and heralding versus a truncated Fock-space
-simulation of two two-mode squeezed vacua with threshold detectors behind polarisers."""
+"""SPDC source: closed-form gain, QBER and visibility of the two named setups versus a truncated Fock-space
+simulation of two two-mode squeezed vacua with threshold detectors (tests/helpers/spdc_fock.py), versus
+Ma–Fung–Lo's published formulas, and the limits the physics fixes."""
+
+import math
 
 import numpy as np
 import pytest
 import qutip as qt
 from hypothesis import given
 from hypothesis import strategies as st
+from spdc_fock import cutoff, expect, fock_coincidence, pbs_gain_and_error, two_tmsv_state
 
-from pqms_physics.errors import PQMSValueError
-from pqms_physics.network.sources import (SPDCSource, spdc_coincidence_probability, spdc_heralding_probability,
-                                  spdc_pair_state, spdc_visibility)
 from pqms_physics.core.states import bell_state, fidelity, werner_state
+from pqms_physics.errors import PQMSValueError
+from pqms_physics.network.sources import (
+    SPDCSource,
+    spdc_coincidence_probability,
+    spdc_heralding_probability,
+    spdc_pair_state,
+    spdc_polariser_visibility,
+    spdc_qber,
+    spdc_visibility,
+)
 
 PHI = bell_state("phi+")
-
-
-# ---------------------------------------------------------------- an independent Fock-space model
-# One side (Alice or Bob) holds two modes H, V; its Fock basis |nH, nV> is indexed nH * (n_max + 1) + nV.
-# Only n1 + n2 <= n_max is kept, so each side has at most n_max photons and every operator that
-# conserves a side's photon number (polariser rotations, number operators) is exact within the cutoff.
-def two_tmsv_state(lam: float, n_max: int):
-    """Nonzero amplitudes of TMSV(a_H, b_V) x TMSV(a_V, b_H), the second with sign (-1)^n:
-    (alice indices, bob indices, amplitudes) of |n1, n2>_A |n2, n1>_B."""
-    d = n_max + 1
-    c = np.sqrt(lam / (1 + lam)) ** np.arange(d) / np.sqrt(1 + lam)  # TMSV amplitudes tanh^n r / cosh r
-    alice, bob, amp = [], [], []
-    for n1 in range(d):
-        for n2 in range(d - n1):
-            alice.append(n1 * d + n2)
-            bob.append(n2 * d + n1)
-            amp.append(c[n1] * c[n2] * (-1) ** n2)
-    return np.array(alice), np.array(bob), np.array(amp)
-
-
-def no_click_operator(theta: float, eta: float, n_max: int, both_modes: bool = False) -> np.ndarray:
-    """(1 - eta)^n for the mode cos(theta) a_H + sin(theta) a_V passed by a polariser (or for all photons
-    of the side), built block by block of fixed side photon number N from the Fock matrix elements
-    <nH+1, nV-1| a_H^+ a_V |nH, nV> = sqrt((nH + 1) nV) and diagonalised numerically."""
-    d = n_max + 1
-    op = np.zeros((d * d, d * d))
-    c, s = np.cos(theta), np.sin(theta)
-    for total in range(d):
-        idx = np.array([nh * d + (total - nh) for nh in range(total + 1)])
-        if both_modes:
-            block = np.eye(total + 1) * (1 - eta) ** total
-        else:
-            n_theta = np.diag([c * c * nh + s * s * (total - nh) for nh in range(total + 1)])
-            for nh in range(total):
-                hop = c * s * np.sqrt((nh + 1) * (total - nh))  # a_H^+ a_V: (nh, total-nh) -> (nh+1, ...)
-                n_theta[nh + 1, nh] = n_theta[nh, nh + 1] = hop
-            ev, vec = np.linalg.eigh(n_theta)
-            block = (vec * np.power(1 - eta, np.clip(np.round(ev), 0, None))) @ vec.T
-        op[np.ix_(idx, idx)] = block
-    return op
-
-
-def expect(state, op_a, op_b):
-    """<psi| A (x) B |psi> for the sparse amplitudes of :func:`two_tmsv_state`."""
-    alice, bob, amp = state
-    return float(amp @ (op_a[np.ix_(alice, alice)] * op_b[np.ix_(bob, bob)]) @ amp)
-
-
-def fock_coincidence(lam, eta, theta_a, theta_b, n_max, both_modes=False):
-    state = two_tmsv_state(lam, n_max)
-    ident = np.eye((n_max + 1) ** 2)
-    na = no_click_operator(theta_a, eta, n_max, both_modes)
-    nb = no_click_operator(theta_b, eta, n_max, both_modes)
-    norm = expect(state, ident, ident)  # 1 minus the truncated tail
-    return norm - expect(state, na, ident) - expect(state, ident, nb) + expect(state, na, nb)
-
-
-def cutoff(lam):
-    """Per-side cutoff with dropped probability (~n t^(n+1), t = lam/(1+lam)) below 1e-14."""
-    t = lam / (1 + lam)
-    n = 4
-    while (n + 2) * t ** (n + 1) > 1e-14:
-        n += 1
-    return n
 
 
 # Truncation drops < 1e-14 of probability; the O(1) terms of norm - P_A - P_B + P_AB cancel with
@@ -87,14 +34,17 @@ CASES = [pytest.param(lam, eta, id=f"lam={lam},eta={eta}")
 
 
 @pytest.mark.parametrize("lam, eta", CASES)
-def test_visibility_matches_the_fock_space_simulation(lam, eta):
+def test_polariser_setup_visibility_matches_the_fock_space_simulation(lam, eta):
     n_max = cutoff(lam)
     c_min = fock_coincidence(lam, eta, 0.3, 0.3, n_max)              # parallel polarisers
     c_max = fock_coincidence(lam, eta, 0.3, 0.3 + np.pi / 2, n_max)  # crossed polarisers
-    src = SPDCSource(lam, eta)
+    src = SPDCSource(lam, eta, setup="polariser")
     assert src.coincidence_min == pytest.approx(c_min, rel=FOCK_RTOL)
     assert src.coincidence_max == pytest.approx(c_max, rel=FOCK_RTOL)
     assert src.visibility == pytest.approx((c_max - c_min) / (c_max + c_min), rel=1e-8)
+    assert spdc_polariser_visibility(lam, eta) == src.visibility
+    # its heralding: each side picks one of the two polariser settings of a basis at random
+    assert src.heralding_probability == pytest.approx((c_min + c_max) / 2, rel=FOCK_RTOL)
 
 
 @pytest.mark.parametrize("lam, eta", [(0.1, 0.6), (0.3, 1.0)])
@@ -129,17 +79,21 @@ def test_photon_number_correlations_within_and_across_the_two_squeezers():
 
 # ---------------------------------------------------------------- limits and laws
 @pytest.mark.parametrize("lam", [0.001, 0.05, 0.3, 2.0])
-def test_visibility_tends_to_one_plus_lam_over_one_plus_three_lam_as_eta_vanishes(lam):
+@pytest.mark.parametrize("setup", ["pbs", "polariser"])
+def test_visibility_tends_to_one_plus_lam_over_one_plus_three_lam_as_eta_vanishes(lam, setup):
+    # both setups: with eta -> 0 at most one photon per side is seen, drawn from the pair statistics
     limit = (1 + lam) / (1 + 3 * lam)
-    assert spdc_visibility(lam, 0.0) == pytest.approx(limit, rel=1e-14)
+    assert spdc_visibility(lam, 0.0, setup) == pytest.approx(limit, rel=1e-14)
     # first-order approach: the eta = 1e-6 value differs from the limit by O(eta lam)
-    assert spdc_visibility(lam, 1e-6) == pytest.approx(limit, abs=10 * 1e-6 * lam)
+    assert spdc_visibility(lam, 1e-6, setup) == pytest.approx(limit, abs=10 * 1e-6 * lam)
 
 
 @pytest.mark.parametrize("lam", [0.001, 0.05, 0.3, 2.0])
-def test_visibility_with_perfect_detectors_is_one_over_one_plus_two_lam(lam):
-    # eta = 1: C_max = lam/(1+lam), C_min = (lam/(1+lam))^2
-    assert spdc_visibility(lam, 1.0) == pytest.approx(1 / (1 + 2 * lam), rel=1e-14)
+def test_visibility_with_perfect_detectors(lam):
+    # polariser setup, eta = 1: C_max = lam/(1+lam), C_min = (lam/(1+lam))^2, V = 1/(1 + 2 lam).
+    # pbs setup, eta = 1: Ma-Fung-Lo's E with eta = 1 reduces to lam / (2 (2 + lam)), V = 2/(2 + lam).
+    assert spdc_visibility(lam, 1.0, "polariser") == pytest.approx(1 / (1 + 2 * lam), rel=1e-14)
+    assert spdc_visibility(lam, 1.0) == pytest.approx(2 / (2 + lam), rel=1e-14)
 
 
 @given(st.floats(0.0, 5.0), st.floats(1e-6, 5.0), st.floats(0.0, 1.0))
@@ -165,9 +119,10 @@ def test_heralding_probability_keeps_precision_for_tiny_eta_lambda(lam, eta):
 
 
 # ---------------------------------------------------------------- the state
-def test_pair_state_is_werner_relative_to_phi_plus_with_fidelity_one_plus_three_v_over_four():
-    src = SPDCSource(0.05, 0.8)
-    rho = spdc_pair_state(0.05, 0.8)
+@pytest.mark.parametrize("setup", ["pbs", "polariser"])
+def test_pair_state_is_werner_relative_to_phi_plus_with_fidelity_one_plus_three_v_over_four(setup):
+    src = SPDCSource(0.05, 0.8, setup)
+    rho = spdc_pair_state(0.05, 0.8, setup)
     assert (rho - werner_state((1 + 3 * src.visibility) / 4)).norm() < 1e-14
     assert fidelity(rho, PHI) == pytest.approx(src.fidelity, abs=1e-14)
 
@@ -184,14 +139,14 @@ def test_source_is_immutable_and_serialises():
     with pytest.raises(AttributeError):
         src.mean_pairs_per_mode = 0.2
     d = src.to_dict()
-    assert d["visibility"] == pytest.approx(1 / 1.2, rel=1e-14)
+    assert d["visibility"] == pytest.approx(2 / 2.1, rel=1e-14) and d["setup"] == "pbs"
     assert set(d) >= {"mean_pairs_per_mode", "detector_efficiency", "heralding_probability", "fidelity"}
 
 
 def test_vectorised_functions_broadcast():
     v = spdc_visibility(np.array([0.01, 0.1])[:, None], np.array([0.5, 1.0]))
     assert v.shape == (2, 2)
-    assert v[1, 1] == pytest.approx(1 / 1.2, rel=1e-14)
+    assert v[1, 1] == pytest.approx(2 / 2.1, rel=1e-14)
     c = spdc_coincidence_probability(0.1, 0.5, np.array([0.0, np.pi / 2, np.pi]))
     src = SPDCSource(0.1, 0.5)
     np.testing.assert_allclose(c, [src.coincidence_min, src.coincidence_max, src.coincidence_min], rtol=1e-14)
@@ -209,3 +164,71 @@ def test_bad_source_parameters_raise_naming_the_parameter(lam, eta, match):
         spdc_pair_state(lam, eta)
     with pytest.raises(PQMSValueError, match=match):
         spdc_visibility(lam, eta)
+    with pytest.raises(PQMSValueError, match=match):
+        spdc_qber(lam, eta)
+
+
+def test_unknown_setup_is_refused_naming_it():
+    with pytest.raises(PQMSValueError, match=r"setup must be one of \['pbs', 'polariser'\], got 'pbs2'"):
+        SPDCSource(0.1, 0.5, setup="pbs2")
+    with pytest.raises(PQMSValueError, match="setup must be one of"):
+        spdc_visibility(0.1, 0.5, setup="polarizer")
+
+
+# ---------------------------------------------------------------- the Ma-Fung-Lo (pbs) setup
+PBS_CASES = [pytest.param(lam, eta, theta, id=f"lam={lam},eta={eta},theta={theta}")
+             for lam, eta in ((0.01, 0.2), (0.1, 1.0), (0.3, 0.6), (0.2, 0.9)) for theta in (0.0, 0.4, np.pi / 4)]
+
+
+@pytest.mark.parametrize("lam, eta, theta", PBS_CASES)
+def test_pbs_gain_and_qber_match_the_fock_space_simulation_in_every_basis(lam, eta, theta):
+    gain, err = pbs_gain_and_error(lam, eta, theta, cutoff(lam))
+    src = SPDCSource(lam, eta)
+    assert src.heralding_probability == pytest.approx(gain, rel=FOCK_RTOL)
+    assert src.qber == pytest.approx(err / gain, rel=1e-8, abs=1e-13)
+    assert spdc_qber(lam, eta) == pytest.approx(err / gain, rel=1e-8, abs=1e-13)
+
+
+def _ma_fung_lo(lam, eta_a, eta_b):
+    """Ma, Fung, Lo, PRA 76, 012307 (2007), overall gain and QBER of the entangled PDC source with threshold
+    detectors, intrinsic detector error e_d = 0 and no dark counts (Y_0A = Y_0B = 0), e_0 = 1/2:
+    Q = 1 - 1/(1 + eta_A lam)^2 - 1/(1 + eta_B lam)^2 + 1/(1 + eta_A lam + eta_B lam - eta_A eta_B lam)^2,
+    E Q = e_0 Q - 2 (e_0 - e_d) eta_A eta_B lam (1 + lam) / ((1 + eta_A lam)(1 + eta_B lam)(1 + eta_A lam
+    + eta_B lam - eta_A eta_B lam))."""
+    s = 1 + eta_a * lam + eta_b * lam - eta_a * eta_b * lam
+    q = 1 - 1 / (1 + eta_a * lam) ** 2 - 1 / (1 + eta_b * lam) ** 2 + 1 / s**2
+    eq = 0.5 * q - eta_a * eta_b * lam * (1 + lam) / ((1 + eta_a * lam) * (1 + eta_b * lam) * s)
+    return q, eq / q
+
+
+@given(st.floats(1e-3, 3.0), st.floats(0.05, 1.0))
+def test_pbs_setup_is_ma_fung_lo_closed_form(lam, eta):
+    q, e = _ma_fung_lo(lam, eta, eta)
+    # the published form cancels O(1) terms: its own error is ~1e-16 / Q absolute
+    assert spdc_heralding_probability(lam, eta) == pytest.approx(q, rel=1e-10, abs=1e-15)
+    assert spdc_qber(lam, eta) == pytest.approx(e, rel=1e-8, abs=1e-14 / q)
+    assert spdc_visibility(lam, eta) == pytest.approx(1 - 2 * e, rel=1e-8)
+
+
+def test_issue_numbers_for_the_two_setups_at_lambda_one_tenth():
+    # issue 12: at lambda = 0.1, eta = 1 the polariser setup gives V ~ 0.83 and Ma-Fung-Lo's ~ 0.95
+    assert round(spdc_visibility(0.1, 1.0, "polariser"), 2) == 0.83
+    assert round(spdc_visibility(0.1, 1.0), 2) == 0.95
+
+
+@given(st.floats(1e-12, 1e-6), st.floats(1e-9, 1.0))
+def test_qber_keeps_precision_for_tiny_lambda(lam, eta):
+    # small lam: E = lam (2 - eta)^2 / 4 + O(lam^2) (first order of the closed form, derived by hand)
+    assert spdc_qber(lam, eta) == pytest.approx(lam * (2 - eta) ** 2 / 4, rel=20 * lam + 1e-12)
+
+
+def test_werner_pair_state_has_the_qber_of_the_setup_in_every_basis():
+    # QuTiP: probability that Z (or X) outcomes disagree for the Phi+-form state equals the setup's E
+    src = SPDCSource(0.2, 0.7)
+    rho = src.state()
+    z_err = float(qt.expect(qt.tensor(qt.basis(2, 0).proj(), qt.basis(2, 1).proj()), rho)
+                  + qt.expect(qt.tensor(qt.basis(2, 1).proj(), qt.basis(2, 0).proj()), rho))
+    xx = float(qt.expect(qt.tensor(qt.sigmax(), qt.sigmax()), rho))
+    assert z_err == pytest.approx(src.qber, abs=1e-14)
+    assert (1 - xx) / 2 == pytest.approx(src.qber, abs=1e-14)
+    assert math.isclose(src.qber, spdc_qber(0.2, 0.7), rel_tol=1e-14)
