@@ -22,6 +22,7 @@ import click
 from pqms_physics.cli._common import PqmsGroup
 from pqms_physics.cli.jobs import audit_cmd, fpga_vectors_cmd, report_cmd, sweep_cmd
 from pqms_physics.cli.physics import chsh_cmd, fidelity_cmd, nct_cmd
+from pqms_physics.cli.purify import purify_cmd
 
 
 @click.group(cls=PqmsGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -38,7 +39,7 @@ def cli():
     """
 
 
-for _cmd in (fidelity_cmd, chsh_cmd, nct_cmd, audit_cmd, sweep_cmd, report_cmd, fpga_vectors_cmd):
+for _cmd in (fidelity_cmd, chsh_cmd, nct_cmd, audit_cmd, sweep_cmd, report_cmd, fpga_vectors_cmd, purify_cmd):
     cli.add_command(_cmd)
 
 
