@@ -392,6 +392,8 @@ def rpu_resources(params: dict, claimed: float, ctx: AuditContext) -> Finding:
     return Finding("LUTs (Yosys, RTL core)", luts, 0.0, "not a physical quantity", "fpga/rtl (Yosys synth_xilinx)", notes, dict(data))
 
 
+from pqms_physics.audit.claims_network import COMPUTATIONS_NETWORK  # noqa: E402  (needs Finding, defined above)
+
 COMPUTATIONS: dict[str, Callable[[dict, float, AuditContext], Finding]] = {
     "mesolve_snippet": mesolve_snippet,
     "werner_chain": werner_chain,
@@ -405,6 +407,7 @@ COMPUTATIONS: dict[str, Callable[[dict, float, AuditContext], Finding]] = {
     "light_time": light_time,
     "pool_channel_capacity": pool_channel_capacity,
     "rpu_resources": rpu_resources,
+    **COMPUTATIONS_NETWORK,  # swarm_fidelity, swarm_qber, swarm_capacity, swarm_latency
 }
 
 VERDICTS = tuple(v.value for v in Verdict)  # kept importable here; defined in pqms_physics.audit.verdict
