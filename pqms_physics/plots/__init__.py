@@ -34,6 +34,7 @@ _EXPORTS = {
     "plot_rate_vs_distance": "rate_vs_distance",
     "plot_chsh_vs_hops": "chsh_vs_hops",
     "plot_nct_pool_bias": "nct_pool_bias",
+    "plot_purification": "purification",
 }
 
 __all__ = sorted(_EXPORTS)

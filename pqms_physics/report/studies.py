@@ -23,6 +23,7 @@ import numpy as np
 
 from pqms_physics._provenance import derive_seed
 from pqms_physics.errors import check_seed
+from pqms_physics.report.studies_purification import study_purification
 
 #: Base seed of ``pqms report`` when none is given (chosen before any result was seen).
 DEFAULT_SEED: int = 20251123
@@ -372,4 +373,5 @@ STUDIES = {
     "rate_vs_distance": study_rate_vs_distance,
     "chsh_vs_hops": study_chsh_vs_hops,
     "nct_pool_bias": study_nct_pool_bias,
+    "purification": study_purification,
 }

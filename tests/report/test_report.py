@@ -44,6 +44,8 @@ SEED = 424242  # fixed before looking at any result
 FIGURES = ("fidelity_vs_hops", "rate_vs_distance", "chsh_vs_hops", "nct_pool_bias")
 EXPECTED_FILES = ({f"{name}.{ext}" for name in FIGURES for ext in ("pdf", "png", "csv")}
                   | {"sweep.toml", "sweep.nc", "audit.md", "audit.json", "report.json", "index.md"})
+# issue 13: the purification figure (double column), checked in tests/report/test_studies_purification.py
+EXPECTED_FILES |= {f"purification.{ext}" for ext in ("pdf", "png", "csv")}
 
 
 @pytest.fixture(scope="module")
