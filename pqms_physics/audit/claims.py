@@ -393,6 +393,7 @@ def rpu_resources(params: dict, claimed: float, ctx: AuditContext) -> Finding:
 
 
 from pqms_physics.audit.claims_network import COMPUTATIONS_NETWORK  # noqa: E402  (needs Finding, defined above)
+from pqms_physics.audit.claims_purification import purified_dephasing_chain, purified_werner_chain  # noqa: E402
 
 COMPUTATIONS: dict[str, Callable[[dict, float, AuditContext], Finding]] = {
     "mesolve_snippet": mesolve_snippet,
@@ -408,6 +409,8 @@ COMPUTATIONS: dict[str, Callable[[dict, float, AuditContext], Finding]] = {
     "pool_channel_capacity": pool_channel_capacity,
     "rpu_resources": rpu_resources,
     **COMPUTATIONS_NETWORK,  # swarm_fidelity, swarm_qber, swarm_capacity, swarm_latency
+    "purified_werner_chain": purified_werner_chain,  # issue 13: what purification takes (hops10_per_hop)
+    "purified_dephasing_chain": purified_dephasing_chain,  # issue 13: the same for hops10
 }
 
 VERDICTS = tuple(v.value for v in Verdict)  # kept importable here; defined in pqms_physics.audit.verdict

@@ -82,11 +82,28 @@ class TargetResult:
         return {k: _jsonable(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
-def _schedules(levels: int, max_rounds: int) -> np.ndarray:
+def schedules(levels: int, max_rounds: int) -> np.ndarray:
+    """Schedules searched: every ``rounds[0..levels]`` in ``0..max_rounds``, or (above ``MAX_SCHEDULES``) equal
+    rounds on levels ``0..levels-1`` with any rounds on the top level. Shape (n, levels + 1)."""
     if (max_rounds + 1) ** (levels + 1) <= MAX_SCHEDULES:
         return np.array(list(itertools.product(range(max_rounds + 1), repeat=levels + 1)), dtype=np.int64)
     return np.array([[k] * levels + [t] for k in range(max_rounds + 1) for t in range(max_rounds + 1)],
                     dtype=np.int64)
+
+
+def cheapest_schedule(link_weights: np.ndarray, hops: int, target: float, p2: float, eta: float,
+                      max_rounds: int, protocol: str = "dejmps", scheme: str = "recurrence") -> dict[str, Any] | None:
+    """Fewest expected raw pairs over :func:`schedules` reaching ``target`` (trusted inputs), or ``None``.
+
+    Returns ``{"rounds", "raw_pairs", "fidelity"}`` for the cheapest feasible schedule.
+    """
+    sched = schedules(nesting_levels(hops), max_rounds)
+    w, cost = nested_kernel(link_weights, hops, sched, scheme, protocol, p2, eta)
+    ok = w[:, 0] >= target
+    if not ok.any():
+        return None
+    i = int(np.flatnonzero(ok)[np.argmin(cost[ok])])
+    return {"rounds": tuple(int(x) for x in sched[i]), "raw_pairs": float(cost[i]), "fidelity": float(w[i, 0])}
 
 
 def _fidelity_no_purification(f_link, hops, p2, eta) -> np.ndarray:
@@ -155,15 +172,11 @@ def purification_target(target_fidelity: float, hops: int, *, link_fidelities=DE
     fp = purification_fixed_point(protocol, gate_fidelity=p2, measurement_fidelity=eta)
     f_chain = float(_fidelity_no_purification(1.0, n, p2, eta)[0])
     f_link0 = _min_link_fidelity(target, n, p2, eta)
-    schedules = _schedules(nesting_levels(n), k_max)
     options = []
     for f in np.sort(links):
-        w, cost = nested_kernel(bd.werner_from_fidelity(f), n, schedules, scheme, protocol, p2, eta)
-        ok = w[:, 0] >= target
-        if ok.any():
-            i = int(np.flatnonzero(ok)[np.argmin(cost[ok])])
-            options.append({"link_fidelity": float(f), "rounds": tuple(int(x) for x in schedules[i]),
-                            "raw_pairs": float(cost[i]), "fidelity": float(w[i, 0])})
+        best = cheapest_schedule(bd.werner_from_fidelity(f), n, target, p2, eta, k_max, protocol, scheme)
+        if best is not None:
+            options.append({"link_fidelity": float(f), **best})
     common = dict(f_min=fp.f_min, f_max=fp.f_max, chain_fidelity_perfect_links=f_chain,
                   link_fidelity_without_purification=f_link0, protocol=protocol, scheme=scheme,
                   gate_fidelity=p2, measurement_fidelity=eta, options=tuple(options))
@@ -185,4 +198,5 @@ def purification_target(target_fidelity: float, hops: int, *, link_fidelities=DE
     return TargetResult(target, n, False, math.nan, (), math.nan, math.nan, reason=reason, **common)
 
 
-__all__ = ["DEFAULT_LINK_FIDELITIES", "MAX_SCHEDULES", "TargetResult", "purification_target"]
+__all__ = ["DEFAULT_LINK_FIDELITIES", "MAX_SCHEDULES", "TargetResult", "purification_target", "schedules",
+           "cheapest_schedule"]
