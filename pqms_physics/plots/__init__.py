@@ -35,6 +35,7 @@ _EXPORTS = {
     "plot_chsh_vs_hops": "chsh_vs_hops",
     "plot_nct_pool_bias": "nct_pool_bias",
     "plot_purification": "purification",
+    "plot_network": "network",
 }
 
 __all__ = sorted(_EXPORTS)

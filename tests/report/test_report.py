@@ -46,6 +46,8 @@ EXPECTED_FILES = ({f"{name}.{ext}" for name in FIGURES for ext in ("pdf", "png",
                   | {"sweep.toml", "sweep.nc", "audit.md", "audit.json", "report.json", "index.md"})
 # issue 13: the purification figure (double column), checked in tests/report/test_studies_purification.py
 EXPECTED_FILES |= {f"purification.{ext}" for ext in ("pdf", "png", "csv")}
+# issue 14: the network figure (double column), checked in tests/report/test_studies_network.py
+EXPECTED_FILES |= {f"network.{ext}" for ext in ("pdf", "png", "csv")}
 
 
 @pytest.fixture(scope="module")
