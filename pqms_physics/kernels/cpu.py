@@ -10,16 +10,26 @@ tasks). A task writes into its own row of a ``(n_tasks, S*K)`` array, or, when w
 larger than a chunk, into the rows of the windows it alone covers; rows are summed afterwards.
 Integer sums do not depend on the order, so counts are identical for any thread count and chunk
 size. A call with a single task skips the parallel launch (:func:`count_one_task`). Inside a
-task, pairs are split at window and block boundaries into *segments* that use one threshold row;
+task, pairs are split at window and block edges into *segments* that use one threshold row;
 a ``"cyclic"`` segment is walked once per setting with stride ``S``.
 
 In a segment the hot loop is integer-only: ``u = mix64(x); r = int64(u >> 11); x += step*GAMMA``
-and, for each threshold ``T_j`` of the row, ``c_j += r < T_j`` (up to four thresholds per pass
-over the draws, so the loop vectorises: no branches, no per-pair memory writes). Cell counts are
-then ``c_{j+1} - c_j`` (``c_0 = 0``, ``c_C = n``). Rows with more than
-:data:`MAX_COUNTING_THRESHOLDS` thresholds use a binary search per draw instead (same cells).
-All words are explicitly ``np.uint64`` / ``np.int64``, so no mixed-sign promotion to float64
-happens (a Numba pitfall).
+and, for each threshold ``T_j`` of the row, ``c_j += r < T_j``. Rows with up to
+:data:`MAX_FUSED_THRESHOLDS` inner thresholds are counted by :func:`.simd.block_counts` on blocks
+of 64 draws (explicit vector IR: one compare per threshold and eight pairs, the mask counted with
+``popcnt``; no branches, no per-pair memory writes); one to eight thresholds are compared exactly
+(a padded zero threshold would cost a compare per pair for nothing), nine to sixteen as sixteen.
+Rows with up to :data:`MAX_COUNTING_THRESHOLDS` thresholds buffer :data:`TILE` draws and count four
+thresholds per pass (``int32`` per-lane counters); longer rows use a binary search per draw (same
+cells). Cell counts are ``c_{j+1} - c_j`` (``c_0 = 0``, ``c_C = n``). All words are explicitly
+``np.uint64`` / ``np.int64`` / ``np.int32``, so no mixed-sign promotion to float64 happens (a
+Numba pitfall).
+
+Kernel arguments
+----------------
+No kernel takes more than eight positional arguments: the integers of a plan travel as one packed
+``int64`` array ``spec`` (:func:`pack_spec`; fields ``SPEC_*``), the tasks as one ``(n, 3)`` array
+of ``(lo, hi, row)``, and the scratch space of a task as one array (counters, then a tile of draws).
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ import numpy as np
 from numba import njit, prange
 
 from pqms_physics.kernels.rng import DRAW_BITS, GAMMA, MIX_MUL1, MIX_MUL2, RULE_CODES
+from pqms_physics.kernels.simd import LANES, block_counts, zeros_like_tuple
 
 _G = np.uint64(GAMMA)
 _M1 = np.uint64(MIX_MUL1)
@@ -36,6 +47,7 @@ _SH30 = np.uint64(30)
 _SH27 = np.uint64(27)
 _SH31 = np.uint64(31)
 _SHDRAW = np.uint64(64 - DRAW_BITS)
+_I32 = np.int32
 
 #: Draws buffered per pass when a row has more than four thresholds.
 TILE: int = 2048
@@ -43,8 +55,12 @@ TILE: int = 2048
 MAX_COUNTING_THRESHOLDS: int = 32
 #: Default task size (pairs) of the parallel loop.
 DEFAULT_CHUNK: int = 1 << 20
+#: Up to this many thresholds per row, draws are counted by the explicit-SIMD block counter.
+MAX_FUSED_THRESHOLDS: int = 16
 
 RANDOM, CYCLIC, BLOCKS = RULE_CODES["random"], RULE_CODES["cyclic"], RULE_CODES["blocks"]
+#: Fields of the packed plan array ``spec`` (see :func:`pack_spec`).
+SPEC_RULE, SPEC_S, SPEC_K, SPEC_BLOCK, SPEC_WINDOW, SPEC_W_FIRST, SPEC_ROWS, SPEC_DIRECT = range(8)
 
 
 @njit(cache=True, inline="always")
@@ -55,182 +71,207 @@ def _mix64(z):
 
 
 @njit(cache=True, inline="always")
-def _fill_draws(buf, m, x, dx):
-    """Write the 53-bit draws of the next ``m`` pairs (counters ``x, x + dx, ...``) into ``buf``;
-    returns the counter after them."""
-    for t in range(m):
-        buf[t] = np.int64(_mix64(x) >> _SHDRAW)
+def _draw(x):
+    return np.int64(_mix64(x) >> _SHDRAW)
+
+
+@njit(cache=True)
+def _fused(x, dx, n, ts, lt):
+    """lt[j] += #(r < ts[j]) over the n draws from counter x, stride dx (ts: a tuple of thresholds).
+
+    Whole blocks of LANES draws go through the explicit-SIMD block counter; the rest one by one.
+    """
+    acc = zeros_like_tuple(ts)
+    nb = n // LANES
+    dxw = dx * np.uint64(LANES)
+    for _ in range(nb):
+        acc = block_counts(x, dx, ts, acc)
+        x += dxw
+    for j in range(len(ts)):
+        lt[j] += acc[j]
+    for _ in range(n - nb * LANES):
+        r = _draw(x)
+        for j in range(len(ts)):
+            lt[j] += r < ts[j]
         x += dx
-    return x
 
 
 @njit(cache=True)
-def _lt4_fused(x, dx, n, t1, t2, t3, t4):
-    """Counts of draws below t1..t4 for n draws starting at counter word x, stride dx."""
-    a1 = 0
-    a2 = 0
-    a3 = 0
-    a4 = 0
-    for _ in range(n):
-        r = np.int64(_mix64(x) >> _SHDRAW)
-        a1 += r < t1
-        a2 += r < t2
-        a3 += r < t3
-        a4 += r < t4
-        x += dx
-    return a1, a2, a3, a4
+def _fused_row(x, dx, n, nt, t, lt):
+    """:func:`_fused` on the first nt (1..16) thresholds of t (len(t) >= 16 when nt > 8)."""
+    if nt == 1:
+        _fused(x, dx, n, (t[0],), lt)
+    elif nt == 2:
+        _fused(x, dx, n, (t[0], t[1]), lt)
+    elif nt == 3:
+        _fused(x, dx, n, (t[0], t[1], t[2]), lt)
+    elif nt == 4:
+        _fused(x, dx, n, (t[0], t[1], t[2], t[3]), lt)
+    elif nt <= 8:  # zero-padded thresholds count nothing
+        _fused(x, dx, n, (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]), lt)
+    else:
+        _fused(x, dx, n, (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7],
+                          t[8], t[9], t[10], t[11], t[12], t[13], t[14], t[15]), lt)
 
 
 @njit(cache=True)
-def _lt4_buffer(buf, m, t1, t2, t3, t4):
-    a1 = 0
-    a2 = 0
-    a3 = 0
-    a4 = 0
-    for t in range(m):
-        r = buf[t]
-        a1 += r < t1
-        a2 += r < t2
-        a3 += r < t3
-        a4 += r < t4
-    return a1, a2, a3, a4
+def _buffered(x, dx, n, t, lt, buf):
+    """lt[j] += #(r < t[j]) for every j (len(t) a multiple of 4), TILE draws at a time."""
+    for t0 in range(0, n, TILE):
+        m = min(TILE, n - t0)
+        for i in range(m):
+            buf[i] = _draw(x)
+            x += dx
+        for j in range(0, t.shape[0], 4):
+            t1, t2, t3, t4 = t[j], t[j + 1], t[j + 2], t[j + 3]
+            a1 = _I32(0)
+            a2 = _I32(0)
+            a3 = _I32(0)
+            a4 = _I32(0)
+            for i in range(m):
+                r = buf[i]
+                a1 = _I32(a1 + _I32(r < t1))
+                a2 = _I32(a2 + _I32(r < t2))
+                a3 = _I32(a3 + _I32(r < t3))
+                a4 = _I32(a4 + _I32(r < t4))
+            lt[j] += a1
+            lt[j + 1] += a2
+            lt[j + 2] += a3
+            lt[j + 3] += a4
 
 
 @njit(cache=True)
-def _segment(key, i0, n, step, trow, tpad, out, base, lt, buf):
-    """Add to out[base:base+C] the cells of pairs i0, i0+step, ... (n pairs) on threshold row trow.
+def _searched(x, dx, n, trow, out, buf):
+    """out[c] += 1 for the cell c of each draw, by binary search on the threshold row."""
+    n_cells = trow.shape[0] - 1
+    for t0 in range(0, n, TILE):
+        m = min(TILE, n - t0)
+        for i in range(m):
+            buf[i] = _draw(x)
+            x += dx
+        for i in range(m):
+            r = buf[i]
+            lo = 0
+            hi = n_cells  # invariant: trow[lo] <= r < trow[hi]
+            while hi - lo > 1:
+                mid = (lo + hi) >> 1
+                if trow[mid] <= r:
+                    lo = mid
+                else:
+                    hi = mid
+            out[lo] += 1
+
+
+@njit(cache=True)
+def _segment(key, i0, n, step, trow, tpad, out, scratch):
+    """Add to out[0:C] the cells of pairs i0, i0+step, ... (n pairs) on threshold row trow.
 
     tpad: thresholds T_1..T_{C-1} zero-padded to a multiple of 4 (a zero threshold counts nothing).
-    lt, buf: scratch of length len(tpad) and TILE.
+    scratch: len(tpad) counters, then TILE draws.
     """
     if n <= 0:
         return
     n_cells = trow.shape[0] - 1
-    x0 = key + np.uint64(i0 + 1) * _G
+    nt = n_cells - 1
+    width = tpad.shape[0]
+    lt = scratch[:width]
+    buf = scratch[width:]
     dx = np.uint64(step) * _G
-    if n_cells - 1 > MAX_COUNTING_THRESHOLDS:
-        x = x0
-        for t0 in range(0, n, TILE):
-            m = min(TILE, n - t0)
-            x = _fill_draws(buf, m, x, dx)
-            for t in range(m):
-                r = buf[t]
-                lo = 0
-                hi = n_cells  # invariant: trow[lo] <= r < trow[hi]
-                while hi - lo > 1:
-                    mid = (lo + hi) >> 1
-                    if trow[mid] <= r:
-                        lo = mid
-                    else:
-                        hi = mid
-                out[base + lo] += 1
+    x = key + np.uint64(i0 + 1) * _G
+    if nt > MAX_COUNTING_THRESHOLDS:
+        _searched(x, dx, n, trow, out, buf)
         return
-    ng = tpad.shape[0] // 4
-    if ng == 1:
-        a1, a2, a3, a4 = _lt4_fused(x0, dx, n, tpad[0], tpad[1], tpad[2], tpad[3])
-        lt[0] = a1
-        lt[1] = a2
-        lt[2] = a3
-        lt[3] = a4
+    lt[:] = 0
+    if nt <= MAX_FUSED_THRESHOLDS:
+        _fused_row(x, dx, n, nt, tpad, lt)
     else:
-        lt[:] = 0
-        x = x0
-        for t0 in range(0, n, TILE):
-            m = min(TILE, n - t0)
-            x = _fill_draws(buf, m, x, dx)
-            for g in range(ng):
-                j = 4 * g
-                a1, a2, a3, a4 = _lt4_buffer(buf, m, tpad[j], tpad[j + 1], tpad[j + 2], tpad[j + 3])
-                lt[j] += a1
-                lt[j + 1] += a2
-                lt[j + 2] += a3
-                lt[j + 3] += a4
+        _buffered(x, dx, n, tpad, lt, buf)
     # lt[j-1] = #(r < T_j) for j = 1..C-1; cell c = #(r < T_{c+1}) - #(r < T_c)
     below = 0
-    for c in range(n_cells - 1):
-        out[base + c] += lt[c] - below
+    for c in range(nt):
+        out[c] += lt[c] - below
         below = lt[c]
-    out[base + n_cells - 1] += n - below
+    out[nt] += n - below
 
 
 @njit(cache=True)
-def _range(key, rule, table, tpad, n_settings, n_outcomes, block_len, lo, hi, out, lt, buf):
+def _range(key, spec, table, tpad, lo, hi, out, scratch):
     """Add the cell counts (flat s*K + o) of global pairs [lo, hi) to out."""
-    one = np.int64(1)
+    rule, n_settings, n_outcomes, block_len = spec[SPEC_RULE], spec[SPEC_S], spec[SPEC_K], spec[SPEC_BLOCK]
     if rule == RANDOM:
-        _segment(key, lo, hi - lo, one, table[0], tpad[0], out, one - one, lt, buf)
+        _segment(key, lo, hi - lo, 1, table[0], tpad[0], out, scratch)
     elif rule == CYCLIC:
         for s in range(n_settings):
             first = lo + (s - lo) % n_settings
             if first < hi:
                 n = (hi - 1 - first) // n_settings + 1
-                _segment(key, first, n, n_settings, table[s], tpad[s], out, s * n_outcomes, lt, buf)
+                base = s * n_outcomes
+                _segment(key, first, n, n_settings, table[s], tpad[s], out[base:base + n_outcomes], scratch)
     else:
         for s in range(lo // block_len, (hi - 1) // block_len + 1):
             a = max(lo, s * block_len)
             b = min(hi, (s + 1) * block_len)
-            _segment(key, a, b - a, one, table[s], tpad[s], out, s * n_outcomes, lt, buf)
+            base = s * n_outcomes
+            _segment(key, a, b - a, 1, table[s], tpad[s], out[base:base + n_outcomes], scratch)
 
 
 @njit(cache=True)
-def _windows_of(key, rule, table, tpad, n_settings, n_outcomes, block_len, lo, hi, window, w_first,
-                res, lt, buf):
+def _windows_of(key, spec, table, tpad, lo, hi, res, scratch):
     """Add the counts of [lo, hi) to res rows (window index - w_first), splitting at window edges."""
+    window, w_first = spec[SPEC_WINDOW], spec[SPEC_W_FIRST]
     w = lo // window
     while lo < hi:
         end = min(hi, (w + 1) * window)
-        _range(key, rule, table, tpad, n_settings, n_outcomes, block_len, lo, end, res[w - w_first],
-               lt, buf)
+        _range(key, spec, table, tpad, lo, end, res[w - w_first], scratch)
         lo = end
         w += 1
 
 
-@njit(parallel=True, cache=True)
-def count_tasks(key, rule, table, tpad, n_settings, n_outcomes, block_len, t_lo, t_hi, t_row,
-                direct, window, w_first, n_rows):
-    """Cell counts of the tasks [t_lo[t], t_hi[t]) as an int64 array (n_rows, S*K).
+@njit(cache=True)
+def _task(key, spec, table, tpad, lo, hi, out_rows, row):
+    """Count one task [lo, hi): into window rows of out_rows (direct) or into out_rows[row]."""
+    scratch = np.empty(tpad.shape[1] + TILE, dtype=np.int64)
+    if spec[SPEC_DIRECT]:
+        _windows_of(key, spec, table, tpad, lo, hi, out_rows, scratch)
+    else:
+        _range(key, spec, table, tpad, lo, hi, out_rows[row], scratch)
 
-    direct: tasks hold whole windows (each window row has one writer) and write window rows
-    (window index - w_first) themselves; otherwise each task counts into its own partial row,
-    added to row t_row[t] afterwards. Either way the result does not depend on scheduling.
+
+@njit(parallel=True, cache=True)
+def count_tasks(key, spec, table, tpad, tasks):
+    """Cell counts of the tasks [tasks[t, 0], tasks[t, 1]) as an int64 array (n_rows, S*K).
+
+    Direct (spec): tasks hold whole windows (each window row has one writer) and write window rows
+    (window index - w_first) themselves; otherwise task t counts into its own partial row, added to
+    row tasks[t, 2] afterwards. Either way the result does not depend on scheduling.
     """
-    cells = n_settings * n_outcomes
-    n_tasks = t_lo.shape[0]
-    res = np.zeros((n_rows, cells), dtype=np.int64)
+    cells = spec[SPEC_S] * spec[SPEC_K]
+    n_tasks = tasks.shape[0]
+    direct = spec[SPEC_DIRECT] != 0
+    res = np.zeros((spec[SPEC_ROWS], cells), dtype=np.int64)
     part = np.zeros((0 if direct else n_tasks, cells), dtype=np.int64)
     for t in prange(n_tasks):
-        lt = np.empty(tpad.shape[1], dtype=np.int64)
-        buf = np.empty(TILE, dtype=np.int64)
         if direct:
-            _windows_of(key, rule, table, tpad, n_settings, n_outcomes, block_len, t_lo[t], t_hi[t],
-                        window, w_first, res, lt, buf)
+            _task(key, spec, table, tpad, tasks[t, 0], tasks[t, 1], res, 0)
         else:
-            _range(key, rule, table, tpad, n_settings, n_outcomes, block_len, t_lo[t], t_hi[t],
-                   part[t], lt, buf)
+            _task(key, spec, table, tpad, tasks[t, 0], tasks[t, 1], part, t)
     for t in range(part.shape[0]):  # explicit loops: no broadcasting machinery to compile
         for c in range(cells):
-            res[t_row[t], c] += part[t, c]
+            res[tasks[t, 2], c] += part[t, c]
     return res
 
 
 @njit(cache=True)
-def count_one_task(key, rule, table, tpad, n_settings, n_outcomes, block_len, lo, hi, row, direct,
-                   window, w_first, n_rows):
+def count_one_task(key, spec, table, tpad, lo, hi, row):
     """:func:`count_tasks` for a single task, without a parallel launch (small calls: waking the
     thread pool costs more than the work, and much more on a loaded machine)."""
-    res = np.zeros((n_rows, n_settings * n_outcomes), dtype=np.int64)
-    lt = np.empty(tpad.shape[1], dtype=np.int64)
-    buf = np.empty(TILE, dtype=np.int64)
-    if direct:
-        _windows_of(key, rule, table, tpad, n_settings, n_outcomes, block_len, lo, hi, window,
-                    w_first, res, lt, buf)
-    else:
-        _range(key, rule, table, tpad, n_settings, n_outcomes, block_len, lo, hi, res[row], lt, buf)
+    res = np.zeros((spec[SPEC_ROWS], spec[SPEC_S] * spec[SPEC_K]), dtype=np.int64)
+    _task(key, spec, table, tpad, lo, hi, res, row)
     return res
 
 
-def plan_tasks(a: int, b: int, chunk: int, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """Task table (lo, hi, row, direct) covering global pairs [a, b).
+def plan_tasks(a: int, b: int, chunk: int, window: int) -> tuple[np.ndarray, bool]:
+    """Task table ``(n, 3)`` of (lo, hi, row) covering global pairs [a, b), and ``direct``.
 
     window == 0: chunk-sized tasks, all summed into row 0. 0 < window <= chunk: tasks of whole
     windows on a global grid (edges at multiples of ``chunk // window * window``), writing window
@@ -240,20 +281,20 @@ def plan_tasks(a: int, b: int, chunk: int, window: int) -> tuple[np.ndarray, np.
         span = (chunk // window) * window
         edges = np.arange(a // span, (b - 1) // span + 2, dtype=np.int64) * span
         edges[0], edges[-1] = a, b
-        return edges[:-1].copy(), edges[1:].copy(), np.zeros(edges.size - 1, dtype=np.int64), True
+        tasks = np.stack([edges[:-1], edges[1:], np.zeros(edges.size - 1, dtype=np.int64)], axis=1)
+        return np.ascontiguousarray(tasks), True
     if window == 0:
         pieces = [(a, b, 0)]
     else:
         w0 = a // window
         pieces = [(max(a, w * window), min(b, (w + 1) * window), w - w0)
                   for w in range(w0, (b - 1) // window + 1)]
-    lo, hi, row = [], [], []
+    rows = []
     for wl, wh, r in pieces:
         starts = np.arange(wl, wh, chunk, dtype=np.int64)
-        lo.append(starts)
-        hi.append(np.minimum(starts + chunk, wh))
-        row.append(np.full(starts.size, r, dtype=np.int64))
-    return np.concatenate(lo), np.concatenate(hi), np.concatenate(row), False
+        rows.append(np.stack([starts, np.minimum(starts + chunk, wh), np.full(starts.size, r, dtype=np.int64)],
+                             axis=1))
+    return np.ascontiguousarray(np.concatenate(rows)), False
 
 
 @njit(parallel=True, cache=True)
@@ -277,12 +318,27 @@ def generator_checksum(key, a, n, chunk):
 
 
 def padded_thresholds(table: np.ndarray) -> np.ndarray:
-    """Inner thresholds T_1..T_{C-1} of each row, zero-padded to a multiple of four columns."""
+    """Inner thresholds T_1..T_{C-1} of each row, zero-padded to a multiple of four columns (to 16
+    columns for 9 to 16 thresholds, the widest block counter)."""
     inner = table[:, 1:-1]
     width = max(4, -(-inner.shape[1] // 4) * 4)
+    if 8 < inner.shape[1] <= MAX_FUSED_THRESHOLDS:
+        width = MAX_FUSED_THRESHOLDS
     tpad = np.zeros((table.shape[0], width), dtype=np.int64)
     tpad[:, :inner.shape[1]] = inner
     return tpad
+
+
+def pack_spec(plan, a: int, b: int, direct: bool) -> np.ndarray:
+    """The plan's integers for a call over [a, b), as the packed int64 array the kernels read."""
+    window = plan.window or 0
+    w_first = a // window if window else 0
+    n_rows = (b - 1) // window - w_first + 1 if window else 1
+    fields = [0] * 8
+    fields[SPEC_RULE], fields[SPEC_S], fields[SPEC_K] = plan.rule, plan.n_settings, plan.n_outcomes
+    fields[SPEC_BLOCK], fields[SPEC_WINDOW], fields[SPEC_W_FIRST] = max(plan.block_len, 1), window, w_first
+    fields[SPEC_ROWS], fields[SPEC_DIRECT] = n_rows, int(direct)
+    return np.array(fields, dtype=np.int64)
 
 
 def count_plan_range(plan, a: int, b: int, chunk: int = DEFAULT_CHUNK,
@@ -294,14 +350,9 @@ def count_plan_range(plan, a: int, b: int, chunk: int = DEFAULT_CHUNK,
     """
     if tpad is None:
         tpad = padded_thresholds(plan.table)
-    window = plan.window or 0
-    t_lo, t_hi, t_row, direct = plan_tasks(a, b, chunk, window)
-    w_first = a // window if window else 0
-    n_rows = (b - 1) // window - w_first + 1 if window else 1
-    i64 = np.int64
-    head = (np.uint64(plan.key), i64(plan.rule), plan.table, tpad, i64(plan.n_settings),
-            i64(plan.n_outcomes), i64(max(plan.block_len, 1)))
-    tail = (direct, i64(window), i64(w_first), i64(n_rows))
-    if t_lo.size == 1:
-        return count_one_task(*head, t_lo[0], t_hi[0], t_row[0], *tail)
-    return count_tasks(*head, t_lo, t_hi, t_row, *tail)
+    tasks, direct = plan_tasks(a, b, chunk, plan.window or 0)
+    spec = pack_spec(plan, a, b, direct)
+    key = np.uint64(plan.key)
+    if tasks.shape[0] == 1:
+        return count_one_task(key, spec, plan.table, tpad, tasks[0, 0], tasks[0, 1], tasks[0, 2])
+    return count_tasks(key, spec, plan.table, tpad, tasks)

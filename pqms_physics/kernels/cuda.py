@@ -15,10 +15,12 @@ The logic is tested on the CPU with Numba's CUDA simulator (``NUMBA_ENABLE_CUDAS
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
+from pqms_physics.kernels._driver import accumulate_calls
 from pqms_physics.kernels.rng import DRAW_BITS, GAMMA, MIX_MUL1, MIX_MUL2
 
 #: Rows with more thresholds than this use a binary search per draw (slow path).
@@ -28,7 +30,8 @@ PER_THREAD: int = 1 << 14
 THREADS_PER_BLOCK: int = 256
 LAUNCH_PAIRS: int = 1 << 34
 
-_INSTALL_HINT = "install the 'gpu' extra (pip install 'pqms_physics[gpu]', i.e. numba-cuda) on a machine with an NVIDIA GPU and driver, or use device='cpu'"
+_INSTALL_HINT = ("install the 'gpu' extra (pip install 'pqms_physics[gpu]', i.e. numba-cuda) on a machine with an "
+                 "NVIDIA GPU and driver, or use device='cpu'")
 
 
 #: numba.cuda once imported. Kernels must reach it as this module global (not a closure
@@ -42,15 +45,18 @@ class CudaUnavailableError(RuntimeError):
 
 def _import_cuda():
     """Import numba.cuda (with the NumPy 2.5 compatibility alias) or raise CudaUnavailableError."""
-    # NumPy 2.5 removed np.row_stack, which numba-cuda still references at import time; alias it
-    # to the identical np.vstack, in this module only and only when it is missing.
+    # NumPy 2.5 removed np.row_stack, which numba-cuda still references at import time. Where it is
+    # missing we alias it to the identical np.vstack. This sets an attribute of the numpy module
+    # itself, so it is process-wide (every importer of numpy sees it), not local to this module;
+    # it is done only when NumPy lacks the name, and only when the CUDA path is first used.
     if not hasattr(np, "row_stack"):
         np.row_stack = np.vstack
     global cuda
     try:
         from numba import cuda as numba_cuda
     except ImportError as exc:  # numba-cuda (or numba) missing
-        raise CudaUnavailableError(f"device='cuda' needs numba-cuda, which failed to import ({exc}); {_INSTALL_HINT}") from exc
+        raise CudaUnavailableError(
+            f"device='cuda' needs numba-cuda, which failed to import ({exc}); {_INSTALL_HINT}") from exc
     cuda = numba_cuda
     return numba_cuda
 
@@ -69,11 +75,12 @@ def require_cuda():
     except Exception as exc:  # a broken driver raises here rather than returning False
         raise CudaUnavailableError(f"device='cuda': CUDA initialisation failed ({exc}); {_INSTALL_HINT}") from exc
     if not available:
-        raise CudaUnavailableError(f"device='cuda': no CUDA GPU or driver found (numba.cuda.is_available() is False); {_INSTALL_HINT}")
+        raise CudaUnavailableError(
+            f"device='cuda': no CUDA GPU or driver found (numba.cuda.is_available() is False); {_INSTALL_HINT}")
     return numba_cuda
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _kernel(n_thresholds: int):
     """The counting kernel for rows of ``n_thresholds`` inner thresholds (a compile-time constant)."""
     require_cuda()
@@ -188,8 +195,6 @@ def count_range(plan, a: int, b: int, *, per_thread: int = PER_THREAD,
 def count_plan(plan, update: Callable[[int], Any] | None = None, *,
                launch_pairs: int = LAUNCH_PAIRS, **launch: Any) -> tuple[np.ndarray, np.ndarray | None]:
     """Counts (S*K,) and window counts (n_windows, S*K) of a validated plan on the GPU."""
-    from pqms_physics.kernels.sample import accumulate_calls
-
     require_cuda()
     d_table = cuda.to_device(plan.table)
     return accumulate_calls(plan, launch_pairs,

@@ -7,11 +7,13 @@ on first use.
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from pqms_physics.errors import check_choice
+from pqms_physics.kernels._driver import accumulate_calls
 from pqms_physics.kernels._plan import SamplingPlan, make_plan
 from pqms_physics.kernels.result import SampleCounts
 from pqms_physics.kernels.rng import STREAM_VERSION
@@ -36,35 +38,6 @@ def _progress_bar(plan: SamplingPlan, device: str, progress: Any):
 
     return tqdm(total=plan.pairs, unit="pair", unit_scale=True, file=sys.stderr,
                 desc=f"sampling ({device})", leave=False)
-
-
-def _call_edges(plan: SamplingPlan, call_pairs: int) -> list[tuple[int, int]]:
-    """Consecutive ranges covering [start, start + pairs); whole windows per call when they fit."""
-    if plan.window is not None and plan.window <= call_pairs:
-        call_pairs = (call_pairs // plan.window) * plan.window
-    end = plan.start + plan.pairs
-    return [(lo, min(end, lo + call_pairs)) for lo in range(plan.start, end, call_pairs)]
-
-
-def accumulate_calls(plan: SamplingPlan, call_pairs: int, count_range: Callable[[int, int], np.ndarray],
-                     update: Callable[[int], Any] | None) -> tuple[np.ndarray, np.ndarray | None]:
-    """Run ``count_range(lo, hi)`` (per-window rows of cell counts) over the plan in calls of at most
-    ``call_pairs`` pairs; returns the total counts (S*K,) and window counts (n_windows, S*K).
-
-    Shared by every device: the device only supplies ``count_range``."""
-    cells = plan.n_settings * plan.n_outcomes
-    counts = np.zeros(cells, dtype=np.int64)
-    windows = None if plan.window is None else np.zeros((plan.n_windows, cells), dtype=np.int64)
-    w_start = 0 if plan.window is None else plan.start // plan.window
-    for lo, hi in _call_edges(plan, call_pairs):
-        rows = count_range(lo, hi)
-        counts += rows.sum(axis=0)
-        if windows is not None:
-            first = lo // plan.window - w_start
-            windows[first:first + rows.shape[0]] += rows
-        if update is not None:
-            update(hi - lo)
-    return counts, windows
 
 
 def _count_cpu(plan: SamplingPlan, update: Callable[[int], Any] | None, *, chunk: int | None = None,
