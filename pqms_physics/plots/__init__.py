@@ -36,6 +36,8 @@ _EXPORTS = {
     "plot_nct_pool_bias": "nct_pool_bias",
     "plot_purification": "purification",
     "plot_network": "network",
+    "plot_waiting_time": "protocols",
+    "plot_cutoff_tradeoff": "protocols",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -24,6 +24,7 @@ import numpy as np
 from pqms_physics._provenance import derive_seed
 from pqms_physics.errors import check_seed
 from pqms_physics.report.studies_network import study_network
+from pqms_physics.report.studies_protocols import study_cutoff_tradeoff, study_waiting_time
 from pqms_physics.report.studies_purification import study_purification
 
 #: Base seed of ``pqms report`` when none is given (chosen before any result was seen).
