@@ -46,6 +46,7 @@ _EXPORTS = {
     "PairService": "demand",
     "serve_demands": "demand",
     "capacity_matrices": "distributed",
+    "random_scenarios": "distributed",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
