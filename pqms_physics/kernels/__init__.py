@@ -16,7 +16,7 @@ Examples
 from pqms_physics.kernels.cuda import CudaUnavailableError
 from pqms_physics.kernels.reference import sample_counts_reference, sample_records
 from pqms_physics.kernels.result import SampleCounts
-from pqms_physics.kernels.rng import STREAM_VERSION, SETTING_CHOICES, stream_key, thresholds
+from pqms_physics.kernels.rng import SETTING_CHOICES, STREAM_VERSION, stream_key, thresholds
 from pqms_physics.kernels.sample import DEVICES, sample_counts
 
 __all__ = [

@@ -19,6 +19,9 @@ from pqms_physics.kernels.rng import RULE_CODES, SETTING_CHOICES, stream_key, ta
 MAX_WINDOW_ENTRIES: int = 1 << 28
 #: Largest total_pairs: global pair indices must stay well inside int64.
 MAX_TOTAL_PAIRS: int = 1 << 62
+#: Fields of the packed int64 array ``spec`` that carries a plan's integers into the kernels
+#: (:func:`pack_spec`), so that no kernel takes more than about eight positional arguments.
+SPEC_RULE, SPEC_S, SPEC_K, SPEC_BLOCK, SPEC_WINDOW, SPEC_W_FIRST, SPEC_ROWS, SPEC_DIRECT = range(8)
 
 
 @dataclass(frozen=True)
@@ -99,3 +102,26 @@ def make_plan(probs: Any, pairs: Any, seed: Any, *, setting_choice: str = "rando
         rule=RULE_CODES[setting_choice], window=window, block_len=block_len,
         table_hash=table_hash(table),
     )
+
+
+def pack_spec(plan: SamplingPlan, a: int, b: int, direct: bool = False) -> np.ndarray:
+    """The plan's integers for a device call over global pairs ``[a, b)``, as one int64 array.
+
+    Fields (indices ``SPEC_*``): setting rule code, S, K, block length (1 unless "blocks"), window
+    (0 = none), first window index ``a // window``, rows of the result (windows touched by
+    ``[a, b)``, or 1), and whether tasks write window rows directly (CPU task plan).
+
+    Examples
+    --------
+    >>> plan = make_plan([[0.5, 0.5], [0.9, 0.1]], 8, seed=1, setting_choice="blocks", window=2)
+    >>> pack_spec(plan, 2, 8).tolist()
+    [2, 2, 2, 4, 2, 1, 3, 0]
+    """
+    window = plan.window or 0
+    w_first = a // window if window else 0
+    n_rows = (b - 1) // window - w_first + 1 if window else 1
+    fields = [0] * 8
+    fields[SPEC_RULE], fields[SPEC_S], fields[SPEC_K] = plan.rule, plan.n_settings, plan.n_outcomes
+    fields[SPEC_BLOCK], fields[SPEC_WINDOW], fields[SPEC_W_FIRST] = max(plan.block_len, 1), window, w_first
+    fields[SPEC_ROWS], fields[SPEC_DIRECT] = n_rows, int(direct)
+    return np.array(fields, dtype=np.int64)

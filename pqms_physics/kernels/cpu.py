@@ -28,7 +28,7 @@ Numba pitfall).
 Kernel arguments
 ----------------
 No kernel takes more than eight positional arguments: the integers of a plan travel as one packed
-``int64`` array ``spec`` (:func:`pack_spec`; fields ``SPEC_*``), the tasks as one ``(n, 3)`` array
+``int64`` array ``spec`` (:func:`._plan.pack_spec`; fields ``SPEC_*``), the tasks as one ``(n, 3)`` array
 of ``(lo, hi, row)``, and the scratch space of a task as one array (counters, then a tile of draws).
 """
 
@@ -37,6 +37,17 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from pqms_physics.kernels._plan import (
+    SPEC_BLOCK,
+    SPEC_DIRECT,
+    SPEC_K,
+    SPEC_ROWS,
+    SPEC_RULE,
+    SPEC_S,
+    SPEC_W_FIRST,
+    SPEC_WINDOW,
+    pack_spec,
+)
 from pqms_physics.kernels.rng import DRAW_BITS, GAMMA, MIX_MUL1, MIX_MUL2, RULE_CODES
 from pqms_physics.kernels.simd import LANES, block_counts, zeros_like_tuple
 
@@ -59,8 +70,6 @@ DEFAULT_CHUNK: int = 1 << 20
 MAX_FUSED_THRESHOLDS: int = 16
 
 RANDOM, CYCLIC, BLOCKS = RULE_CODES["random"], RULE_CODES["cyclic"], RULE_CODES["blocks"]
-#: Fields of the packed plan array ``spec`` (see :func:`pack_spec`).
-SPEC_RULE, SPEC_S, SPEC_K, SPEC_BLOCK, SPEC_WINDOW, SPEC_W_FIRST, SPEC_ROWS, SPEC_DIRECT = range(8)
 
 
 @njit(cache=True, inline="always")
@@ -327,18 +336,6 @@ def padded_thresholds(table: np.ndarray) -> np.ndarray:
     tpad = np.zeros((table.shape[0], width), dtype=np.int64)
     tpad[:, :inner.shape[1]] = inner
     return tpad
-
-
-def pack_spec(plan, a: int, b: int, direct: bool) -> np.ndarray:
-    """The plan's integers for a call over [a, b), as the packed int64 array the kernels read."""
-    window = plan.window or 0
-    w_first = a // window if window else 0
-    n_rows = (b - 1) // window - w_first + 1 if window else 1
-    fields = [0] * 8
-    fields[SPEC_RULE], fields[SPEC_S], fields[SPEC_K] = plan.rule, plan.n_settings, plan.n_outcomes
-    fields[SPEC_BLOCK], fields[SPEC_WINDOW], fields[SPEC_W_FIRST] = max(plan.block_len, 1), window, w_first
-    fields[SPEC_ROWS], fields[SPEC_DIRECT] = n_rows, int(direct)
-    return np.array(fields, dtype=np.int64)
 
 
 def count_plan_range(plan, a: int, b: int, chunk: int = DEFAULT_CHUNK,

@@ -21,6 +21,16 @@ from typing import Any
 import numpy as np
 
 from pqms_physics.kernels._driver import accumulate_calls
+from pqms_physics.kernels._plan import (
+    SPEC_BLOCK,
+    SPEC_K,
+    SPEC_ROWS,
+    SPEC_RULE,
+    SPEC_S,
+    SPEC_W_FIRST,
+    SPEC_WINDOW,
+    pack_spec,
+)
 from pqms_physics.kernels.rng import DRAW_BITS, GAMMA, MIX_MUL1, MIX_MUL2
 
 #: Rows with more thresholds than this use a binary search per draw (slow path).
@@ -101,8 +111,8 @@ def _kernel(n_thresholds: int):
         return np.int64((z ^ (z >> SH31)) >> SHD)
 
     @cuda.jit(device=True)
-    def segment(key, i0, n, step, table, row, out, orow, base):
-        """Add cells of pairs i0, i0+step, ... (n pairs) on threshold row `row` to out[orow, base:]."""
+    def segment(key, i0, n, step, table, row, out_row, base):
+        """Add cells of pairs i0, i0+step, ... (n pairs) on threshold row `row` to out_row[base:]."""
         x = key + np.uint64(i0 + 1) * G
         dx = np.uint64(step) * G
         if REGISTERS:
@@ -119,10 +129,10 @@ def _kernel(n_thresholds: int):
             below = 0
             for j in range(n_thresholds):
                 if c[j] != below:
-                    cuda.atomic.add(out, (orow, base + j), c[j] - below)
+                    cuda.atomic.add(out_row, base + j, c[j] - below)
                 below = c[j]
             if n != below:
-                cuda.atomic.add(out, (orow, base + n_thresholds), n - below)
+                cuda.atomic.add(out_row, base + n_thresholds, n - below)
         else:
             for _ in range(n):
                 r = draw(x)
@@ -134,12 +144,14 @@ def _kernel(n_thresholds: int):
                         lo = mid
                     else:
                         hi = mid
-                cuda.atomic.add(out, (orow, base + lo), 1)
+                cuda.atomic.add(out_row, base + lo, 1)
                 x += dx
 
     @cuda.jit
-    def kernel(key, rule, table, n_settings, n_outcomes, block_len, window, w_first, a, b,
-               per_thread, out):
+    def kernel(key, spec, table, a, b, per_thread, out):
+        """Counts of global pairs [a, b) into out (rows: windows - w_first); spec: _plan.pack_spec."""
+        rule, n_settings, n_outcomes = spec[SPEC_RULE], spec[SPEC_S], spec[SPEC_K]
+        block_len, window, w_first = spec[SPEC_BLOCK], spec[SPEC_WINDOW], spec[SPEC_W_FIRST]
         n_tasks = (b - a + per_thread - 1) // per_thread
         for task in range(cuda.grid(1), n_tasks, cuda.gridsize(1)):
             i = a + task * per_thread
@@ -150,18 +162,19 @@ def _kernel(n_thresholds: int):
                 if window > 0:
                     seg_end = min(seg_end, (i // window + 1) * window)
                     orow = i // window - w_first
+                out_row = out[orow]
                 if rule == 0:
-                    segment(key, i, seg_end - i, 1, table, 0, out, orow, 0)
+                    segment(key, i, seg_end - i, 1, table, 0, out_row, 0)
                 elif rule == 1:
                     for s in range(n_settings):
                         first = i + (s - i) % n_settings
                         if first < seg_end:
                             n = (seg_end - 1 - first) // n_settings + 1
-                            segment(key, first, n, n_settings, table, s, out, orow, s * n_outcomes)
+                            segment(key, first, n, n_settings, table, s, out_row, s * n_outcomes)
                 else:
                     s = i // block_len
                     seg_end = min(seg_end, (s + 1) * block_len)
-                    segment(key, i, seg_end - i, 1, table, s, out, orow, s * n_outcomes)
+                    segment(key, i, seg_end - i, 1, table, s, out_row, s * n_outcomes)
                 i = seg_end
 
     return kernel
@@ -173,10 +186,8 @@ def count_range(plan, a: int, b: int, *, per_thread: int = PER_THREAD,
     """Cell counts of global pairs [a, b) on the GPU: rows as :func:`.cpu.count_plan_range`."""
     require_cuda()
     kernel = _kernel(plan.table.shape[1] - 2)
-    window = plan.window or 0
-    w_first = a // window if window else 0
-    n_rows = (b - 1) // window - w_first + 1 if window else 1
-    out = cuda.to_device(np.zeros((n_rows, plan.n_settings * plan.n_outcomes), dtype=np.int64))
+    spec = pack_spec(plan, a, b)
+    out = cuda.to_device(np.zeros((spec[SPEC_ROWS], plan.n_settings * plan.n_outcomes), dtype=np.int64))
     if d_table is None:
         d_table = cuda.to_device(plan.table)
     if blocks is None:
@@ -185,10 +196,8 @@ def count_range(plan, a: int, b: int, *, per_thread: int = PER_THREAD,
 
         sms = 1 if config.ENABLE_CUDASIM else cuda.get_current_device().MULTIPROCESSOR_COUNT
         blocks = max(1, min(-(-n_tasks // threads_per_block), 32 * sms))
-    kernel[blocks, threads_per_block](
-        np.uint64(plan.key), np.int64(plan.rule), d_table, np.int64(plan.n_settings),
-        np.int64(plan.n_outcomes), np.int64(max(plan.block_len, 1)), np.int64(window),
-        np.int64(w_first), np.int64(a), np.int64(b), np.int64(per_thread), out)
+    kernel[blocks, threads_per_block](np.uint64(plan.key), cuda.to_device(spec), d_table, np.int64(a),
+                                      np.int64(b), np.int64(per_thread), out)
     return out.copy_to_host()
 
 

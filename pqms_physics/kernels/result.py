@@ -123,7 +123,7 @@ class SampleCounts:
         """True when the counts cover the whole run ``[0, total_pairs)``."""
         return self.ranges == ((0, self.total_pairs),)
 
-    def _check_compatible(self, other: "SampleCounts") -> None:
+    def _check_compatible(self, other: SampleCounts) -> None:
         for name in ("seed", "stream", "setting_choice", "total_pairs", "window", "stream_version",
                      "table_hash"):
             a, b = getattr(self, name), getattr(other, name)
@@ -140,7 +140,7 @@ class SampleCounts:
                         f"shards to merge must not overlap, got ranges [{lo}, {hi}) and [{lo2}, {hi2})"
                     )
 
-    def __add__(self, other: Any) -> "SampleCounts":
+    def __add__(self, other: Any) -> SampleCounts:
         if not isinstance(other, SampleCounts):
             return NotImplemented
         self._check_compatible(other)
