@@ -1,17 +1,22 @@
-"""Repeater-chain study: fidelity versus number of links, and entanglement rate versus distance.
+"""
+Repeater-chain study: fidelity versus number of links, and entanglement rate versus distance
+============================================================================================
 
 Part 1: n elementary Werner links of fidelity F joined by n - 1 sequential entanglement swaps
 (Duer-noisy Bell measurements: gate fidelity p, measurement fidelity eta) -- end-to-end fidelity for
-n = 1..1000 (pqms_physics.network.chains.fidelity_vs_hops; ideal swaps give F_n = 1/4 + (3/4) w^n with
-w = (4F - 1)/3), and the longest chain that still violates CHSH (F_n > (1 + 3/sqrt 2)/4 for Werner
+n = 1..1000 (:func:`pqms_physics.network.chains.fidelity_vs_hops`; ideal swaps give F_n = 1/4 + (3/4) w^n
+with w = (4F - 1)/3), and the longest chain that still violates CHSH (F_n > (1 + 3/sqrt 2)/4 for Werner
 states) or beats the classical limit F_n > 1/2.
 
 Part 2: distillable ebits per channel use of SPDC repeater chains of 1 (direct), 2, 4, 8 and 16
-segments over fibre (pqms_physics.network.bounds.entanglement_rate: midpoint sources, perfect memories,
-hashing yield; see its docstring for the protocol), next to the PLOB bound -log2(1 - eta) of direct
-transmission over the whole distance. A chain can beat PLOB; direct transmission never can.
+segments over fibre (:func:`pqms_physics.network.bounds.entanglement_rate`: midpoint sources, perfect
+memories, hashing yield; see its docstring for the protocol), next to the PLOB bound -log2(1 - eta) of
+direct transmission over the whole distance. A chain can beat PLOB; direct transmission never can.
 
-Run: ``.venv/bin/python examples/repeater_chain_study.py [--link-fidelity 0.99 0.999] [--gate-fidelity 0.999]``
+The two figures show Part 1 (noisy swaps, with the CHSH threshold and the classical limit) and Part 2.
+
+Run: ``python examples/repeater_chain_study.py [--link-fidelity 0.99 0.999] [--gate-fidelity 0.999]
+[--figure STEM]``
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import numpy as np
 from pqms_physics.core.states import werner_state
 from pqms_physics.network.bounds import entanglement_rate, fiber_transmissivity, plob_bound
 from pqms_physics.network.chains import fidelity_vs_hops, werner_chain_fidelity
+from pqms_physics.plots import plot_fidelity_vs_hops, plot_rate_vs_distance, save_figure
 
 CHSH_WERNER_THRESHOLD = (1 + 3 / math.sqrt(2)) / 4  # Werner F above which S_max = 2 sqrt2 w exceeds 2
 
@@ -38,11 +44,12 @@ def longest_chain(link_fidelity: float, gate: float, meas: float, above: float, 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().split("\n")[0])
     parser.add_argument("--link-fidelity", type=float, nargs="+", default=[0.99, 0.999, 0.9999])
     parser.add_argument("--gate-fidelity", type=float, default=0.999, help="Duer p of each swap")
     parser.add_argument("--measurement-fidelity", type=float, default=0.999, help="Duer eta of each swap")
     parser.add_argument("--mean-pairs-per-mode", type=float, default=0.001, help="SPDC lambda per pulse")
+    parser.add_argument("--figure", default=None, help="save the figures as STEM_fidelity/STEM_rate .pdf/.png")
     args = parser.parse_args()
     p, eta = args.gate_fidelity, args.measurement_fidelity
 
@@ -74,6 +81,20 @@ def main() -> None:
           + "; ".join(f"{'direct' if n == 1 else f'{n} segments'}: "
                       + (", ".join(f"{d:g}" for d in beats[n]) + " km" if beats[n].size else "never")
                       for n in segments))
+
+    # figures: the same numbers, on finer grids
+    n_fine = np.unique(np.logspace(0, 3, 61).round().astype(int))
+    fig_f = plot_fidelity_vs_hops(
+        n_fine, {f"F = {f:g}": werner_chain_fidelity(f, n_fine, p, eta) for f in args.link_fidelity},
+        chsh_threshold=CHSH_WERNER_THRESHOLD, title=f"noisy swaps: p = {p:g}, eta = {eta:g}")
+    d_fine = np.linspace(1.0, distance[-1], 120)
+    fig_r = plot_rate_vs_distance(
+        d_fine, {("direct" if n == 1 else f"{n} segments"): entanglement_rate(d_fine, n, mean_pairs_per_mode=lam)
+                 .ebits_per_mode for n in segments},
+        bounds={"PLOB (direct)": plob_bound(fiber_transmissivity(d_fine))}, title=f"SPDC lambda = {lam:g}")
+    if args.figure:
+        save_figure(fig_f, f"{args.figure}_fidelity")
+        save_figure(fig_r, f"{args.figure}_rate")
 
 
 if __name__ == "__main__":

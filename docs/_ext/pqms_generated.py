@@ -1,0 +1,149 @@
+"""Pages generated at build time from the toolkit itself (never copied by hand).
+
+* ``_generated/audit.inc``: the seed-claims audit, from the JSON that ``pqms audit --json --quick`` prints
+  (the command is run in-process through click, exactly as a user runs it). ``PQMS_DOCS_AUDIT_FULL=1``
+  drops ``--quick`` (full Monte Carlo sizes: minutes).
+* ``_generated/cli.inc``: ``pqms --help`` and every command's ``--help``.
+
+Both are plain functions of their inputs (``render_audit(data)``, ``render_cli()``) so that tests can call
+them without Sphinx.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pkgutil
+import re
+from pathlib import Path
+
+PACKAGE = "pqms_physics"
+
+
+def audit_json(quick: bool = True) -> dict:
+    """Run ``pqms audit --json [--quick] --no-progress`` in-process and return the parsed JSON."""
+    from click.testing import CliRunner
+
+    from pqms_physics.cli import cli
+
+    args = ["audit", "--json", "--no-progress"] + (["--quick"] if quick else [])
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    if result.exit_code != 0:
+        raise RuntimeError(f"pqms {' '.join(args)} exited with {result.exit_code}: {result.output[-2000:]}")
+    return json.loads(result.output)
+
+
+def _module_index() -> dict[str, list[str]]:
+    """Short module name ('chains') -> full dotted names of the package's public modules."""
+    root = importlib.import_module(PACKAGE)
+    index: dict[str, list[str]] = {}
+    for info in pkgutil.walk_packages(root.__path__, prefix=f"{PACKAGE}."):
+        if any(p.startswith("_") for p in info.name.split(".")[1:]):
+            continue
+        index.setdefault(info.name.rsplit(".", 1)[-1], []).append(info.name)
+    return index
+
+
+def _link_function(text: str, index: dict[str, list[str]]) -> str:
+    """Turn 'chains.fidelity_vs_hops' tokens into :func: cross-references where the object exists."""
+
+    def resolve(match: re.Match) -> str:
+        mod_short, name = match.group(1), match.group(2)
+        for full in index.get(mod_short, []):
+            try:
+                if hasattr(importlib.import_module(full), name):
+                    return f":py:obj:`{mod_short}.{name} <{full}.{name}>`\\ "
+            except Exception:  # noqa: BLE001 - unresolvable: left as text
+                continue
+        return f"``{match.group(0)}``"
+
+    pieces = re.split(r"(\b[a-z_]+\.[a-z_][a-z0-9_]*\b)", text)
+    out = []
+    for piece in pieces:
+        m = re.fullmatch(r"([a-z_]+)\.([a-z_][a-z0-9_]*)", piece)
+        out.append(resolve(m) if m else _escape(piece))
+    return "".join(out)
+
+
+def _escape(text: str) -> str:
+    """reST-safe inline text (no accidental markup)."""
+    return re.sub(r"([\\`*_|])", r"\\\1", str(text))
+
+
+def _num(x) -> str:
+    if x is None:
+        return "n/a"
+    x = float(x)
+    if x == 0:
+        return "0"
+    return f"{x:.4g}" if 1e-3 <= abs(x) < 1e5 else f"{x:.3e}"
+
+
+def render_audit(data: dict) -> str:
+    """The audit JSON as reST: provenance, a summary table, one section per claim."""
+    index = _module_index()
+    entries = data["entries"]
+    mode = ("quick mode (Monte Carlo runs capped at 1e7 pairs, as ``pqms audit --quick``)" if data["quick"]
+            else "full Monte Carlo sizes")
+    counts: dict[str, int] = {}
+    for e in entries:
+        counts[e["verdict"]] = counts.get(e["verdict"], 0) + 1
+    versions = ", ".join(f"{k} {v}" for k, v in data["versions"].items() if k != "platform")
+    lines = [f"Generated when this page was built by ``pqms audit --json{' --quick' if data['quick'] else ''}``: "
+             f"{len(entries)} claims, {mode}, Monte Carlo seed ``{data['seed']}``. Versions: {_escape(versions)}.",
+             "", "Verdicts: " + ", ".join(f"**{k}** {v}" for k, v in counts.items()) + ".", "",
+             ".. list-table::", "   :header-rows: 1", "   :widths: 12 30 10 22 12 10 14", "",
+             "   * - id", "     - claim", "     - claimed", "     - computed quantity", "     - computed",
+             "     - ±", "     - verdict"]
+    for e in entries:
+        lines += [f"   * - :ref:`{e['claim_id']} <audit-{e['claim_id']}>`", f"     - {_escape(e['claim'])}",
+                  f"     - {_num(e['claimed'])}", f"     - {_escape(e['quantity'])}", f"     - {_num(e['computed'])}",
+                  f"     - {_num(e['uncertainty'])}", f"     - **{_escape(e['verdict'])}**"]
+    lines.append("")
+    for e in entries:
+        title = f"{e['claim_id']}: {e['verdict']}"
+        lines += [f".. _audit-{e['claim_id']}:", "", _escape(title), "~" * len(_escape(title)), "",
+                  f"*Claim:* {_escape(e['claim'])} (claimed {_num(e['claimed'])}).", "",
+                  f"*Computed:* {_escape(e['quantity'])} = {_num(e['computed'])} ± {_num(e['uncertainty'])}.", "",
+                  f"*Computed with:* {_link_function(e['function'], index)}.", "",
+                  f"*Reading:* {_escape(e['reading'])}", "", f"*Finding:* {_escape(e['notes'])}", ""]
+    return "\n".join(lines)
+
+
+def render_cli() -> str:
+    """``pqms --help`` and each command's ``--help`` as literal blocks, one section per command."""
+    import click
+
+    from pqms_physics.cli import cli
+
+    def help_text(cmd: click.Command, path: list[str]) -> str:
+        with click.Context(cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100) as ctx:
+            return cmd.get_help(ctx)
+
+    def block(text: str) -> list[str]:
+        return [".. code-block:: text", ""] + [f"   {line}" if line else "" for line in text.splitlines()] + [""]
+
+    lines = ["``pqms``", "~~~~~~~~", ""] + block(help_text(cli, ["pqms"]))
+    for name in sorted(cli.commands):
+        title = f"``pqms {name}``"
+        lines += [title, "~" * len(title), ""] + block(help_text(cli.commands[name], ["pqms", name]))
+    return "\n".join(lines)
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+
+
+def _on_builder_inited(app) -> None:
+    out = Path(app.srcdir) / "_generated"
+    full = os.environ.get("PQMS_DOCS_AUDIT_FULL", "") not in ("", "0")
+    _write_if_changed(out / "audit.inc", render_audit(audit_json(quick=not full)))
+    _write_if_changed(out / "cli.inc", render_cli())
+
+
+def setup(app):
+    app.connect("builder-inited", _on_builder_inited)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
