@@ -190,14 +190,17 @@ def validate_network(graph: nx.Graph | NetworkModel) -> NetworkModel:
     if graph.number_of_nodes() == 0:
         raise PQMSValueError("graph must have at least one node, got an empty graph")
     out = graph.__class__()
-    for n, data in graph.nodes(data=True):
-        attrs = _validate_node(n, data)
+    nodes = list(graph.nodes(data=True))
+    checked = _fast_nodes(nodes)
+    for i, (n, data) in enumerate(nodes):
+        attrs = checked[i] if checked is not None else _validate_node(n, data)
         if "pos" in data:
             attrs["pos"] = tuple(float(x) for x in data["pos"])
         for key in ("role", "district"):
             if key in data:
                 attrs[key] = data[key]
-        out.add_node(n, **attrs)
+        nodes[i] = (n, attrs)
+    out.add_nodes_from(nodes)
     raw = list(graph.edges(data=True))
     for u, v, _ in raw:
         if u == v:
@@ -226,6 +229,19 @@ def _column(raw: list, attr: str, default: Any) -> np.ndarray | None:
     if not {type(x) for x in values} <= _NUMERIC_TYPES:
         return None
     return np.array([np.nan if x is None else x for x in values], dtype=float)
+
+
+def _fast_nodes(nodes: list) -> list | None:
+    """Vectorised node checks; ``None`` sends every node through the scalar checks (which name the node)."""
+    cols = [_column([(n, n, d) for n, d in nodes], a, dflt) for a, dflt in
+            (("gate_fidelity", 1.0), ("measurement_fidelity", 1.0), ("coherence_time_s", math.inf))]
+    if any(c is None for c in cols):
+        return None
+    gate, meas, t_coh = cols
+    if not (np.all((gate >= 0) & (gate <= 1)) and np.all((meas >= 0) & (meas <= 1)) and np.all(t_coh > 0)):
+        return None  # NaN fails every comparison, and is caught here too
+    return [{"gate_fidelity": g, "measurement_fidelity": m, "coherence_time_s": t}
+            for g, m, t in zip(gate.tolist(), meas.tolist(), t_coh.tolist(), strict=True)]
 
 
 def _fast_loss_edges(raw: list) -> list | None:

@@ -144,6 +144,8 @@ def test_directed_graph_follows_edge_directions():
     cm = capacity_matrix(g)
     assert cm.capacity(0, 2) == pytest.approx(1.0) and cm.capacity(2, 0) == pytest.approx(2.0)
     assert cm.capacity(2, 1) == pytest.approx(1.0)  # 2 -> 0 -> 1
+    assert network_capacity(g, 0, 2, multipath=True).capacity == pytest.approx(1.0)  # one directed route
+    assert network_capacity(g, 2, 1, multipath=True).capacity == pytest.approx(1.0)
     with pytest.raises(PQMSValueError, match="undirected"):
         capacity_matrix(g, multipath=True)
 

@@ -101,3 +101,19 @@ def test_grid_lengths_and_dispatch_errors():
         build_topology("torus")
     with pytest.raises(PQMSValueError, match="nodes_per_district must be >= 1, got 0"):
         hierarchical_network(3, 0, seed=0)
+
+
+def test_vectorised_and_per_edge_validation_agree():
+    # a dephasing edge sends the whole graph through the scalar per-edge checks; the rest must not change
+    g = random_geometric_network(40, 30.0, 10.0, seed=5, edge_attrs={"link_fidelity": 0.97},
+                                 node_attrs={"coherence_time_s": 0.5})
+    g.add_edge(0, 1, transmissivity=0.3, p_link=0.2)
+    fast = validate_network(g).graph
+    h = g.copy()
+    h.add_edge("x", "y", length_km=1.0, channel="dephasing", dephasing_probability=0.1)
+    slow = validate_network(h).graph
+    for u, v, d in fast.edges(data=True):  # 10**x in NumPy and in Python may differ in the last bit
+        assert slow[u][v]["channel"] == d.pop("channel")
+        assert {k: slow[u][v][k] for k in d} == pytest.approx(d, rel=1e-15)
+    for n, d in fast.nodes(data=True):
+        assert slow.nodes[n] == d
