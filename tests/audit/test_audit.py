@@ -28,8 +28,8 @@ def by_id(report):
 def test_every_claim_of_the_claims_file_gets_exactly_one_entry_with_a_known_verdict(report):
     ids = [c["id"] for c in tomllib.loads(DEFAULT_CLAIMS.read_text())["claims"]]
     assert [e.claim_id for e in report.entries] == ids
-    # the 13 rows of shared/seed_claims.md + 4 swarm rows (audit/claims_network.py)
-    # + 2 purification rows (audit/claims_purification.py, issue 13)
+    # the 13 rows of shared/seed_claims.md + 4 swarm rows (audit/claims/network.py)
+    # + 2 purification rows (audit/claims/purification.py, issue 13)
     assert len(ids) == 19
     for e in report.entries:
         assert e.verdict in VERDICTS
@@ -81,6 +81,12 @@ def test_storage_requirement_inverts_the_two_sided_dephasing_fidelity(by_id):
     assert (1 + math.exp(-4 * gamma * 3600.0)) / 2 == pytest.approx(0.999, abs=1e-12)
 
 
+def test_storage_coherence_time_keeps_a_decaying_werner_pair_at_the_target_fidelity(by_id):
+    # protocol memory model: w(t) = exp(-t / T_coh) for a perfect pair; F = (1 + 3 w) / 4
+    t_coh = by_id["storage"].details["coherence_time_min_s"]
+    assert (1 + 3 * math.exp(-3600.0 / t_coh)) / 4 == pytest.approx(0.999, abs=1e-12)
+
+
 def test_fixed_threshold_pass_probability_is_about_one_percent(by_id):
     e = by_id["nct_threshold"]
     # normal approximation: erf(k / sqrt 2), k = 1e-6 / sqrt(0.5 / 1e8)
@@ -113,6 +119,9 @@ def test_chsh_after_one_swap_of_0999_links_exceeds_28(by_id):
 def test_light_time_bounds_and_bandwidth(by_id):
     assert by_id["latency"].computed == pytest.approx(54.6e6 / 299792.458, rel=1e-12)
     assert by_id["latency"].verdict == "inconsistent"
+    # one heralding round over a tenth of the distance, then the swap outcomes cross the whole distance
+    c = 299792.458
+    assert by_id["latency"].details["first_usable_pair_s"] == pytest.approx(54.6e6 / 10 / c + 54.6e6 / c, rel=1e-12)
     assert by_id["bandwidth"].computed == 0.0
     assert by_id["bandwidth"].uncertainty < 1e-12  # max trace distance of the receiver's states
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:  # claims.py imports this module for COMPUTATIONS: import its classes at call time
-    from pqms_physics.audit.claims import AuditContext, Finding
+    from pqms_physics.audit.findings import AuditContext, Finding
 
 
 @lru_cache(maxsize=8)
@@ -43,7 +43,7 @@ def smallest_gate_fidelity(target: float, steps: int = 30) -> float:
 
 def _requirement(link_weights: np.ndarray, link_text: str, params: dict, claimed: float,
                  ctx: AuditContext) -> Finding:
-    from pqms_physics.audit.claims import Finding
+    from pqms_physics.audit.findings import Finding
     from pqms_physics.network.purification.nested import nested_kernel, nesting_levels
     from pqms_physics.network.purification.target import cheapest_schedule
 

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 from pqms_physics.conventions import FIBRE_SPEED_KM_PER_S, SPEED_OF_LIGHT_KM_PER_S
 
 if TYPE_CHECKING:  # claims.py imports this module to register it: Finding is imported where it is used
-    from pqms_physics.audit.claims import AuditContext, Finding
+    from pqms_physics.audit.findings import AuditContext, Finding
 
 
 def _finding(*args, **kwargs) -> Finding:
-    from pqms_physics.audit.claims import Finding
+    from pqms_physics.audit.findings import Finding
 
     return Finding(*args, **kwargs)
 
