@@ -40,8 +40,14 @@ class Finding:
 
 def quick_note(ctx: AuditContext, requested: int, used: int) -> str:
     """The sentence a finding's notes carry when quick mode shrank a Monte Carlo run (empty otherwise)."""
-    return (f" Quick mode: Monte Carlo at {used:.3g} pairs instead of {requested:.3g} "
-            f"(run without --quick for the full size).") if used != requested else ""
+    return (
+        (
+            f" Quick mode: Monte Carlo at {used:.3g} pairs instead of {requested:.3g} "
+            f"(run without --quick for the full size)."
+        )
+        if used != requested
+        else ""
+    )
 
 
 __all__ = ["AuditContext", "Finding", "quick_note"]

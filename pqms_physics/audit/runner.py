@@ -70,8 +70,13 @@ class AuditReport:
     versions: dict[str, str]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"claims_path": self.claims_path, "seed": self.seed, "quick": self.quick,
-                "versions": self.versions, "entries": [e.to_dict() for e in self.entries]}
+        return {
+            "claims_path": self.claims_path,
+            "seed": self.seed,
+            "quick": self.quick,
+            "versions": self.versions,
+            "entries": [e.to_dict() for e in self.entries],
+        }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, default=_json_default)
@@ -81,25 +86,42 @@ class AuditReport:
         return {v: sum(e.verdict == v for e in self.entries) for v in VERDICTS}
 
     def to_markdown(self) -> str:
-        lines = ["# Seed-claims audit", "",
-                 f"Claims: `{self.claims_path}`; Monte Carlo seed {self.seed}"
-                 + ("; **quick mode** (reduced Monte Carlo sizes)" if self.quick else "") + ".",
-                 "Versions: " + ", ".join(f"{k} {v}" for k, v in self.versions.items()) + ".", "",
-                 "| id | claim | claimed | computed quantity | computed | ± | verdict | computed with |",
-                 "|---|---|---|---|---|---|---|---|"]
+        lines = [
+            "# Seed-claims audit",
+            "",
+            f"Claims: `{self.claims_path}`; Monte Carlo seed {self.seed}"
+            + ("; **quick mode** (reduced Monte Carlo sizes)" if self.quick else "")
+            + ".",
+            "Versions: " + ", ".join(f"{k} {v}" for k, v in self.versions.items()) + ".",
+            "",
+            "| id | claim | claimed | computed quantity | computed | ± | verdict | computed with |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
         for e in self.entries:
-            lines.append(f"| {e.claim_id} | {_md(e.claim)} | {_num(e.claimed)} | {_md(e.quantity)} | "
-                         f"{_num(e.computed)} | {_num(e.uncertainty)} | **{e.verdict}** | `{_md(e.function)}` |")
+            lines.append(
+                f"| {e.claim_id} | {_md(e.claim)} | {_num(e.claimed)} | {_md(e.quantity)} | "
+                f"{_num(e.computed)} | {_num(e.uncertainty)} | **{e.verdict}** | `{_md(e.function)}` |"
+            )
         lines += ["", "Verdicts: " + ", ".join(f"{k}: {v}" for k, v in self.summary().items() if v) + ".", ""]
         for e in self.entries:
-            lines += [f"## {e.claim_id}: {e.verdict}", "", f"*Claim:* {e.claim} (claimed {_num(e.claimed)}).", "",
-                      f"*Computed:* {e.quantity} = {_num(e.computed)} ± {_num(e.uncertainty)}.", "",
-                      f"*Reading:* {e.reading}", "", f"*Finding:* {e.notes}", ""]
+            lines += [
+                f"## {e.claim_id}: {e.verdict}",
+                "",
+                f"*Claim:* {e.claim} (claimed {_num(e.claimed)}).",
+                "",
+                f"*Computed:* {e.quantity} = {_num(e.computed)} ± {_num(e.uncertainty)}.",
+                "",
+                f"*Reading:* {e.reading}",
+                "",
+                f"*Finding:* {e.notes}",
+                "",
+            ]
         return "\n".join(lines)
 
 
 def _json_default(obj):
     import numpy as np
+
     if isinstance(obj, np.generic):
         return obj.item()
     if isinstance(obj, np.ndarray):
@@ -138,16 +160,20 @@ def load_claims(path: str | Path | None = None) -> list[dict[str, Any]]:
             if key not in claim:
                 raise PQMSValueError(f"claims[{k}].{key} is missing in {path}")
         if claim["compute"] not in COMPUTATIONS:
-            raise PQMSValueError(f"claims[{k}].compute must be one of {sorted(COMPUTATIONS)}, "
-                                 f"got {claim['compute']!r}")
+            raise PQMSValueError(f"claims[{k}].compute must be one of {sorted(COMPUTATIONS)}, got {claim['compute']!r}")
         if claim["id"] in seen:
             raise PQMSValueError(f"claims[{k}].id {claim['id']!r} is duplicated")
         seen.add(claim["id"])
     return claims
 
 
-def run_audit(claims_path: str | Path | None = None, quick: bool = False, seed: int = DEFAULT_SEED,
-              only: Sequence[str] | None = None, progress: bool | None = None) -> AuditReport:
+def run_audit(
+    claims_path: str | Path | None = None,
+    quick: bool = False,
+    seed: int = DEFAULT_SEED,
+    only: Sequence[str] | None = None,
+    progress: bool | None = None,
+) -> AuditReport:
     """Compute every claim of the claims file and return the report.
 
     Parameters
@@ -174,13 +200,24 @@ def run_audit(claims_path: str | Path | None = None, quick: bool = False, seed: 
     with progress_bar(progress, len(claims), desc="audit", unit="claim") as bar:
         for k, claim in enumerate(claims):
             ctx = AuditContext(seed=seed, quick=quick, stream=2 * k)
-            finding: Finding = COMPUTATIONS[claim["compute"]](dict(claim["parameters"]), float(claim["claimed"]),
-                                                              ctx)
-            entries.append(AuditEntry(claim_id=claim["id"], claim=claim["claim"], claimed=float(claim["claimed"]),
-                                      reading=" ".join(claim["reading"].split()), **asdict(finding)))
+            finding: Finding = COMPUTATIONS[claim["compute"]](dict(claim["parameters"]), float(claim["claimed"]), ctx)
+            entries.append(
+                AuditEntry(
+                    claim_id=claim["id"],
+                    claim=claim["claim"],
+                    claimed=float(claim["claimed"]),
+                    reading=" ".join(claim["reading"].split()),
+                    **asdict(finding),
+                )
+            )
             bar.update(1)
-    return AuditReport(entries=tuple(entries), claims_path=str(claims_path or DEFAULT_CLAIMS), seed=seed,
-                       quick=quick, versions=package_versions())
+    return AuditReport(
+        entries=tuple(entries),
+        claims_path=str(claims_path or DEFAULT_CLAIMS),
+        seed=seed,
+        quick=quick,
+        versions=package_versions(),
+    )
 
 
 __all__ = ["AuditEntry", "AuditReport", "run_audit", "load_claims", "DEFAULT_CLAIMS", "DEFAULT_SEED"]

@@ -31,15 +31,20 @@ def _swarm(key: tuple):
     from pqms_physics.network.graphs import best_path, hierarchical_network, validate_network
 
     p = dict(key)
-    graph = hierarchical_network(int(p["n_districts"]), int(p["nodes_per_district"]),
-                                 district_radius_km=float(p["district_radius_km"]),
-                                 metro_radius_km=float(p["metro_radius_km"]), neighbours=int(p["neighbours"]),
-                                 seed=int(p["seed"]),
-                                 edge_attrs={"link_fidelity": float(p["link_fidelity"]),
-                                             "loss_db_per_km": float(p["loss_db_per_km"])},
-                                 node_attrs={"gate_fidelity": float(p["gate_fidelity"]),
-                                             "measurement_fidelity": float(p["measurement_fidelity"]),
-                                             "coherence_time_s": float(p["coherence_time_s"])})
+    graph = hierarchical_network(
+        int(p["n_districts"]),
+        int(p["nodes_per_district"]),
+        district_radius_km=float(p["district_radius_km"]),
+        metro_radius_km=float(p["metro_radius_km"]),
+        neighbours=int(p["neighbours"]),
+        seed=int(p["seed"]),
+        edge_attrs={"link_fidelity": float(p["link_fidelity"]), "loss_db_per_km": float(p["loss_db_per_km"])},
+        node_attrs={
+            "gate_fidelity": float(p["gate_fidelity"]),
+            "measurement_fidelity": float(p["measurement_fidelity"]),
+            "coherence_time_s": float(p["coherence_time_s"]),
+        },
+    )
     model = validate_network(graph)
     m = int(p["nodes_per_district"])
     source, target = 1, int(p["target_district"]) * m + 1  # the first user of district 0 and of the other
@@ -55,12 +60,14 @@ def _key(params: dict) -> tuple:
 
 
 def _setting(params: dict, route) -> str:
-    return (f"Hierarchical model: {params['n_districts']} districts x {params['nodes_per_district']} nodes "
-            f"(district radius {params['district_radius_km']:g} km, gateways on a {params['metro_radius_km']:g} km "
-            f"ring), links of F = {params['link_fidelity']:g}, swaps with gate fidelity {params['gate_fidelity']:g}, "
-            f"memories T = {params['coherence_time_s']:g} s, {params['loss_db_per_km']:g} dB/km. Best route by "
-            f"fidelity between users in districts 0 and {params['target_district']}: {route.hops} links, "
-            f"{route.length_km:.1f} km.")
+    return (
+        f"Hierarchical model: {params['n_districts']} districts x {params['nodes_per_district']} nodes "
+        f"(district radius {params['district_radius_km']:g} km, gateways on a {params['metro_radius_km']:g} km "
+        f"ring), links of F = {params['link_fidelity']:g}, swaps with gate fidelity {params['gate_fidelity']:g}, "
+        f"memories T = {params['coherence_time_s']:g} s, {params['loss_db_per_km']:g} dB/km. Best route by "
+        f"fidelity between users in districts 0 and {params['target_district']}: {route.hops} links, "
+        f"{route.length_km:.1f} km."
+    )
 
 
 def _link_fidelity_needed(params: dict, route, w_target: float) -> float:
@@ -80,17 +87,32 @@ def swarm_fidelity(params: dict, claimed: float, ctx: AuditContext) -> Finding:
     model, source, target, route = _swarm(_key(params))
     f_needed = _link_fidelity_needed(params, route, (4 * claimed - 1) / 3)
     w_rest = (4 * route.fidelity - 1) / 3 / ((4 * float(params["link_fidelity"]) - 1) / 3) ** route.hops
-    need = (f"F = {claimed:g} end to end needs every link at F >= {f_needed:.7f} on this route with these swaps"
-            if not math.isnan(f_needed) else
-            f"F = {claimed:g} end to end is out of reach on this route with these swaps: even perfect links give "
-            f"F = {(1 + 3 * w_rest) / 4:.6f}; it needs fewer swaps or gate fidelity closer to 1")
+    need = (
+        f"F = {claimed:g} end to end needs every link at F >= {f_needed:.7f} on this route with these swaps"
+        if not math.isnan(f_needed)
+        else f"F = {claimed:g} end to end is out of reach on this route with these swaps: even perfect links give "
+        f"F = {(1 + 3 * w_rest) / 4:.6f}; it needs fewer swaps or gate fidelity closer to 1"
+    )
     verdict = "consistent" if route.fidelity >= claimed else "inconsistent"
-    notes = (f"{_setting(params, route)} End-to-end F = {route.fidelity:.6f} (Werner links composed through the "
-             f"Bell characters, Duer swap noise at each of the {route.hops - 1} repeaters). {need}.")
-    return _finding("end-to-end F across districts", route.fidelity, 0.0, verdict,
-                   "network.graphs.best_path(by='fidelity')", notes,
-                   {"fidelity": route.fidelity, "path": list(route.path), "hops": route.hops,
-                    "route_length_km": route.length_km, "link_fidelity_needed": _or_none(f_needed)})
+    notes = (
+        f"{_setting(params, route)} End-to-end F = {route.fidelity:.6f} (Werner links composed through the "
+        f"Bell characters, Duer swap noise at each of the {route.hops - 1} repeaters). {need}."
+    )
+    return _finding(
+        "end-to-end F across districts",
+        route.fidelity,
+        0.0,
+        verdict,
+        "network.graphs.best_path(by='fidelity')",
+        notes,
+        {
+            "fidelity": route.fidelity,
+            "path": list(route.path),
+            "hops": route.hops,
+            "route_length_km": route.length_km,
+            "link_fidelity_needed": _or_none(f_needed),
+        },
+    )
 
 
 def swarm_qber(params: dict, claimed: float, ctx: AuditContext) -> Finding:
@@ -99,15 +121,20 @@ def swarm_qber(params: dict, claimed: float, ctx: AuditContext) -> Finding:
     # Werner-symmetric route: QBER_Z = (1 - w)/2, so QBER < q needs w > 1 - 2 q
     f_needed = _link_fidelity_needed(params, route, 1 - 2 * claimed)
     verdict = "consistent" if route.qber_z < claimed else "inconsistent"
-    notes = (f"{_setting(params, route)} QBER (Z basis) = {route.qber_z:.5f}, X basis {route.qber_x:.5f}. "
-             + (f"QBER < {claimed:g} needs every link at F >= {f_needed:.7f} on this route with these swaps."
-                if not math.isnan(f_needed) else
-                f"QBER < {claimed:g} is out of reach on this route with these swaps and memories, even with perfect "
-                f"links."))
-    return _finding("QBER (Z basis) across districts", route.qber_z, 0.0, verdict,
-                   "network.graphs.best_path(by='fidelity').qber_z", notes,
-                   {"qber_z": route.qber_z, "qber_x": route.qber_x,
-                    "link_fidelity_needed": _or_none(f_needed)})
+    notes = f"{_setting(params, route)} QBER (Z basis) = {route.qber_z:.5f}, X basis {route.qber_x:.5f}. " + (
+        f"QBER < {claimed:g} needs every link at F >= {f_needed:.7f} on this route with these swaps."
+        if not math.isnan(f_needed)
+        else f"QBER < {claimed:g} is out of reach on this route with these swaps and memories, even with perfect links."
+    )
+    return _finding(
+        "QBER (Z basis) across districts",
+        route.qber_z,
+        0.0,
+        verdict,
+        "network.graphs.best_path(by='fidelity').qber_z",
+        notes,
+        {"qber_z": route.qber_z, "qber_x": route.qber_x, "link_fidelity_needed": _or_none(f_needed)},
+    )
 
 
 def swarm_capacity(params: dict, claimed: float, ctx: AuditContext) -> Finding:
@@ -118,12 +145,21 @@ def swarm_capacity(params: dict, claimed: float, ctx: AuditContext) -> Finding:
     single = network_capacity(model, source, target).capacity
     multi = network_capacity(model, source, target, multipath=True).capacity
     uses_needed = claimed / multi
-    notes = (f"{_setting(params, route)} Capacity between the two users (Pirandola 2019, pure-loss edges): "
-             f"single-path {single:.3f}, multipath {multi:.3f} ebits (or secret bits) per channel use, with ideal "
-             f"repeaters. {claimed:.3g} bit/s would need at least {uses_needed:.3g} channel uses per second on every "
-             f"edge (a mode rate the documents do not state), with perfect repeaters and no other traffic.")
-    return _finding("multipath capacity, ebits per use", multi, 0.0, "conditional", "network.graphs.network_capacity",
-                   notes, {"single_path": single, "multipath": multi, "channel_uses_per_s_needed": uses_needed})
+    notes = (
+        f"{_setting(params, route)} Capacity between the two users (Pirandola 2019, pure-loss edges): "
+        f"single-path {single:.3f}, multipath {multi:.3f} ebits (or secret bits) per channel use, with ideal "
+        f"repeaters. {claimed:.3g} bit/s would need at least {uses_needed:.3g} channel uses per second on every "
+        f"edge (a mode rate the documents do not state), with perfect repeaters and no other traffic."
+    )
+    return _finding(
+        "multipath capacity, ebits per use",
+        multi,
+        0.0,
+        "conditional",
+        "network.graphs.network_capacity",
+        notes,
+        {"single_path": single, "multipath": multi, "channel_uses_per_s_needed": uses_needed},
+    )
 
 
 def swarm_latency(params: dict, claimed: float, ctx: AuditContext) -> Finding:
@@ -134,16 +170,29 @@ def swarm_latency(params: dict, claimed: float, ctx: AuditContext) -> Finding:
     diameter = max(math.dist(a, b) for a in xs[:: max(1, len(xs) // 200)] for b in xs)  # sampled rows, all columns
     t_vacuum = diameter / SPEED_OF_LIGHT_KM_PER_S
     t_route = route.length_km / FIBRE_SPEED_KM_PER_S
-    notes = (f"{_setting(params, route)} Any consensus across the metro area needs at least one signal across it: "
-             f"{diameter:.1f} km in vacuum is {t_vacuum * 1e6:.1f} us ({t_vacuum / claimed:.0f} times the claimed "
-             f"{claimed * 1e9:g} ns); along the fibre route between the two users {t_route * 1e6:.1f} us one way. "
-             f"{claimed * 1e9:g} ns would need the whole swarm within {claimed * SPEED_OF_LIGHT_KM_PER_S * 1e3:.1f} m.")
+    notes = (
+        f"{_setting(params, route)} Any consensus across the metro area needs at least one signal across it: "
+        f"{diameter:.1f} km in vacuum is {t_vacuum * 1e6:.1f} us ({t_vacuum / claimed:.0f} times the claimed "
+        f"{claimed * 1e9:g} ns); along the fibre route between the two users {t_route * 1e6:.1f} us one way. "
+        f"{claimed * 1e9:g} ns would need the whole swarm within {claimed * SPEED_OF_LIGHT_KM_PER_S * 1e3:.1f} m."
+    )
     verdict = "consistent" if t_vacuum <= claimed else "inconsistent"
-    return _finding("light time across the metro area, s", t_vacuum, 0.0, verdict, "light time d/c", notes,
-                   {"metro_diameter_km": diameter, "vacuum_light_time_s": t_vacuum, "fibre_route_time_s": t_route})
+    return _finding(
+        "light time across the metro area, s",
+        t_vacuum,
+        0.0,
+        verdict,
+        "light time d/c",
+        notes,
+        {"metro_diameter_km": diameter, "vacuum_light_time_s": t_vacuum, "fibre_route_time_s": t_route},
+    )
 
 
-COMPUTATIONS_NETWORK = {"swarm_fidelity": swarm_fidelity, "swarm_qber": swarm_qber,
-                        "swarm_capacity": swarm_capacity, "swarm_latency": swarm_latency}
+COMPUTATIONS_NETWORK = {
+    "swarm_fidelity": swarm_fidelity,
+    "swarm_qber": swarm_qber,
+    "swarm_capacity": swarm_capacity,
+    "swarm_latency": swarm_latency,
+}
 
 __all__ = ["swarm_fidelity", "swarm_qber", "swarm_capacity", "swarm_latency", "COMPUTATIONS_NETWORK"]

@@ -41,16 +41,16 @@ def smallest_gate_fidelity(target: float, steps: int = 30) -> float:
     return hi
 
 
-def _requirement(link_weights: np.ndarray, link_text: str, params: dict, claimed: float,
-                 ctx: AuditContext) -> Finding:
+def _requirement(link_weights: np.ndarray, link_text: str, params: dict, claimed: float, ctx: AuditContext) -> Finding:
     from pqms_physics.audit.findings import Finding
     from pqms_physics.network.purification.nested import nested_kernel, nesting_levels
     from pqms_physics.network.purification.target import cheapest_schedule
 
     n, target = int(params["n_links"]), float(params["target_fidelity"])
     k_max = int(params.get("max_rounds", 3))
-    bare = float(nested_kernel(link_weights, n, np.zeros((1, nesting_levels(n) + 1)), "recurrence", "dejmps",
-                               1.0, 1.0)[0][0, 0])
+    bare = float(
+        nested_kernel(link_weights, n, np.zeros((1, nesting_levels(n) + 1)), "recurrence", "dejmps", 1.0, 1.0)[0][0, 0]
+    )
     ideal = cheapest_schedule(link_weights, n, target, 1.0, 1.0, k_max)
     p_min = smallest_gate_fidelity(target)
     noisy = {}
@@ -58,27 +58,50 @@ def _requirement(link_weights: np.ndarray, link_text: str, params: dict, claimed
         best = cheapest_schedule(link_weights, n, target, p, p, k_max)
         noisy[f"{p:g}"] = best if best is not None else "unreachable"
     if ideal is None:
-        notes = (f"{n} links of {link_text}: no schedule of at most {k_max} DEJMPS rounds per level reaches "
-                 f"F = {target:g} even with perfect operations.")
-        return Finding("raw pairs per delivered pair", math.nan, 0.0, "inconsistent",
-                       "network.purification.target.cheapest_schedule", notes,
-                       {"fidelity_without_purification": bare, "by_gate_fidelity": noisy})
-    examples = "; ".join(f"p2 = eta = {k} (purification and swaps): "
-                         + (f"rounds {v['rounds']}, {v['raw_pairs']:.4g} raw pairs" if isinstance(v, dict) else v)
-                         for k, v in noisy.items())
-    notes = (f"{n} links of {link_text} give F = {bare:.6f} end to end without purification (ideal swaps). "
-             f"With DEJMPS purification in a nested repeater (levels 0..{nesting_levels(n)}, rounds per level "
-             f"{ideal['rounds']}, perfect operations) F = {ideal['fidelity']:.6f} >= {target:g} at "
-             f"{ideal['raw_pairs']:.4g} raw pairs per delivered pair (the cheapest schedule with at most {k_max} "
-             f"rounds per level). With noisy operations the recurrence saturates at F_max(p2, eta): F_max >= "
-             f"{target:g} needs p2 = eta >= {p_min:.6f}. {examples}. The claim holds only with purification and "
-             f"gates at least this good, which the documents do not state.")
+        notes = (
+            f"{n} links of {link_text}: no schedule of at most {k_max} DEJMPS rounds per level reaches "
+            f"F = {target:g} even with perfect operations."
+        )
+        return Finding(
+            "raw pairs per delivered pair",
+            math.nan,
+            0.0,
+            "inconsistent",
+            "network.purification.target.cheapest_schedule",
+            notes,
+            {"fidelity_without_purification": bare, "by_gate_fidelity": noisy},
+        )
+    examples = "; ".join(
+        f"p2 = eta = {k} (purification and swaps): "
+        + (f"rounds {v['rounds']}, {v['raw_pairs']:.4g} raw pairs" if isinstance(v, dict) else v)
+        for k, v in noisy.items()
+    )
+    notes = (
+        f"{n} links of {link_text} give F = {bare:.6f} end to end without purification (ideal swaps). "
+        f"With DEJMPS purification in a nested repeater (levels 0..{nesting_levels(n)}, rounds per level "
+        f"{ideal['rounds']}, perfect operations) F = {ideal['fidelity']:.6f} >= {target:g} at "
+        f"{ideal['raw_pairs']:.4g} raw pairs per delivered pair (the cheapest schedule with at most {k_max} "
+        f"rounds per level). With noisy operations the recurrence saturates at F_max(p2, eta): F_max >= "
+        f"{target:g} needs p2 = eta >= {p_min:.6f}. {examples}. The claim holds only with purification and "
+        f"gates at least this good, which the documents do not state."
+    )
     verdict = "consistent" if bare >= target else "conditional"
-    return Finding("raw pairs per delivered pair (perfect operations)", ideal["raw_pairs"], 0.0, verdict,
-                   "network.purification.target.cheapest_schedule + purification_fixed_point", notes,
-                   {"fidelity_without_purification": bare, "rounds_per_level": list(ideal["rounds"]),
-                    "fidelity_with_purification": ideal["fidelity"], "raw_pairs_per_delivered_pair":
-                    ideal["raw_pairs"], "min_gate_fidelity_for_target": p_min, "by_gate_fidelity": noisy})
+    return Finding(
+        "raw pairs per delivered pair (perfect operations)",
+        ideal["raw_pairs"],
+        0.0,
+        verdict,
+        "network.purification.target.cheapest_schedule + purification_fixed_point",
+        notes,
+        {
+            "fidelity_without_purification": bare,
+            "rounds_per_level": list(ideal["rounds"]),
+            "fidelity_with_purification": ideal["fidelity"],
+            "raw_pairs_per_delivered_pair": ideal["raw_pairs"],
+            "min_gate_fidelity_for_target": p_min,
+            "by_gate_fidelity": noisy,
+        },
+    )
 
 
 def purified_werner_chain(params: dict, claimed: float, ctx: AuditContext) -> Finding:

@@ -22,11 +22,20 @@ def chsh_after_swap(params: dict, claimed: float, ctx: AuditContext) -> Finding:
     f_needed = (3 * w_needed + 1) / 4
     s_check = chsh_value(chain_state(werner_state(f_needed), n))
     verdict = "consistent" if s > claimed else "inconsistent"
-    notes = (f"After {n - 1} ideal swap(s) of Werner links of F = {f_link:g}: S_max = {s:.4f} (Horodecki). "
-             f"S > {claimed:g} needs links of F > {f_needed:.5f} (S = {s_check:.4f} there). The claim holds for "
-             f"links of the documents' 0.999 fidelity and an ideal swap.")
-    return Finding("S_max after the swap", s, 0.0, verdict, "chains.chain_state + chsh.chsh_value", notes,
-                   {"s_max": s, "link_fidelity_needed": f_needed})
+    notes = (
+        f"After {n - 1} ideal swap(s) of Werner links of F = {f_link:g}: S_max = {s:.4f} (Horodecki). "
+        f"S > {claimed:g} needs links of F > {f_needed:.5f} (S = {s_check:.4f} there). The claim holds for "
+        f"links of the documents' 0.999 fidelity and an ideal swap."
+    )
+    return Finding(
+        "S_max after the swap",
+        s,
+        0.0,
+        verdict,
+        "chains.chain_state + chsh.chsh_value",
+        notes,
+        {"s_max": s, "link_fidelity_needed": f_needed},
+    )
 
 
 def _qber_z(rho) -> float:
@@ -49,12 +58,26 @@ def qber_chain(params: dict, claimed: float, ctx: AuditContext) -> Finding:
     qber_check = _qber_z(chain_state(werner_state(f_needed), n))
     eta = float(fiber_transmissivity(float(params["length_km"]), float(params["loss_db_per_km"])))
     plob = float(plob_bound(eta))
-    notes = (f"QBER (Z basis) after {n} links of F = {f_link:g}: {qber_ideal:.4f} with ideal swaps, "
-             f"{qber_gate:.4f} with gate fidelity {p_gate:g}. QBER < {claimed:g} needs every link at "
-             f"F >= {f_needed:.7f} (per-link infidelity {1 - f_needed:.1e}; check {qber_check:.5f}) and ideal swaps. "
-             f"Direct transmission over {params['length_km']:g} km of {params['loss_db_per_km']:g} dB/km fibre: "
-             f"eta = {eta:.1e}, PLOB bound {plob:.2e} ebits (or secret bits) per channel use.")
+    notes = (
+        f"QBER (Z basis) after {n} links of F = {f_link:g}: {qber_ideal:.4f} with ideal swaps, "
+        f"{qber_gate:.4f} with gate fidelity {p_gate:g}. QBER < {claimed:g} needs every link at "
+        f"F >= {f_needed:.7f} (per-link infidelity {1 - f_needed:.1e}; check {qber_check:.5f}) and ideal swaps. "
+        f"Direct transmission over {params['length_km']:g} km of {params['loss_db_per_km']:g} dB/km fibre: "
+        f"eta = {eta:.1e}, PLOB bound {plob:.2e} ebits (or secret bits) per channel use."
+    )
     verdict = "consistent" if max(qber_ideal, qber_gate) < claimed else "conditional"
-    return Finding("QBER after the chain (ideal swaps)", qber_ideal, 0.0, verdict, "chains.chain_state + bounds.plob_bound", notes,
-                   {"qber_ideal_swaps": qber_ideal, "qber_noisy_swaps": qber_gate,
-                    "link_fidelity_needed": f_needed, "plob_bound_direct": plob, "transmissivity": eta})
+    return Finding(
+        "QBER after the chain (ideal swaps)",
+        qber_ideal,
+        0.0,
+        verdict,
+        "chains.chain_state + bounds.plob_bound",
+        notes,
+        {
+            "qber_ideal_swaps": qber_ideal,
+            "qber_noisy_swaps": qber_gate,
+            "link_fidelity_needed": f_needed,
+            "plob_bound_direct": plob,
+            "transmissivity": eta,
+        },
+    )
