@@ -8,11 +8,16 @@ import pytest
 import qutip as qt
 from hypothesis import given
 from hypothesis import strategies as st
+from randomobjects import random_density_matrix
 
 from pqms_physics.chsh.estimate import CHSHEstimate
 from pqms_physics.chsh.exact import STANDARD_ANGLES, chsh_value, correlator, optimal_settings, outcome_table
-from pqms_physics.chsh.measurement import (chsh_measurement_channel, measurement_channel, register_table,
-                                           settings_measurement_channel)
+from pqms_physics.chsh.measurement import (
+    chsh_measurement_channel,
+    measurement_channel,
+    register_table,
+    settings_measurement_channel,
+)
 from pqms_physics.core.noise import dephasing
 from pqms_physics.core.states import bell_state
 from pqms_physics.errors import DimensionError, PQMSValueError
@@ -20,8 +25,6 @@ from pqms_physics.kernels import sample_counts
 from pqms_physics.network.preparation import prepare, spdc_source
 from pqms_physics.network.swap_channel import swap_channel
 from pqms_physics.network.swapping import swap
-
-from randomobjects import random_density_matrix
 
 angles = st.floats(-math.pi, math.pi)
 seeds = st.integers(0, 2**32 - 1)

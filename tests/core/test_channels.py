@@ -3,15 +3,21 @@
 import numpy as np
 import pytest
 import qutip as qt
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from pqms_physics.core.channels import (Channel, amplitude_damping, dephasing, depolarizing, kraus_to_superop,
-                                   lindblad_channel, pauli_channel)
-from pqms_physics.errors import DimensionError, NotCPTPError
-from pqms_physics.core.states import bell_state, fidelity
-
 from randomobjects import random_density_matrix, random_kraus
+
+from pqms_physics.core.channels import (
+    Channel,
+    amplitude_damping,
+    dephasing,
+    depolarizing,
+    kraus_to_superop,
+    lindblad_channel,
+    pauli_channel,
+)
+from pqms_physics.core.states import bell_state, fidelity
+from pqms_physics.errors import DimensionError, NotCPTPError
 
 PHI = bell_state("phi+")
 RHO_PHI = qt.ket2dm(PHI)
@@ -256,3 +262,113 @@ def test_bad_inputs_raise_naming_the_parameter(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
     assert issubclass(exc, ValueError)
+
+
+# ---------------------------------------------------------------- registers: preparations, maps that change dims
+def test_a_preparation_maps_the_trivial_system_to_its_state():
+    rho = random_density_matrix(8, [2, 3])
+    prep = Channel.preparation(rho)
+    assert prep.in_dims == (1,) and prep.out_dims == (2, 3)
+    trivial = qt.Qobj(np.ones((1, 1)), dims=[[1], [1]])
+    np.testing.assert_allclose(prep(trivial).full(), rho.full(), atol=1e-15)
+    assert prep.is_cptp() and prep.choi().tr() == pytest.approx(1.0, abs=1e-14)
+
+
+def test_tensor_of_preparations_drops_the_trivial_factors_and_keeps_the_order():
+    a, b = random_density_matrix(1, [2]), random_density_matrix(2, [3])
+    both = Channel.preparation(a) & Channel.preparation(b)
+    assert both.in_dims == (1,) and both.out_dims == (2, 3)
+    trivial = qt.Qobj(np.ones((1, 1)), dims=[[1], [1]])
+    np.testing.assert_allclose(both(trivial).full(), qt.tensor(a, b).full(), atol=1e-15)
+
+
+def test_a_four_to_two_qubit_partial_trace_keeps_the_named_factors_in_order():
+    # Kraus operators I_A (x) <bc| (x) I_D: the trace over B, C as a channel (A, B, C, D) -> (A, D)
+    eye = np.eye(2)
+    kraus = [qt.Qobj(np.kron(np.kron(eye, np.kron(eye[[b]], eye[[c]])), eye), dims=[[2, 2], [2, 2, 2, 2]])
+             for b in (0, 1) for c in (0, 1)]
+    tr_bc = Channel.from_kraus(kraus)
+    assert tr_bc.in_dims == (2, 2, 2, 2) and tr_bc.out_dims == (2, 2)
+    rho = random_density_matrix(6, [2, 2, 2, 2])
+    np.testing.assert_allclose(tr_bc(rho).full(), rho.ptrace([0, 3]).full(), atol=1e-14)
+    assert tr_bc.is_cptp() and tr_bc.choi().tr() == pytest.approx(16.0, abs=1e-12)  # Choi trace = d_in
+    assert len(tr_bc.kraus()) == 4 and Channel.from_kraus(tr_bc.kraus()).allclose(tr_bc, atol=1e-12)
+
+
+@settings(max_examples=15)
+@given(seeds, seeds)
+def test_on_places_a_two_qubit_channel_on_the_named_qubits(s1, s2):
+    u = qt.rand_unitary([2, 2], seed=s1 % 2**31)
+    ch = Channel.from_unitary(u) @ Channel.from_kraus(random_kraus(s2, 2, 2)).on(1, n=2)
+    rho = random_density_matrix(s1, [2, 2, 2, 2])
+    # oracle: move qubits 1, 2 to the front, apply ch (x) I, move them back
+    moved = (ch & Channel.identity(2))(rho.permute([1, 2, 0, 3])).permute([2, 0, 1, 3])
+    np.testing.assert_allclose(ch.on((1, 2), n=4)(rho).full(), moved.full(), atol=1e-13)
+    # the order of the tuple is the order of the channel's factors: (2, 1) swaps the roles
+    flipped = (ch & Channel.identity(2))(rho.permute([2, 1, 0, 3])).permute([2, 1, 0, 3])
+    np.testing.assert_allclose(ch.on((2, 1), n=4)(rho).full(), flipped.full(), atol=1e-13)
+    assert ch.on((0, 1), n=2).allclose(ch, atol=1e-15)
+
+
+def test_a_placed_channel_stays_cptp():
+    two_qubit = Channel.from_kraus([qt.Qobj(k, dims=[[2, 2], [2, 2]]) for k in random_kraus(3, 4, 3)])
+    assert two_qubit.on((2, 0), n=3).is_cptp()
+
+
+def test_on_with_one_index_in_a_tuple_equals_the_integer_form():
+    damp = amplitude_damping(0.4, 1.0)
+    assert damp.on((2,), n=3).allclose(damp.on(2, n=3), atol=0)
+
+
+def test_from_superop_accepts_column_stacked_arrays_with_register_dims():
+    ch = dephasing(0.2, 1.0) & amplitude_damping(0.1, 1.0)
+    rebuilt = Channel.from_superop(ch.superop_matrix, in_dims=(2, 2), out_dims=(2, 2))
+    assert rebuilt.allclose(ch, atol=0)
+    assert Channel.from_superop(dephasing(0.2, 1.0).superop_matrix).in_dims == (2,)
+
+
+def test_from_povm_records_outcome_probabilities_in_a_classical_register():
+    rho = random_density_matrix(3, [2])
+    theta = 0.4  # a two-outcome unsharp measurement of Z
+    effects = [np.diag([np.cos(theta) ** 2, np.sin(theta) ** 2]), np.diag([np.sin(theta) ** 2, np.cos(theta) ** 2])]
+    meas = Channel.from_povm(effects)
+    assert meas.in_dims == (2,) and meas.out_dims == (2,) and meas.is_cptp()
+    expected = np.diag([np.trace(e @ rho.full()).real for e in effects])
+    np.testing.assert_allclose(meas(rho).full(), expected, atol=1e-15)
+
+
+@pytest.mark.parametrize("call, match", [
+    pytest.param(lambda: dephasing(0.1, 1.0) @ Channel.identity(2), r"first's output dims \[2, 2\] differ from "
+                 r"the second's input dims \[2\]", id="compose-names-both-dims"),
+    pytest.param(lambda: Channel.identity(2)(qt.basis(3, 0)), r"rho has dims \[3\], the channel expects \[2, 2\]",
+                 id="apply-names-both-dims"),
+    pytest.param(lambda: Channel.identity(2).on((1,), n=3), r"qubit must name 2 factor\(s\) for a channel on dims "
+                 r"\[2, 2\], got 1", id="on-count"),
+    pytest.param(lambda: Channel.preparation(qt.basis(2, 0)).on(0, n=2), r"on\(\) needs a channel with equal input "
+                 r"and output dims", id="on-preparation"),
+    pytest.param(lambda: Channel.from_superop(np.eye(16), in_dims=(2,), out_dims=(2,)), r"maps dimension 4 to 4, "
+                 r"but in_dims \[2\] -> out_dims \[2\]", id="superop-dims"),
+    pytest.param(lambda: Channel.from_povm([np.eye(2) / 2] * 2, out_dims=(3,)), r"do not fit in_dims \[2\] -> "
+                 r"out_dims \[3\]", id="povm-dims"),
+    pytest.param(lambda: Channel.identity(1).power(2) @ Channel.preparation(qt.basis(3, 0)),
+                 r"output dims \[3\] differ from the second's input dims \[2\]", id="compose-after-preparation"),
+])
+def test_dimension_mismatches_raise_dimension_error_naming_both_sides(call, match):
+    with pytest.raises(DimensionError, match=match):
+        call()
+
+
+@pytest.mark.parametrize("call, match", [
+    pytest.param(lambda: Channel.identity(2).on((0, 0), n=3), r"qubit must hold distinct factors, got \[0, 0\]",
+                 id="on-repeated"),
+    pytest.param(lambda: Channel.identity(2).on((0, 3), n=3), r"qubit\[1\] must be <= 2, got 3", id="on-range"),
+    pytest.param(lambda: Channel.from_povm([np.eye(2), np.eye(2) / 2]), "effects must sum to the identity",
+                 id="povm-sum"),
+    pytest.param(lambda: Channel.from_povm([np.diag([1.5, 0.5]), np.diag([-0.5, 0.5])]), "positive semidefinite",
+                 id="povm-negative"),
+    pytest.param(lambda: Channel.preparation(2 * qt.ket2dm(qt.basis(2, 0))), "state must have trace 1",
+                 id="preparation-trace"),
+])
+def test_bad_register_arguments_raise_naming_the_parameter(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

@@ -6,13 +6,20 @@ import qutip as qt
 import scipy.linalg
 from hypothesis import given
 from hypothesis import strategies as st
+from randomobjects import random_density_matrix
 
 from pqms_physics import conventions
+from pqms_physics.core.states import (
+    as_density_matrix,
+    bell_diagonal_state,
+    bell_state,
+    bell_weights,
+    fidelity,
+    pauli,
+    werner_parameter,
+    werner_state,
+)
 from pqms_physics.errors import DimensionError
-from pqms_physics.core.states import (as_density_matrix, bell_diagonal_state, bell_state, bell_weights, fidelity,
-                                 pauli, werner_parameter, werner_state)
-
-from randomobjects import random_density_matrix
 
 PHI_PLUS = bell_state("phi+")
 
@@ -121,3 +128,11 @@ def test_bad_inputs_raise_value_error_naming_the_parameter(call, match):
 def test_fidelity_with_mismatched_dims_raises_dimension_error():
     with pytest.raises(DimensionError, match="target dims"):
         fidelity(qt.ket2dm(qt.basis(2, 0)), PHI_PLUS)
+
+
+def test_as_density_matrix_lives_with_the_validators_and_stays_importable_from_states():
+    from pqms_physics import validation
+    from pqms_physics.core import states
+
+    assert states.as_density_matrix is validation.as_density_matrix
+    assert validation.as_density_matrix("rho", PHI_PLUS).isoper

@@ -6,6 +6,7 @@ import pytest
 import qutip as qt
 from hypothesis import given
 from hypothesis import strategies as st
+from randomobjects import random_density_matrix
 
 from pqms_physics.conventions import BELL_NAMES
 from pqms_physics.core.channels import Channel
@@ -14,8 +15,6 @@ from pqms_physics.core.states import bell_state, fidelity, werner_state
 from pqms_physics.errors import DimensionError, PQMSValueError
 from pqms_physics.network.preparation import TRIVIAL_STATE, pair_source, prepare, spdc_source
 from pqms_physics.network.sources import spdc_pair_state, spdc_visibility
-
-from randomobjects import random_density_matrix
 
 EXACT = 1e-14  # a preparation's superoperator is the state's entries: only rounding separates them
 

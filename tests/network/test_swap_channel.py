@@ -4,8 +4,10 @@ explicit QuTiP circuit (tests/helpers/chains_helpers.py) and the chain fast path
 import numpy as np
 import pytest
 import qutip as qt
+from chains_helpers import CORRECTION, PAULIS, bell_measurement_unitary, explicit_swap, readout_povm
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from randomobjects import random_density_matrix, random_kraus
 
 from pqms_physics.conventions import BELL_NAMES
 from pqms_physics.core.channels import Channel
@@ -16,9 +18,6 @@ from pqms_physics.network.chains import chain_state, fidelity_vs_hops
 from pqms_physics.network.preparation import pair_source, prepare
 from pqms_physics.network.swap_channel import swap_channel, swap_instrument
 from pqms_physics.network.swapping import swap
-
-from chains_helpers import CORRECTION, PAULIS, bell_measurement_unitary, explicit_swap, readout_povm
-from randomobjects import random_density_matrix, random_kraus
 
 I2 = qt.qeye(2)
 # Both sides are exact linear algebra on at most 256-dimensional vectors: agreement is limited by rounding.
