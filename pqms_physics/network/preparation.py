@@ -59,7 +59,7 @@ def pair_source(state: qt.Qobj, label: str | None = None) -> Channel:
     return Channel.preparation(rho, label=label or "pair_source")
 
 
-def spdc_source(mean_pairs_per_mode: float, detector_efficiency: float) -> Channel:
+def spdc_source(mean_pairs_per_mode: float, detector_efficiency: float, setup: str | None = None) -> Channel:
     """The type-II SPDC pair source with multi-pair emission as a preparation channel.
 
     Parameters
@@ -68,13 +68,16 @@ def spdc_source(mean_pairs_per_mode: float, detector_efficiency: float) -> Chann
         ``lambda >= 0``, mean pairs per mode per pulse.
     detector_efficiency : float
         Threshold-detector efficiency ``eta`` in [0, 1].
+    setup : str, optional
+        Measurement setup, passed on to :func:`~pqms_physics.network.sources.spdc_pair_state`
+        (default: that function's default).
 
     Returns
     -------
     Channel
         ``pair_source(spdc_pair_state(lambda, eta))``: prepares
         ``V |Phi+><Phi+| + (1 - V) I/4`` with the visibility ``V(lambda, eta)`` of
-        :mod:`pqms_physics.network.sources`.
+        :mod:`pqms_physics.network.sources`, fidelity ``(1 + 3V)/4``.
 
     References
     ----------
@@ -83,12 +86,16 @@ def spdc_source(mean_pairs_per_mode: float, detector_efficiency: float) -> Chann
     Examples
     --------
     >>> from pqms_physics.core.states import bell_state, fidelity
-    >>> print(f"{fidelity(prepare(spdc_source(0.1, 1.0)), bell_state('phi+')):.6f}")  # (1 + 3V)/4, V = 1/1.2
-    0.875000
+    >>> from pqms_physics.network.sources import spdc_visibility
+    >>> f = fidelity(prepare(spdc_source(0.1, 1.0)), bell_state("phi+"))
+    >>> bool(abs(f - (1 + 3 * spdc_visibility(0.1, 1.0)) / 4) < 1e-12)
+    True
     """
-    state = spdc_pair_state(mean_pairs_per_mode, detector_efficiency)
+    options = {} if setup is None else {"setup": setup}
+    state = spdc_pair_state(mean_pairs_per_mode, detector_efficiency, **options)
+    extra = "" if setup is None else f", setup={setup!r}"
     return pair_source(state, label=f"spdc_source(mean_pairs_per_mode={mean_pairs_per_mode}, "
-                                    f"detector_efficiency={detector_efficiency})")
+                                    f"detector_efficiency={detector_efficiency}{extra})")
 
 
 def prepare(channel: Channel) -> qt.Qobj:

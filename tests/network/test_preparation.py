@@ -38,8 +38,14 @@ def test_pair_source_prepares_werner_states(f):
 def test_spdc_source_prepares_the_spdc_pair_state_of_visibility_v(lam, eta):
     out = prepare(spdc_source(lam, eta))
     np.testing.assert_allclose(out.full(), spdc_pair_state(lam, eta).full(), atol=EXACT, rtol=0)
-    v = spdc_visibility(lam, eta)  # Ma, Fung, Lo 2007: F = (1 + 3V)/4
+    v = spdc_visibility(lam, eta)  # Werner form V Phi+ + (1 - V) I/4: F = (1 + 3V)/4
     assert fidelity(out, bell_state("phi+")) == pytest.approx((1 + 3 * v) / 4, abs=1e-12)
+
+
+@pytest.mark.parametrize("setup", ["pbs", "polariser"])
+def test_spdc_source_passes_the_setup_on(setup):
+    out = prepare(spdc_source(0.1, 0.7, setup=setup))
+    np.testing.assert_allclose(out.full(), spdc_pair_state(0.1, 0.7, setup=setup).full(), atol=EXACT, rtol=0)
 
 
 def test_a_preparation_is_a_cptp_map_from_the_trivial_system_with_choi_trace_one():
