@@ -15,8 +15,9 @@ Edge attributes
 ``loss_db_per_km`` (>= 0, default 0.2)
 ``channel`` (``"loss"`` default, ``"erasure"``, ``"dephasing"``) with ``erasure_probability`` or
     ``dephasing_probability`` in [0, 1] for the last two.
-``link_fidelity`` (in [0, 1], default 1)
-    Fidelity ``F`` of the Werner state a successful link attempt delivers.
+``link_fidelity`` (in [0, 1], default 1) or ``link_werner`` (in [-1/3, 1])
+    Fidelity ``F`` (or Werner parameter ``w = (4F - 1)/3``, the form the protocols engine uses) of the
+    Werner state a successful link attempt delivers; give one of the two.
 ``p_link`` (in [0, 1], default the edge transmissivity: a single photon heralded through the fibre)
     Success probability of one link attempt.
 
@@ -118,7 +119,13 @@ def _validate_edge(u, v, data: dict) -> tuple[dict, str, float]:
         if data.get(key) is None:
             raise PQMSValueError(f"edge ({u!r}, {v!r}) has channel {channel!r} but no {key}")
         param = _edge_check(u, v, check_in_range, key, data[key], 0.0, 1.0)
-    f_link = _edge_check(u, v, check_in_range, "link_fidelity", data.get("link_fidelity", 1.0), 0.0, 1.0)
+    if data.get("link_werner") is not None:
+        if data.get("link_fidelity") is not None:
+            raise PQMSValueError(f"edge ({u!r}, {v!r}) has both link_fidelity and link_werner; give one")
+        w = _edge_check(u, v, check_in_range, "link_werner", data["link_werner"], -1.0 / 3.0, 1.0)
+        f_link = (1.0 + 3.0 * w) / 4.0
+    else:
+        f_link = _edge_check(u, v, check_in_range, "link_fidelity", data.get("link_fidelity", 1.0), 0.0, 1.0)
     p_link = _edge_check(u, v, check_in_range, "p_link", data.get("p_link", eta), 0.0, 1.0)
     out = {"length_km": float(length), "loss_db_per_km": float(alpha), "transmissivity": float(eta),
            "channel": channel, "link_fidelity": float(f_link), "p_link": float(p_link)}
@@ -247,7 +254,7 @@ def _fast_nodes(nodes: list) -> list | None:
 def _fast_loss_edges(raw: list) -> list | None:
     """Vectorised validation of the common case (pure-loss edges, plain numbers). ``None`` when anything is
     unusual or wrong: the scalar per-edge checks then run and raise the precise error."""
-    if not raw or any(d.get("channel", "loss") != "loss" for _, _, d in raw):
+    if not raw or any(d.get("channel", "loss") != "loss" or "link_werner" in d for _, _, d in raw):
         return None
     cols = {a: _column(raw, a, dflt) for a, dflt in (("loss_db_per_km", DEFAULT_LOSS_DB_PER_KM), ("length_km", None),
                                                      ("transmissivity", None), ("link_fidelity", 1.0),

@@ -117,3 +117,12 @@ def test_vectorised_and_per_edge_validation_agree():
         assert {k: slow[u][v][k] for k in d} == pytest.approx(d, rel=1e-15)
     for n, d in fast.nodes(data=True):
         assert slow.nodes[n] == d
+
+
+def test_link_werner_is_the_werner_parameter_of_the_link():
+    m = validate_network(edge(length_km=1.0, link_werner=0.9))
+    assert m.graph["a"]["b"]["link_fidelity"] == pytest.approx((1 + 3 * 0.9) / 4)
+    with pytest.raises(PQMSValueError, match="both link_fidelity and link_werner"):
+        validate_network(edge(length_km=1.0, link_werner=0.9, link_fidelity=0.9))
+    with pytest.raises(PQMSValueError, match=r"link_werner must be in \[-0.333"):
+        validate_network(edge(length_km=1.0, link_werner=1.2))
