@@ -69,7 +69,7 @@ def widest_paths(model: NetworkModel, source: Hashable) -> tuple[dict, dict]:
     Reached nodes only; the source has capacity ``inf``. Edges are followed in their direction in a
     directed graph.
     """
-    adj = model.graph._adj  # successors in a DiGraph
+    adj = model.graph.adj  # successors in a DiGraph
     best = {source: math.inf}
     pred: dict = {source: None}
     done = set()
@@ -156,7 +156,7 @@ def network_capacity(graph: nx.Graph | NetworkModel, source: Hashable, target: H
                                "widest path (single-path capacity)")
     value, (side_s, side_t) = nx.minimum_cut(g, source, target, capacity="capacity", flow_func=preflow_push)
     side_t = set(side_t)
-    cut = tuple((u, v) for u in side_s for v in g._adj[u] if v in side_t)
+    cut = tuple((u, v) for u in side_s for v in g.adj[u] if v in side_t)
     return NetworkCapacity(source, target, float(value), True, None, cut, True, "minimum cut (flooding capacity)")
 
 

@@ -166,10 +166,15 @@ def evaluate_route(graph: nx.Graph | NetworkModel, path: Sequence[Hashable]) -> 
 def _fidelity_weight(model: NetworkModel, s, t):
     """Additive surrogate ``-log|chi|`` per edge (interior-node swap noise split over its two edges)."""
     end_rate = _end_rate(model, s, t)
-    node_cost = {v: -0.5 * math.log(max(abs(float(np.mean(_node_chars(model, v)))), _TINY)) for v in model.graph}
+    node_cost: dict = {}
+
+    def cost(v) -> float:  # computed on first visit: a single query on a 1e5-node graph touches few nodes
+        if v not in node_cost:
+            node_cost[v] = -0.5 * math.log(max(abs(float(np.mean(_node_chars(model, v)))), _TINY))
+        return node_cost[v]
 
     def weight(u, v, d):
-        return -math.log(max(abs(float(_edge_chars(model, u, v, end_rate)[0])), _TINY)) + node_cost[u] + node_cost[v]
+        return -math.log(max(abs(float(_edge_chars(model, u, v, end_rate)[0])), _TINY)) + cost(u) + cost(v)
 
     return weight
 
