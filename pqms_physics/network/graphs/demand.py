@@ -172,6 +172,8 @@ def serve_demands(graph, demands: Sequence[Demand | tuple], *, fidelity_threshol
         a2 = np.vstack([cap_rows, pair_rows, -pair_rows[active]])
         b2 = np.concatenate([caps, rate, -lam * rate[active] * (1 - 1e-9)])
         s2 = linprog(-np.ones(n_x), A_ub=a2, b_ub=b2, bounds=[(0, None)] * n_x, method="highs")
+        if not (s1.success and s2.success):  # x = 0, lambda = 0 is always feasible: a failure is the solver's
+            raise RuntimeError(f"the demand linear programs did not solve: {s1.message}; {s2.message}")
         x = np.maximum(s2.x, 0.0)
     services = []
     for i, (d, routes) in enumerate(zip(demands, per_pair, strict=True)):
