@@ -167,3 +167,14 @@ def test_route_errors():
     g.add_node(9)
     with pytest.raises(PQMSValueError, match="no route joins 0 and 9"):
         best_path(g, 0, 9)
+
+
+@pytest.mark.parametrize("n_links, p", [(2, 0.5), (3, 0.3), (5, 0.1)])
+def test_parallel_then_swap_rounds_equal_the_protocols_engine(n_links, p):
+    # the waiting-time engine of pqms_physics.network.protocols (exact, scheme "parallel", deterministic swaps);
+    # the unequal-p series is checked at a 1e-12 perturbation of equal probabilities
+    from pqms_physics.network.protocols import repeater_protocol
+
+    engine = repeater_protocol(n_links, p, scheme="parallel").mean_time
+    assert expected_rounds([p] * n_links) == pytest.approx(engine, rel=1e-12)
+    assert expected_rounds([p] * (n_links - 1) + [p * (1 + 1e-12)]) == pytest.approx(engine, rel=1e-9)
