@@ -211,7 +211,9 @@ def best_path(graph: nx.Graph | NetworkModel, source: Hashable, target: Hashable
         monotone in an additive path weight), otherwise the best of the ``candidates`` routes ranked by that
         weight. ``"rate"``: the highest parallel-then-swap rate (pairs per s) among the ``candidates``
         routes of highest success-probability product, fewest hops and shortest length (labelled in
-        ``rate_model``; not the waiting-time engine of :mod:`pqms_physics.network.protocols`).
+        ``rate_model``: the ``"parallel"`` scheme of :mod:`pqms_physics.network.protocols` with deterministic
+        swaps and perfect memories, extended to links of unequal ``p_link``; memory cutoffs, swap-asap and
+        probabilistic swaps are that engine's, for chains of equal links).
     candidates : int
         Routes per ranking examined, ``>= 1``.
 
