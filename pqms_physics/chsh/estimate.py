@@ -29,6 +29,7 @@ from pqms_physics.chsh.exact import (
     correlators_from_table,
 )
 from pqms_physics.errors import PQMSValueError, check_choice, check_in_range, check_int, check_positive, check_seed
+from pqms_physics.kernels.multinomial import MULTINOMIAL_STREAM_VERSION
 from pqms_physics.stats import ConfidenceInterval, normal_ppf, wald_interval
 
 SAMPLERS: tuple[str, ...] = conventions.SAMPLERS
@@ -37,8 +38,8 @@ SETTING_CHOICES: tuple[str, ...] = ("random", "blocks")
 DEVICES: tuple[str, ...] = conventions.DEVICES
 #: Largest number of pairs (global pair indices of the kernel stream stay inside int64).
 MAX_PAIRS: int = 1 << 62
-#: Stream label recorded for the multinomial sampler.
-MULTINOMIAL_STREAM = "numpy-Generator-PCG64-SeedSequence-multinomial"
+#: Stream label of the multinomial sampler (:mod:`pqms_physics.kernels.multinomial`).
+MULTINOMIAL_STREAM = MULTINOMIAL_STREAM_VERSION  # results append "+numpy-<version>"
 
 
 
@@ -196,13 +197,13 @@ class CHSHEstimate:
         }
 
 
-def _multinomial_counts(table: np.ndarray, pairs: int, seed: int, setting_choice: str) -> np.ndarray:
-    """Counts drawn from their exact law: Multinomial(N, table/4) over the 16 (setting, outcome) cells
-    with random settings, or Multinomial(N/4, row) per setting with blocks."""
-    rng = np.random.default_rng(seed)
-    if setting_choice == "random":
-        return rng.multinomial(pairs, table.ravel() / 4.0).reshape(4, 4)
-    return rng.multinomial(pairs // 4, table)
+def _multinomial_counts(table: np.ndarray, pairs: int, seed: int, setting_choice: str):
+    """Counts drawn from their exact law by the package's one multinomial sampler
+    (:func:`pqms_physics.kernels.multinomial.sample_multinomial`): Multinomial(N, table/4) over the 16
+    (setting, outcome) cells with random settings, or Multinomial(n_s, row) per setting otherwise."""
+    from pqms_physics.kernels.multinomial import sample_multinomial  # NumPy only
+
+    return sample_multinomial(table, pairs, seed, setting_choice=setting_choice)
 
 
 def estimate_chsh(rho, pairs, seed, settings=None, sampler: str = "kernel", setting_choice: str = "random",
@@ -272,8 +273,8 @@ def estimate_chsh(rho, pairs, seed, settings=None, sampler: str = "kernel", sett
     chosen = _optimal_settings(mat) if settings is None else CHSHSettings.from_any(settings)
     table = _outcome_table(mat, chosen)
     if sampler == "multinomial":
-        counts = _multinomial_counts(table, pairs, seed, setting_choice)
-        stream, dev = MULTINOMIAL_STREAM, "numpy"
+        drawn = _multinomial_counts(table, pairs, seed, setting_choice)
+        counts, stream, dev = drawn.counts, drawn.stream_version, drawn.device
     else:
         from pqms_physics.kernels import sample_counts
 

@@ -203,12 +203,11 @@ def sample_pools(table: np.ndarray, pairs_per_pool: int, seed: int, *, stream: i
 
     ``provenance`` is a dict with ``sampler``, ``device``, ``stream_version`` and ``setting_choice``.
     Kernel: one call of :func:`pqms_physics.kernels.sample_counts` over ``2N`` interleaved pairs
-    (``"cyclic"``; window = ``2 * window_per_pool`` pairs). Multinomial: an exact
-    ``numpy.random.Generator.multinomial`` draw per pool (and per window), from
-    ``PCG64(SeedSequence(seed, spawn_key=(stream,)))``; O(1) in ``N`` but its stream is NumPy's, not
-    stable across NumPy versions, and not the kernels' stream.
+    (``"cyclic"``; window = ``2 * window_per_pool`` pairs). Multinomial: the package's one exact
+    multinomial sampler (:func:`pqms_physics.kernels.multinomial.sample_multinomial`, same pools and
+    windows, ``PCG64(SeedSequence(seed, spawn_key=(stream,)))``): one draw per pool (and per
+    window), O(1) in ``N``; its stream is NumPy's, named with the NumPy version, not the kernels'.
     """
-    n_windows = None if window_per_pool is None else pairs_per_pool // window_per_pool
     if sampler == "kernel":
         from pqms_physics.kernels import sample_counts  # light import; Numba loads on the first kernel call
         res = sample_counts(table, 2 * pairs_per_pool, seed, setting_choice=POOL_SETTING_CHOICE,
@@ -217,14 +216,12 @@ def sample_pools(table: np.ndarray, pairs_per_pool: int, seed: int, *, stream: i
         prov = dict(sampler=sampler, device=res.device, stream_version=res.stream_version,
                     setting_choice=res.setting_choice)
         return res.counts, res.window_counts, prov
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stream,))))
-    prov = dict(sampler=sampler, device="numpy",
-                stream_version=f"numpy-{np.__version__}-PCG64-SeedSequence(seed,spawn_key=(stream,))-multinomial",
-                setting_choice="per-pool")
-    if n_windows is None:
-        return rng.multinomial(pairs_per_pool, table), None, prov
-    windows = rng.multinomial(window_per_pool, table, size=(n_windows, 2))
-    return windows.sum(axis=0), windows, prov
+    from pqms_physics.kernels.multinomial import sample_multinomial
+
+    res = sample_multinomial(table, 2 * pairs_per_pool, seed, setting_choice=POOL_SETTING_CHOICE,
+                             window=None if window_per_pool is None else 2 * window_per_pool, stream=stream)
+    prov = dict(sampler=sampler, device=res.device, stream_version=res.stream_version, setting_choice="per-pool")
+    return res.counts, res.window_counts, prov
 
 
 def pool_bias_experiment(pairs_per_pool, seed, state: qt.Qobj | None = None, sender_channel: Channel | None = None,
