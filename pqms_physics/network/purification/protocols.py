@@ -105,9 +105,9 @@ def dejmps(w1, w2=None, *, gate_fidelity: float = 1.0, measurement_fidelity: flo
         fid = float((rho[0, 0] + rho[3, 3] + rho[0, 3] + rho[3, 0]).real / 2.0)
         return PurificationResult("dejmps", fid, success, state=state, gate_fidelity=p2,
                                   measurement_fidelity=eta, inputs=inputs)
-    a = bd.check_weights("w1", w1)
-    b = a if w2 is None else bd.check_weights("w2", w2)
-    weights, success = bd.dejmps_weights(a, b, p2, eta)
+    a = bd.check_weights("w1", w1, columns=True)
+    b = a if (w2 is None or w2 is w1) else bd.check_weights("w2", w2, columns=True)
+    weights, success = bd.dejmps_weights(a, b, p2, eta, columns=True)
     _check_success(success)
     return PurificationResult("dejmps", scalar_or_array(weights[..., 0]), scalar_or_array(success),
                               weights=weights, gate_fidelity=p2, measurement_fidelity=eta, inputs=inputs)
