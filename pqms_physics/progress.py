@@ -72,4 +72,4 @@ def progress_bar(progress: ProgressArg, total: int, *, desc: str, unit: str, ini
                 leave=False)
 
 
-__all__ = ["ProgressArg", "progress_bar"]
+__all__ = ["progress_bar"]  # ProgressArg (a typing alias) stays importable for annotations
