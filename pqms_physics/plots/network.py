@@ -37,7 +37,7 @@ def plot_network(positions: Mapping, edges: Sequence[tuple], edge_capacity, rout
     bound_distance_km, bound : array_like
         The repeaterless bound (PLOB, ``-log2(1 - eta)``) on a distance grid, drawn in black.
     route_label : str
-        Legend text of the route.
+        Text of the route, in the title of panel (a).
     title : str, optional
         Figure title.
 
@@ -79,8 +79,7 @@ def plot_network(positions: Mapping, edges: Sequence[tuple], edge_capacity, rout
         ax_net.autoscale()
         ax_net.set_xlabel("x (km)")
         ax_net.set_ylabel("y (km)")
-        ax_net.legend(loc="lower left", fontsize="small")
-        ax_net.set_title("(a)", loc="left")
+        ax_net.set_title(f"(a) {route_label}", loc="left", fontsize="small", color=PALETTE[1])
         fig.colorbar(lines, ax=ax_net, label="edge capacity (ebit/use)", shrink=0.8)
         for i, (label, vals) in enumerate(capacity.items()):
             d = as_series(f"distance_km[{label}]", distance_km[label])

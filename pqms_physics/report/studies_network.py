@@ -39,17 +39,15 @@ def _far_user(graph, source) -> int:
 
 
 def _scan(model, source, targets, rows, label_single, label_multi, dist, single, multi) -> None:
-    from pqms_physics.network.graphs import network_capacity, single_source_capacity
+    from pqms_physics.network.graphs import single_source_capacity
 
     pos = model.graph.nodes
-    res = single_source_capacity(model, source)
-    index = {n: i for i, n in enumerate(res.nodes)}
-    for label, nodes, fn in ((label_single, [n for n in res.nodes if n != source], lambda t: res.values[index[t]]),
-                             (label_multi, targets,
-                              lambda t: network_capacity(model, source, t, multipath=True).capacity)):
+    everyone = [n for n in model.graph if n != source]
+    for label, nodes, store, multipath in ((label_single, everyone, single, False),
+                                           (label_multi, targets, multi, True)):
+        c = single_source_capacity(model, source, nodes, multipath=multipath).values.tolist()
         d = [math.dist(pos[source]["pos"], pos[t]["pos"]) for t in nodes]
-        c = [float(fn(t)) for t in nodes]
-        (single if label == label_single else multi)[label] = (np.array(d), np.array(c))
+        store[label] = (np.array(d), np.array(c))
         rows.extend((label, source, t, dd, cc) for t, dd, cc in zip(nodes, d, c, strict=True))
     dist.update({k: v[0] for k, v in {**single, **multi}.items()})
 
@@ -91,7 +89,7 @@ def study_network(quick: bool = False, seed: int | None = None) -> Study:
                 for L, c in zip(lengths, chain_caps, strict=True))
     side, spacing = (6, 10.0) if quick else NETWORK_GRID
     grid = validate_network(grid_network(side, side, spacing, edge_attrs=edge_attrs))
-    n_targets = 10 if quick else NETWORK_MULTIPATH_TARGETS
+    n_targets = 5 if quick else NETWORK_MULTIPATH_TARGETS
     rng = np.random.default_rng(topo_seed)
     n_grid = side * side
     grid_targets = [int(t) for t in rng.choice(np.arange(1, n_grid), min(n_targets, n_grid - 1), replace=False)]

@@ -246,15 +246,14 @@ def best_path(graph: nx.Graph | NetworkModel, source: Hashable, target: Hashable
     if by == "capacity":
         _, pred = widest_paths(model, source)
         return _evaluate(model, _path_to(pred, target), "widest path (exact)")
+    symmetric = all(d["measurement_fidelity"] == 1.0 for _, d in model.graph.nodes(data=True))
+    if by == "fidelity" and symmetric:  # F is monotone in the additive weight: one Dijkstra is exact
+        path = nx.dijkstra_path(model.graph, source, target, weight=_fidelity_weight(model, source, target))
+        return _evaluate(model, path, "highest fidelity (exact: Werner-symmetric swaps make it a shortest path)")
     routes = [_evaluate(model, p) for p in _candidates(model, source, target, by, k)]
     key = (lambda r: r.fidelity) if by == "fidelity" else (lambda r: r.rate_per_s)
     best = max(routes, key=key)
-    symmetric = all(d["measurement_fidelity"] == 1.0 for _, d in model.graph.nodes(data=True))
-    if by == "fidelity" and symmetric:
-        note = "highest fidelity (exact: Werner-symmetric swaps make it a shortest path)"
-    else:
-        note = f"best {by} of {len(routes)} candidate routes"
-    return _evaluate(model, best.path, note)
+    return _evaluate(model, best.path, f"best {by} of {len(routes)} candidate routes")
 
 
 def k_shortest_paths(graph: nx.Graph | NetworkModel, source: Hashable, target: Hashable, k: int, *,

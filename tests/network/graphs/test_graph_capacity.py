@@ -159,6 +159,16 @@ def test_single_source_agrees_with_matrix_row_on_a_random_geometric_graph():
     np.testing.assert_allclose(vals, cm.values[7], rtol=1e-12)
 
 
+def test_single_source_multipath_equals_per_pair_min_cuts():
+    g = validate_network(random_geometric_network(60, 40.0, 10.0, seed=2))
+    targets = [5, 17, 33, 59, 0]
+    res = single_source_capacity(g, 0, targets, multipath=True)
+    assert res.multipath and math.isinf(res.values[-1])
+    for t, c in zip(targets[:-1], res.values[:-1], strict=True):
+        assert c == pytest.approx(network_capacity(g, 0, t, multipath=True).capacity, rel=1e-9, abs=0.0)
+    assert res.to_dict()["values"][-1] is None
+
+
 def test_matrix_of_a_subset_and_its_labelled_forms():
     g = diamond()
     cm = capacity_matrix(g, ["t", "s"])
