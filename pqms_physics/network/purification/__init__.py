@@ -6,7 +6,9 @@
 * :mod:`~.pumping`: recurrence with identical copies and entanglement pumping, with expected raw pairs;
 * :mod:`~.fixed_point`: :func:`purification_fixed_point` (``F_min``, ``F_max`` for given ``p2``, ``eta``);
 * :mod:`~.nested`: :func:`nested_repeater` (Briegel-Duer-Cirac-Zoller nesting: purify, then swap);
-* :mod:`~.target`: :func:`purification_target` (cheapest link fidelity and rounds per level for a target).
+* :mod:`~.target`: :func:`purification_target` (cheapest link fidelity and rounds per level for a target);
+* :mod:`~.unit`: :func:`bbpssw_werner_coefficients`, the noisy distillation unit's interface for the time engine
+  of :mod:`pqms_physics.network.protocols`.
 
 Conventions: target ``|Phi+>``, Bell weights in the order phi+, psi+, psi-, phi- (last axis), qubit 0 the
 leftmost factor, pair 1 kept and pair 2 measured; noise of Duer et al. (1999): ``gate_fidelity`` ``p2``
@@ -36,6 +38,8 @@ _EXPORTS = {
     "resource_scaling": "nested",
     "purification_target": "target",
     "TargetResult": "target",
+    "DistilCoefficients": "unit",
+    "bbpssw_werner_coefficients": "unit",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -162,3 +162,18 @@ def test_target_above_f_max_is_reported_unreachable_with_the_reason():
 def test_bad_arguments_name_the_parameter(call, match):
     with pytest.raises(PQMSValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("p2, eta", [(1.0, 1.0), (0.97, 0.99), (0.9, 0.95)])
+def test_distil_unit_coefficients_reproduce_bbpssw_and_the_time_engines_perfect_form(p2, eta):
+    from pqms_physics.network.purification import bbpssw_werner_coefficients
+    c = bbpssw_werner_coefficients(p2, eta)
+    rng = np.random.default_rng(3)
+    for w1, w2 in rng.uniform(-1 / 3, 1, size=(20, 2)):
+        r = bbpssw((1 + 3 * w1) / 4, (1 + 3 * w2) / 4, gate_fidelity=p2, measurement_fidelity=eta)
+        assert c.success_probability(w1, w2) == pytest.approx(r.success_probability, abs=1e-14)
+        assert c.weighted_werner(w1, w2) == pytest.approx(r.success_probability * (4 * r.fidelity - 1) / 3,
+                                                          abs=1e-14)
+        if (p2, eta) == (1.0, 1.0):  # the form of protocols.units.distil_attempt (Bennett et al. 1996)
+            assert c.success_probability(w1, w2) == pytest.approx((1 + w1 * w2) / 2, abs=1e-14)
+            assert c.weighted_werner(w1, w2) == pytest.approx((w1 + w2 + 4 * w1 * w2) / 6, abs=1e-14)
