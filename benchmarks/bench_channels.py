@@ -6,6 +6,11 @@ superoperator, the time for ``qutip.mesolve`` to produce the same state, their
 ratio, the agreement of the two states, and the cold import time of
 ``pqms_physics`` (goal < 1.5 s, Numba/matplotlib/QuTiP loaded lazily).
 
+Swapping as a channel: the one-off build of ``swap_channel`` (cached per
+parameter set) and the time to apply it to the four-qubit product of two
+generic (not Bell-diagonal) pairs, against the functional ``swap`` general path
+on the same pairs (goal: at most ~3x slower).
+
 Run: ``.venv/bin/python benchmarks/bench_channels.py [--repeats N]``
 """
 
@@ -59,10 +64,43 @@ def main() -> None:
     print(f"qutip.mesolve, same evolution (tol 1e-10):    {t_solve * 1e6:9.1f} us")
     print(f"ratio mesolve / channel application:          {t_solve / t_apply:9.0f} x")
     print(f"trace-norm difference of the two states:      {diff:9.2e}")
+    swap_case(args.repeats)
     for module in ("pqms_physics", "qutip"):
         inside, whole = cold_import_s(module)
         print(f"python -c 'import {module}': {whole:6.3f} s wall ({inside:6.3f} s in the import)"
               + ("  (goal < 1.5 s)" if module == "pqms_physics" else "  (for comparison)"))
+
+
+def swap_case(repeats: int) -> None:
+    """swap_channel (built once, then applied) against the functional swap's general path."""
+    from pqms_physics.network import swap_channel as sc
+    from pqms_physics.network.swapping import swap
+
+    rng = np.random.default_rng(1)
+    pairs = []
+    for _ in range(2):
+        g = rng.normal(size=(4, 4)) + 1j * rng.normal(size=(4, 4))
+        rho = g @ g.conj().T
+        pairs.append(qt.Qobj(rho / np.trace(rho), dims=[[2, 2], [2, 2]]))
+    rho_ab, rho_cd = pairs
+    kw = {"gate_fidelity": 0.97, "measurement_fidelity": 0.99, "memory": pq.dephasing(0.1, 0.01)}
+    sc._channel.cache_clear()
+    sc._branches.cache_clear()
+    t0 = time.perf_counter()
+    channel = sc.swap_channel(**kw)
+    t_build = time.perf_counter() - t0
+    t_cached, _ = best_of(lambda: sc.swap_channel(**kw), repeats)
+    t_apply, out = best_of(lambda: channel(qt.tensor(rho_ab, rho_cd)), repeats)
+    rho_abcd = qt.tensor(rho_ab, rho_cd)
+    t_apply_only, _ = best_of(lambda: channel(rho_abcd), repeats)
+    t_swap, ref = best_of(lambda: swap(rho_ab, rho_cd, **kw), repeats)
+    print(f"swap_channel build (one-off, then cached):    {t_build * 1e3:9.1f} ms")
+    print(f"swap_channel(...) lookup in the cache:        {t_cached * 1e6:9.1f} us")
+    print(f"apply swap_channel to tensor(rho_ab, rho_cd): {t_apply * 1e6:9.1f} us"
+          f"  (to a ready 4-qubit state: {t_apply_only * 1e6:.1f} us)")
+    print(f"functional swap, general path:                {t_swap * 1e6:9.1f} us")
+    print(f"ratio channel / functional swap:              {t_apply / t_swap:9.2f} x  (goal <= ~3)")
+    print(f"max |difference| of the two A-D states:       {np.abs(out.full() - ref.full()).max():9.1e}")
 
 
 if __name__ == "__main__":
