@@ -160,3 +160,14 @@ def test_result_is_frozen_and_serialises():
 def test_bad_inputs_raise_naming_the_parameter(call, match):
     with pytest.raises(PQMSValueError, match=match):
         call()
+
+
+def test_mixed_inputs_weights_and_qobj_give_the_circuit_result():
+    w = [0.8, 0.1, 0.06, 0.04]
+    rho = qt.rand_dm([2, 2], seed=9)
+    r = dejmps(w, rho, gate_fidelity=0.96, measurement_fidelity=0.97)
+    out, success = purify_circuit(bell_diagonal(w), rho, 0.96, 0.97)
+    np.testing.assert_allclose(r.state.full(), out.full(), atol=1e-12)
+    assert r.success_probability == pytest.approx(success, abs=1e-12)
+    with pytest.raises(PQMSValueError, match="w1 must be a single weight vector"):
+        dejmps(np.tile(w, (2, 1)), rho)
