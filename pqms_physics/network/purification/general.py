@@ -127,8 +127,8 @@ def recurrence_arrays(rho1: np.ndarray, rho2: np.ndarray, gate_fidelity: float =
     v1 = r1.reshape(batch + (16, 1))
     v2 = r2.reshape(batch + (16, 1))
     outer = (v1 * v2.swapaxes(-1, -2)).reshape(batch + (256,))
-    if not batch:  # one pair: a matrix-vector product with the row-major map (the fastest form for one pair)
-        return (t @ outer).reshape(4, 4)
+    if not batch:  # one pair: einsum, not BLAS gemv (a threaded gemv this small stalls on a loaded machine)
+        return np.einsum("oi,i->o", t, outer).reshape(4, 4)
     return np.matmul(outer, t.T).reshape(batch + (4, 4))
 
 
