@@ -146,6 +146,8 @@ def test_directed_graph_follows_edge_directions():
     assert cm.capacity(2, 1) == pytest.approx(1.0)  # 2 -> 0 -> 1
     assert network_capacity(g, 0, 2, multipath=True).capacity == pytest.approx(1.0)  # one directed route
     assert network_capacity(g, 2, 1, multipath=True).capacity == pytest.approx(1.0)
+    assert single_source_capacity(g, 0, [2, 1], multipath=True).values.tolist() == pytest.approx([1.0, 1.0])
+    assert single_source_capacity(g, 2, [0], multipath=True).values.tolist() == pytest.approx([2.0])
     with pytest.raises(PQMSValueError, match="undirected"):
         capacity_matrix(g, multipath=True)
 
