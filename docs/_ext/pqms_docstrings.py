@@ -86,8 +86,8 @@ def _is_type_docstring(what: str, obj: object, lines: list[str]) -> bool:
     if what not in ("data", "attribute") or obj is None or isinstance(obj, type):
         return False
     type_doc = inspect.getdoc(type(obj)) or ""
-    text = "\n".join(lines).strip()
-    return bool(type_doc) and bool(text) and type_doc.strip().split("\n")[0] == text.split("\n")[0]
+    first = "\n".join(lines).strip().split("\n")[0].strip()  # autodoc may have cut a signature line off
+    return bool(type_doc) and bool(first) and first in type_doc
 
 
 def _process(app, what, name, obj, options, lines) -> None:

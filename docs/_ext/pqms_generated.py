@@ -4,6 +4,9 @@
   (the command is run in-process through click, exactly as a user runs it). ``PQMS_DOCS_AUDIT_FULL=1``
   drops ``--quick`` (full Monte Carlo sizes: minutes).
 * ``_generated/cli.inc``: ``pqms --help`` and every command's ``--help``.
+* ``_generated/report_example.inc``: the provenance a ``pqms report`` writes, from a real quick run of one
+  study (``chsh_vs_hops``): its ``report.json`` entry, the head of its CSV, and the check that the first
+  seed in the CSV is ``derive_seed(base_seed, study_key, 0, 0)``.
 
 Both are plain functions of their inputs (``render_audit(data)``, ``render_cli()``) so that tests can call
 them without Sphinx.
@@ -131,6 +134,52 @@ def render_cli() -> str:
     return "\n".join(lines)
 
 
+def render_report_example() -> tuple[str, list[str]]:
+    """reST for the reproducibility page from a quick one-study report; and any inconsistency found."""
+    import csv
+    import tempfile
+
+    from pqms_physics._provenance import derive_seed
+    from pqms_physics.report.runner import run_report
+    from pqms_physics.report.studies import STUDY_KEYS
+
+    import logging
+
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # the PDF font subsetter logs every glyph at INFO
+    study = "chsh_vs_hops"
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        result = run_report(tmp, quick=True, steps=(study,), progress=False,
+                            command=f"pqms report --out results/ --quick  (step {study} only)")
+        meta = json.loads((Path(tmp) / "report.json").read_text())
+        with open(Path(tmp) / f"{study}.csv", newline="") as fh:
+            rows = list(csv.reader(fh))
+    entry = meta["entries"][study]
+    first_seed = int(rows[1][rows[0].index("seed")])
+    expected = derive_seed(meta["base_seed"], STUDY_KEYS[study], 0, 0)
+    if first_seed != expected:
+        problems.append(f"report example: first CSV seed {first_seed} != derive_seed(...) = {expected}")
+    if entry["seeds"][0] != first_seed:
+        problems.append("report example: report.json seeds do not start with the CSV's first seed")
+    shown = dict(meta)
+    shown["entries"] = {study: {**entry, "seeds": entry["seeds"][:3] + [f"... {len(entry['seeds'])} in all"]}}
+    shown["versions"] = {k: v for k, v in meta["versions"].items() if k != "platform"}
+    text = json.dumps(shown, indent=2)
+
+    def block(lang: str, body: str) -> list[str]:
+        return [f".. code-block:: {lang}", ""] + [f"   {line}" if line else "" for line in body.splitlines()] + [""]
+
+    lines = [f"``report.json`` of that run (files: {', '.join(f'``{f}``' for f in result.files)}; the seed list and",
+             "the platform are shortened here):", ""]
+    lines += block("json", text)
+    lines += [f"The first rows of ``{study}.csv``: every Monte Carlo value sits next to the seed that produced it.",
+              ""]
+    lines += block("text", "\n".join(",".join(r) for r in rows[:4]))
+    lines += [f"The first seed, ``{first_seed}``, is ``derive_seed({meta['base_seed']}, {STUDY_KEYS[study]}, 0, 0)`` "
+              f"(base seed, the study's spawn key, curve 0, hop 0): checked when this page was built.", ""]
+    return "\n".join(lines), problems
+
+
 def _write_if_changed(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text() != text:
@@ -142,6 +191,13 @@ def _on_builder_inited(app) -> None:
     full = os.environ.get("PQMS_DOCS_AUDIT_FULL", "") not in ("", "0")
     _write_if_changed(out / "audit.inc", render_audit(audit_json(quick=not full)))
     _write_if_changed(out / "cli.inc", render_cli())
+    text, problems = render_report_example()
+    _write_if_changed(out / "report_example.inc", text)
+    if problems:
+        from sphinx.util import logging
+
+        for problem in problems:
+            logging.getLogger(__name__).warning(problem)
 
 
 def setup(app):

@@ -65,6 +65,8 @@ def style_context() -> Iterator[None]:
 def new_figure(width: str | float = "single", height_in: float | None = None) -> Figure:
     """A new constrained-layout :class:`~matplotlib.figure.Figure` (no pyplot, no window).
 
+    Call it inside :func:`style_context` for the pqms fonts and colours.
+
     Parameters
     ----------
     width : {"single", "double"} or float
@@ -72,8 +74,6 @@ def new_figure(width: str | float = "single", height_in: float | None = None) ->
     height_in : float, optional
         Height in inches (> 0); default: 0.76 x the single-column width for a
         single-column figure, 2.6 in for any other width.
-
-    Call it inside :func:`style_context` for the pqms fonts and colours.
     """
     if isinstance(width, str):
         if width not in _WIDTHS:

@@ -6,7 +6,7 @@ Run ``python -m pqms_physics.rpu.vectors --out DIR [--seed N] [--suite default|f
 testbench, which must reproduce every output bit for bit.
 
 File formats (text, ``#`` lines are comments, one file pair per case)
--------------------------------------------------------------------
+---------------------------------------------------------------------
 ``NAME.rpuin``::
 
     PQMS-RPU-IN 1
