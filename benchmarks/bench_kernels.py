@@ -14,6 +14,13 @@ random settings per pair. First-call compile time is measured in fresh processes
 Numba cache (uncached) and with the package's cache (cached). Peak RSS of a whole process running
 one ``sample_counts`` call is measured per N in a subprocess.
 
+Each rate is given twice: pairs per wall-clock second and pairs per CPU-second of this process
+(``time.process_time``). On a shared machine the wall-clock ratio to the raw generator depends on
+what else runs at that moment; the CPU-time ratio does not (both are measured with the same threads).
+``--curve`` adds the throughput for K = 2..16 outcomes and S = 1..64 settings; ``--isa haswell``
+re-runs the whole benchmark compiled for AVX2 (``NUMBA_CPU_NAME`` / ``NUMBA_CPU_FEATURES``) on a
+machine that has AVX-512, to time the other code path.
+
 Usage::
 
     python benchmarks/bench_kernels.py                  # CPU, N = 1e8 and 1e9
@@ -33,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 
 import numpy as np
 
@@ -88,31 +96,70 @@ print(json.dumps(dict(seconds=dt, rss_mb=resource.getrusage(resource.RUSAGE_SELF
 
 
 def _rate(fn, n: int, repeat: int = 1) -> float:
-    best = float("inf")
+    return _rates(fn, n, repeat)[0]
+
+
+def _rates(fn, n: int, repeat: int = 1) -> tuple[float, float]:
+    """Best pairs per wall-clock second and best pairs per CPU-second of this process over ``repeat`` calls."""
+    wall = cpu = float("inf")
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
-        best = min(best, time.perf_counter() - t)
-    return n / best
+        wall = min(wall, time.perf_counter() - t)
+        cpu = min(cpu, time.process_time() - c)
+    return n / wall, n / cpu
+
+
+HASWELL_FEATURES = ("+64bit,+cmov,+cx16,+sse,+sse2,+sse3,+ssse3,+sse4.1,+sse4.2,+popcnt,+avx,+avx2,+bmi,+bmi2,"
+                    "+f16c,+fma,+lzcnt,+movbe,+xsave")
+
+
+def _codegen_target() -> str:
+    from numba.core.registry import cpu_target
+
+    cg = cpu_target.target_context.codegen()
+    feats = cg._tm_features
+    isa = "AVX-512" if "+avx512f" in feats else "AVX2" if "+avx2" in feats else "SSE/other"
+    return f"{cg._get_host_cpu_name()} ({isa})"
+
+
+def bench_curve(args, raw: tuple[float, float]) -> None:
+    """Throughput as the table grows: K outcomes (S = 4) and S settings (K = 4), every rule."""
+    from pqms_physics.kernels import sample_counts
+
+    n = int(float(args.sizes[0]))
+    rng = np.random.default_rng(0)
+    shapes = [(4, k) for k in (2, 4, 8, 16)] + [(s, 4) for s in (1, 16, 64)] + [(64, 16)]
+    print(f"\nthroughput curve at N={n:.0e}:")
+    print("| S x K | rule | inner thresholds per pair | pairs/s (wall) | / raw (wall) | / raw (CPU time) |")
+    print("|---|---|---|---|---|---|")
+    for s_count, k in shapes:
+        probs = rng.dirichlet(np.ones(k), size=s_count)
+        for rule in args.rules:
+            sample_counts(probs, 1 << 21, 1, setting_choice=rule)
+            wall, cpu = _rates(partial(sample_counts, probs, n, 1, setting_choice=rule, progress=False), n, 2)
+            inner = s_count * k - 1 if rule == "random" else k - 1
+            print(f"| {s_count} x {k} | {rule} | {inner} | {wall:.3e} | {wall / raw[0]:.2f} | {cpu / raw[1]:.2f} |")
 
 
 def bench_cpu(args) -> None:
     import numba
 
-    from pqms_physics.kernels import sample_counts, stream_key
-    from pqms_physics.kernels import cpu
+    from pqms_physics.kernels import cpu, sample_counts, stream_key
 
-    print(f"# machine: {platform.machine()}, {os.cpu_count()} CPUs, numba threads "
+    print(f"# machine: {platform.machine()}, {platform.processor() or '?'}, {os.cpu_count()} CPUs, numba threads "
           f"{numba.get_num_threads()}, Python {platform.python_version()}, NumPy {np.__version__}, "
           f"Numba {numba.__version__}")
+    print(f"# code generated for: {_codegen_target()}")
     print(f"# load average at start: {os.getloadavg()}")
 
-    with tempfile.TemporaryDirectory() as empty:
-        uncached = _child(COMPILE.format(device="cpu"), {"NUMBA_CACHE_DIR": empty})["seconds"]
-    _child(COMPILE.format(device="cpu"))  # make sure the package cache is warm
-    cached = _child(COMPILE.format(device="cpu"))["seconds"]
-    print(f"first calls (import + compile/load + 10 and 3*2**20 pairs): uncached {uncached:.1f} s, "
-          f"cached {cached:.2f} s")
+    if not args.skip_compile:
+        with tempfile.TemporaryDirectory() as empty:
+            uncached = _child(COMPILE.format(device="cpu"), {"NUMBA_CACHE_DIR": empty})["seconds"]
+        _child(COMPILE.format(device="cpu"))  # make sure the package cache is warm
+        cached = _child(COMPILE.format(device="cpu"))["seconds"]
+        print(f"first calls (import + compile/load + 10 and 3*2**20 pairs): uncached {uncached:.1f} s, "
+              f"cached {cached:.2f} s")
 
     base_n = int(args.baseline_n)
     naive = _child(NAIVE.format(n=base_n))
@@ -125,20 +172,28 @@ def bench_cpu(args) -> None:
     key = np.uint64(stream_key(1))
     n_raw = max(int(float(x)) for x in args.sizes)
     cpu.generator_checksum(key, np.int64(0), np.int64(1000), np.int64(cpu.DEFAULT_CHUNK))
-    raw_rate = _rate(lambda: cpu.generator_checksum(key, np.int64(0), np.int64(n_raw),
-                                                    np.int64(cpu.DEFAULT_CHUNK)), n_raw, 2)
-    print(f"raw generator (hash + XOR reduction), N={n_raw:.0e}: {raw_rate:.3e} pairs/s")
+    raw = _rates(lambda: cpu.generator_checksum(key, np.int64(0), np.int64(n_raw), np.int64(cpu.DEFAULT_CHUNK)),
+                 n_raw, 3)
+    print(f"raw generator (hash + XOR reduction), N={n_raw:.0e}: {raw[0]:.3e} pairs/s (wall), "
+          f"{raw[1]:.3e} pairs per CPU-second")
 
     sizes = [int(float(x)) for x in args.sizes] + ([int(1e10)] if args.big else [])
     sample_counts(CHSH, 1000, 1)
-    print("\n| kernel | N | pairs/s | x naive | / raw generator | peak RSS (process) |")
-    print("|---|---|---|---|---|---|")
+    print("\n| kernel | N | pairs/s | x naive | / raw generator (wall) | / raw (CPU time) | peak RSS (process) |")
+    print("|---|---|---|---|---|---|---|")
     for rule in args.rules:
+        sample_counts(CHSH, 1 << 22, 1, setting_choice=rule)
         for n in sizes:
-            rate = _rate(lambda: sample_counts(CHSH, n, 1, setting_choice=rule, progress=False), n,
-                         2 if n <= int(1e9) else 1)
-            rss = "" if args.skip_rss else f"{_child(RSS.format(probs=CHSH.tolist(), n=n, rule=rule, device='cpu'))['rss_mb']:.0f} MB"
-            print(f"| {rule} | {n:.0e} | {rate:.3e} | {rate / naive_rate:.0f}x | {rate / raw_rate:.2f} | {rss} |")
+            rate, cpu_rate = _rates(partial(sample_counts, CHSH, n, 1, setting_choice=rule, progress=False), n,
+                                    3 if n <= int(1e9) else 1)
+            rss = ""
+            if not args.skip_rss:
+                code = RSS.format(probs=CHSH.tolist(), n=n, rule=rule, device="cpu")
+                rss = f"{_child(code)['rss_mb']:.0f} MB"
+            print(f"| {rule} | {n:.0e} | {rate:.3e} | {rate / naive_rate:.0f}x | {rate / raw[0]:.2f} | "
+                  f"{cpu_rate / raw[1]:.2f} | {rss} |")
+    if args.curve:
+        bench_curve(args, raw)
 
 
 def bench_cuda(args) -> None:
@@ -165,8 +220,8 @@ def bench_cuda(args) -> None:
     for rule in ("blocks", "cyclic", "random"):
         sample_counts(CHSH, 1000, 1, setting_choice=rule, device="cuda")
         for n in (int(1e10), int(1e11)):
-            rate = _rate(lambda: sample_counts(CHSH, n, 1, setting_choice=rule, device="cuda",
-                                               progress=False), n)
+            rate = _rate(partial(sample_counts, CHSH, n, 1, setting_choice=rule, device="cuda",
+                                 progress=False), n)
             print(f"| {rule} | {n:.0e} | {rate:.3e} |")
 
 
@@ -180,7 +235,14 @@ def main() -> None:
     parser.add_argument("--baseline-n", type=float, default=1e7, help="N of the naive NumPy baseline")
     parser.add_argument("--skip-rss", action="store_true", help="skip the per-N RSS subprocesses")
     parser.add_argument("--check-n", type=float, default=1e9, help="N of the GPU vs CPU identity check")
+    parser.add_argument("--skip-compile", action="store_true", help="skip the first-call compile timings")
+    parser.add_argument("--curve", action="store_true", help="throughput for K = 2..16 outcomes, S = 1..64 settings")
+    parser.add_argument("--isa", choices=["native", "haswell"], default="native",
+                        help="compile the kernels for this instruction set (haswell = AVX2) in a fresh process")
     args = parser.parse_args()
+    if args.isa == "haswell" and os.environ.get("NUMBA_CPU_NAME") != "haswell":
+        env = dict(os.environ, NUMBA_CPU_NAME="haswell", NUMBA_CPU_FEATURES=HASWELL_FEATURES)
+        sys.exit(subprocess.run([sys.executable, *sys.argv], env=env).returncode)
     bench_cuda(args) if args.device == "cuda" else bench_cpu(args)
 
 

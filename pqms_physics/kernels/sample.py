@@ -17,10 +17,13 @@ from pqms_physics.kernels._driver import accumulate_calls
 from pqms_physics.kernels._plan import SamplingPlan, make_plan
 from pqms_physics.kernels.result import SampleCounts
 from pqms_physics.kernels.rng import STREAM_VERSION
+from pqms_physics.progress import progress_bar
 
 DEVICES: tuple[str, ...] = ("cpu", "numpy", "cuda")
-#: Pairs per kernel call on the CPU (progress-bar granularity; never changes results).
-CPU_CALL_PAIRS: int = 1 << 27
+#: Pairs per kernel call on the CPU (progress-bar granularity; never changes results). Each call ends
+#: with a barrier of the thread pool; on a loaded machine 2**27-pair calls lost a third of the
+#: throughput there (OpenMP threads spin while a descheduled one finishes), 2**30 loses little.
+CPU_CALL_PAIRS: int = 1 << 30
 #: Rough throughputs (pairs/s) used only to decide whether a run deserves a progress bar.
 _EXPECTED_RATE = {"cpu": 3e8, "numpy": 1e7, "cuda": 2e10}
 #: A bar is shown automatically for runs expected to last longer than this (s).
@@ -28,16 +31,12 @@ PROGRESS_AFTER_S: float = 3.0
 
 
 def _progress_bar(plan: SamplingPlan, device: str, progress: Any):
-    """A tqdm bar (on stderr) or None. progress: None = auto (TTY and a long run), True/False."""
+    """A bar over pairs from :func:`pqms_physics.progress.progress_bar`; ``None`` = a bar only when stderr is
+    a terminal *and* the run is expected to last more than :data:`PROGRESS_AFTER_S` seconds."""
     if progress is None:
         isatty = getattr(sys.stderr, "isatty", None)
         progress = bool(isatty and isatty()) and plan.pairs / _EXPECTED_RATE[device] > PROGRESS_AFTER_S
-    if not progress:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=plan.pairs, unit="pair", unit_scale=True, file=sys.stderr,
-                desc=f"sampling ({device})", leave=False)
+    return progress_bar(progress, plan.pairs, desc=f"sampling ({device})", unit="pair", unit_scale=True)
 
 
 def _count_cpu(plan: SamplingPlan, update: Callable[[int], Any] | None, *, chunk: int | None = None,
@@ -96,9 +95,10 @@ def sample_counts(probs: Any, pairs: Any, seed: Any, *, setting_choice: str = "r
         (slow, for small runs and tests); ``"cuda"``: Numba CUDA (extra ``gpu``); raises
         :class:`~pqms_physics.kernels.cuda.CudaUnavailableError` without a usable GPU. All three
         give identical counts.
-    progress : bool, optional
+    progress : bool or callable, optional
         Progress bar on stderr: None (default) shows one only when stderr is a terminal and the
-        run is expected to last more than a few seconds.
+        run is expected to last more than a few seconds; a callable ``progress(done, total)``
+        receives the pairs done instead (:func:`pqms_physics.progress.progress_bar`).
 
     Returns
     -------
@@ -130,18 +130,13 @@ def sample_counts(probs: Any, pairs: Any, seed: Any, *, setting_choice: str = "r
         from pqms_physics.kernels import cuda
 
         cuda.require_cuda()
-    bar = _progress_bar(plan, device, progress)
-    update = None if bar is None else bar.update
-    try:
+    with _progress_bar(plan, device, progress) as bar:
         if device == "numpy":
             from pqms_physics.kernels.reference import _count_plan
 
-            return _count_plan(plan, update)
+            return _count_plan(plan, bar.update)
         if device == "cuda":
-            counts, windows = cuda.count_plan(plan, update)
+            counts, windows = cuda.count_plan(plan, bar.update)
         else:
-            counts, windows = _count_cpu(plan, update)
-    finally:
-        if bar is not None:
-            bar.close()
+            counts, windows = _count_cpu(plan, bar.update)
     return _result(plan, counts, windows, device)

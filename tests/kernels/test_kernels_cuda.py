@@ -121,3 +121,19 @@ def test_gpu_wide_rows_use_the_search_path_and_still_match():
     probs = np.random.default_rng(1).dirichlet(np.ones(50), size=2)
     gpu = sample_counts(probs, 1_000_000, 4, device="cuda", window=10_000)
     np.testing.assert_array_equal(gpu.window_counts, sample_counts(probs, 1_000_000, 4, window=10_000).window_counts)
+
+
+@needs_numba_cuda
+def test_an_existing_row_stack_is_left_alone():
+    # the alias is process-wide, so it is set only where NumPy lacks the name
+    sentinel = object()
+    old = getattr(np, "row_stack", None)
+    np.row_stack = sentinel
+    try:
+        kcuda._import_cuda()
+        assert np.row_stack is sentinel
+    finally:
+        if old is None:
+            del np.row_stack
+        else:
+            np.row_stack = old

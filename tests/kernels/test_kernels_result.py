@@ -22,7 +22,7 @@ def shard(lo, hi, seed=3, probs=P, **kw):
        order=st.randoms(use_true_random=False))
 def test_merging_shards_in_any_order_equals_the_single_run(cuts, order):
     edges = [0] + sorted(c * W for c in cuts) + [TOTAL]
-    parts = [shard(lo, hi) for lo, hi in zip(edges, edges[1:])]
+    parts = [shard(lo, hi) for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
     order.shuffle(parts)
     merged = parts[0]
     for p in parts[1:]:

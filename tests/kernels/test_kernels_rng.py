@@ -9,9 +9,19 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from pqms_physics.errors import PQMSValueError
-from pqms_physics.kernels.rng import (DRAW_ONE, GAMMA, STREAM_VERSION, draw, draws, mix64,
-                                      mix64_array, stream_key, table_hash, thresholds,
-                                      validate_probs)
+from pqms_physics.kernels.rng import (
+    DRAW_ONE,
+    GAMMA,
+    STREAM_VERSION,
+    draw,
+    draws,
+    mix64,
+    mix64_array,
+    stream_key,
+    table_hash,
+    thresholds,
+    validate_probs,
+)
 
 U64 = st.integers(0, 2**64 - 1)
 

@@ -12,8 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pqms_physics.errors import PQMSValueError
-from pqms_physics.kernels import (STREAM_VERSION, SampleCounts, sample_counts,
-                                  sample_counts_reference, sample_records)
+from pqms_physics.kernels import STREAM_VERSION, SampleCounts, sample_counts, sample_counts_reference, sample_records
 from pqms_physics.kernels import sample as sample_mod
 from pqms_physics.kernels._plan import make_plan
 
@@ -119,7 +118,7 @@ def test_shards_of_a_run_add_up_to_the_single_call_exactly(rule):
     whole = sample_counts(CHSH, total, 11, setting_choice=rule, window=window)
     cuts = [0, 1_000, 1_234_000, 2_999_000, total]
     shards = [sample_counts(CHSH, hi - lo, 11, setting_choice=rule, window=window, start=lo,
-                            total_pairs=total) for lo, hi in zip(cuts, cuts[1:])]
+                            total_pairs=total) for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)]
     merged = shards[3] + shards[0] + (shards[2] + shards[1])  # any order, any grouping
     assert_same(merged, whole)
     assert merged.complete and merged.ranges == ((0, total),)
@@ -225,3 +224,9 @@ def test_importing_the_kernels_package_does_not_import_numba():
             "print(sorted(m for m in ('numba', 'qutip', 'matplotlib', 'tqdm') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_progress_callable_receives_every_pair_once():
+    seen = []
+    sample_counts(CHSH, 3_000_000, 1, progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1] == (3_000_000, 3_000_000) and all(t == 3_000_000 for _, t in seen)

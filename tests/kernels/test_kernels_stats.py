@@ -29,7 +29,7 @@ def _gof_pvalue(counts, probs, rule):
         return stats.chisquare(counts.ravel()[keep], expected[keep]).pvalue
     # fixed settings: each row holds exactly pairs/S pairs; sum of per-row statistics
     stat, dof = 0.0, 0
-    for row, p in zip(counts, probs):
+    for row, p in zip(counts, probs, strict=True):
         keep = p > 0
         exp = p[keep] * row.sum()
         stat += ((row[keep] - exp) ** 2 / exp).sum()
