@@ -377,4 +377,6 @@ STUDIES = {
     "nct_pool_bias": study_nct_pool_bias,
     "purification": study_purification,
     "network": study_network,
+    "waiting_time": study_waiting_time,
+    "cutoff_tradeoff": study_cutoff_tradeoff,
 }
