@@ -1,6 +1,6 @@
 """The package's architecture, checked: layers import downward only, no import cycles, small modules.
 
-Layers (lowest first): the foundation (conventions, errors, validation, stats, progress), the Monte Carlo
+Layers (lowest first): the foundation (conventions, errors, validation, stats, progress, cluster), the Monte Carlo
 kernels (which know nothing about QuTiP), provenance and the exact quantum objects (core), the physics areas
 (network, chsh, nct, tomography), the engines built on them (sweep, rpu, audit, plots), and the presentation
 (report, then cli). A module may import from its own layer or below, never from above.
@@ -17,7 +17,8 @@ PKG = Path(__file__).resolve().parents[1] / "pqms_physics"
 MAX_LINES = 400
 
 LAYERS: dict[str, int] = {
-    "conventions": 0, "errors": 0, "validation": 0, "stats": 0, "progress": 0, "_lazy": 0, "_version": 0,
+    "conventions": 0, "errors": 0, "validation": 0, "stats": 0, "progress": 0, "cluster": 0, "_lazy": 0,
+    "_version": 0,
     "kernels": 1,
     "_provenance": 2, "core": 2,
     "network": 3, "chsh": 3, "nct": 3, "tomography": 3,

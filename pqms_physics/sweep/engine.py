@@ -72,19 +72,12 @@ import numpy as np
 
 from pqms_physics import __version__
 from pqms_physics._provenance import package_versions
+from pqms_physics.cluster import dask_client, default_workers, import_distributed
 from pqms_physics.errors import PQMSValueError, check_int
 from pqms_physics.progress import progress_bar
 from pqms_physics.sweep.checkpoint import CHECKPOINT_FORMAT, Checkpoint, CheckpointError, read_checkpoint_log, utc_now
 from pqms_physics.sweep.config import SweepConfig, SweepConfigError, load_config, parse_config
-from pqms_physics.sweep.executors import (
-    dask_client,
-    default_workers,
-    import_distributed,
-    make_tasks,
-    run_dask,
-    run_pool,
-    run_serial,
-)
+from pqms_physics.sweep.executors import make_tasks, run_dask, run_pool, run_serial
 
 log = logging.getLogger(__name__)
 

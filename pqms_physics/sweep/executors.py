@@ -10,21 +10,19 @@ completion order.
 * :func:`run_pool`: ``concurrent.futures.ProcessPoolExecutor`` with the
   "spawn" start method (safe with threads, Numba and dask in the parent);
   workers exit by themselves when the parent dies (:func:`watch_parent`).
-* :func:`dask_client` + :func:`run_dask`: a ``distributed.Client`` on a
+* :func:`pqms_physics.cluster.dask_client` + :func:`run_dask`: a ``distributed.Client`` on a
   scheduler address or on a fresh ``LocalCluster``; tasks are submitted
   together and collected with ``distributed.as_completed``. dask is optional
-  (``pip install 'pqms_physics[dask]'``) and imported only here, lazily.
+  (``pip install 'pqms_physics[dask]'``) and imported lazily (:mod:`pqms_physics.cluster`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
@@ -32,12 +30,9 @@ from typing import Any
 import numpy as np
 
 from pqms_physics import __version__
+from pqms_physics.cluster import import_distributed
 from pqms_physics.sweep.config import SweepConfig
 from pqms_physics.sweep.quantities import evaluate_points, get_quantity
-
-DASK_HINT = "install the optional 'dask' extra: pip install 'pqms_physics[dask]'"
-#: Seconds to wait for a dask scheduler to answer.
-CONNECT_TIMEOUT_S: float = 10.0
 
 OnDone = Callable[[int, dict, str], None]
 
@@ -80,14 +75,6 @@ def compute_chunk(task: ChunkTask) -> tuple[int, dict[str, np.ndarray], str]:
     return task.index, evaluate_points(task.quantity, values, point_index, task.seed), __version__
 
 
-def default_workers() -> int:
-    """CPUs available to this process."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
 def run_serial(tasks: list[ChunkTask], on_done: OnDone) -> None:
     """Compute the chunks in this process, in order."""
     for task in tasks:
@@ -117,37 +104,6 @@ def run_pool(tasks: list[ChunkTask], workers: int, on_done: OnDone) -> None:
     ex.shutdown(wait=True)
 
 
-def import_distributed():
-    """``distributed``, or an ImportError naming the extra that installs it."""
-    try:
-        import distributed
-    except ImportError as exc:
-        raise ImportError(f"scheduler= needs dask.distributed, which is not installed; {DASK_HINT}") from exc
-    return distributed
-
-
-@contextlib.contextmanager
-def dask_client(scheduler, workers: int | None) -> Iterator[Any]:
-    """A connected ``distributed.Client``: the one given, one on a new LocalCluster, or one on an address."""
-    distributed = import_distributed()
-    if isinstance(scheduler, distributed.Client):
-        yield scheduler
-        return
-    if scheduler == "local-cluster":
-        with distributed.LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
-                                      processes=True, dashboard_address=":0",
-                                      silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as client:
-            yield client
-        return
-    try:
-        client = distributed.Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s")
-    except (OSError, TimeoutError) as exc:
-        raise ConnectionError(f"cannot reach the dask scheduler at {scheduler!r} within {CONNECT_TIMEOUT_S} s: "
-                              f"{exc}") from exc
-    with client:
-        yield client
-
-
 def run_dask(client, tasks: list[ChunkTask], run_id: str, on_done: OnDone) -> None:
     """Submit every chunk to the cluster; ``on_done`` runs here as each one finishes."""
     distributed = import_distributed()
@@ -160,5 +116,5 @@ def run_dask(client, tasks: list[ChunkTask], run_id: str, on_done: OnDone) -> No
         raise
 
 
-__all__ = ["ChunkTask", "make_tasks", "chunk_values", "compute_chunk", "default_workers", "run_serial",
-           "run_pool", "watch_parent", "import_distributed", "dask_client", "run_dask", "DASK_HINT"]
+__all__ = ["ChunkTask", "make_tasks", "chunk_values", "compute_chunk", "run_serial", "run_pool", "watch_parent",
+           "run_dask"]

@@ -17,8 +17,8 @@ quantity that needs them is evaluated).
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 
@@ -124,7 +124,8 @@ CHSH_VALUE = Quantity(
 )
 
 def _eval_entanglement_rate(values, point_index, seed):
-    """Vectorised over length: :func:`pqms_physics.network.bounds.entanglement_rate` once per other-parameter combination."""
+    """Vectorised over length: :func:`pqms_physics.network.bounds.entanglement_rate` once per combination of the
+    other parameters."""
     from pqms_physics.network.bounds import entanglement_rate
 
     scalars = ("n_links", "mean_pairs_per_mode", "detector_efficiency", "loss_db_per_km", "gate_fidelity",

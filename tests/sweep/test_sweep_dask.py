@@ -70,7 +70,7 @@ def test_a_dask_run_resumes_a_local_checkpoint(tmp_path, cluster):
 
 
 def test_an_unreachable_scheduler_leaves_the_disk_untouched(tmp_path, monkeypatch):
-    import pqms_physics.sweep.executors as ex
+    import pqms_physics.cluster as ex
 
     monkeypatch.setattr(ex, "CONNECT_TIMEOUT_S", 1.0)
     with socket.socket() as s:  # a port nobody listens on
