@@ -85,9 +85,9 @@ def _is_type_docstring(what: str, obj: object, lines: list[str]) -> bool:
     """A constant without a doc comment shows its type's docstring (``dict() -> new empty dictionary``)."""
     if what not in ("data", "attribute") or obj is None or isinstance(obj, type):
         return False
-    type_doc = inspect.getdoc(type(obj)) or ""
+    type_docs = [inspect.getdoc(type(obj)) or "", getattr(obj, "__doc__", None) or ""]  # (NumPy's differ)
     first = "\n".join(lines).strip().split("\n")[0].strip()  # autodoc may have cut a signature line off
-    return bool(type_doc) and bool(first) and first in type_doc
+    return bool(first) and any(first in doc for doc in type_docs)
 
 
 def _process(app, what, name, obj, options, lines) -> None:
