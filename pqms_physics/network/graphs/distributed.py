@@ -82,10 +82,7 @@ def capacity_matrices(scenarios: Sequence[dict], *, multipath: bool = False, sch
     chunks = [scenarios[i:i + size] for i in range(0, len(scenarios), size)]
     if scheduler is None:
         return tuple(m for c in chunks for m in _chunk(c, bool(multipath)))
-    try:  # the shared dask helper: pqms_physics.cluster (being introduced), else its former home
-        from pqms_physics.cluster import dask_client
-    except ImportError:  # pragma: no cover - layout before pqms_physics.cluster
-        from pqms_physics.sweep.executors import dask_client
+    from pqms_physics.cluster import dask_client
 
     with dask_client(scheduler, workers) as client:
         futures = [client.submit(_chunk, c, bool(multipath), pure=False) for c in chunks]
