@@ -14,7 +14,7 @@ from pqms_physics.core.channels import Channel
 from pqms_physics.core.noise import amplitude_damping, dephasing, depolarizing
 from pqms_physics.core.states import bell_state, fidelity, werner_state
 from pqms_physics.errors import DimensionError, PQMSValueError
-from pqms_physics.network.chains import chain_state, fidelity_vs_hops
+from pqms_physics.network.chains import chain_map, chain_state, fidelity_vs_hops
 from pqms_physics.network.preparation import pair_source, prepare
 from pqms_physics.network.swap_channel import swap_channel, swap_instrument
 from pqms_physics.network.swapping import swap
@@ -212,3 +212,14 @@ def test_noisy_links_compose_as_preparations():
     link2 = dephasing(gamma, t2).on(1, n=2) @ pair_source(bell_state("phi+"))
     out = prepare(swap_channel() @ (link1 & link2))
     assert fidelity(out, bell_state("phi+")) == pytest.approx((1 + np.exp(-2 * gamma * (t1 + t2))) / 2, abs=EXACT)
+
+
+@pytest.mark.parametrize("memory", [None, amplitude_damping(0.4, 1.0)])
+def test_chain_map_is_the_column_stacked_superoperator_of_swapping_with_one_more_link(memory):
+    # one vectorisation convention: chains.chain_map equals the composed channel's superoperator, entry by entry
+    link = random_density_matrix(12, [2, 2])
+    step = swap_channel(gate_fidelity=0.9, measurement_fidelity=0.95, memory=memory) @ (
+        Channel.identity(2) & pair_source(link))
+    assert step.in_dims == (2, 2) and step.out_dims == (2, 2)
+    m = chain_map(link.full(), 0.9, 0.95, None if memory is None else memory.superop_matrix)
+    np.testing.assert_allclose(m, step.superop_matrix, atol=EXACT, rtol=0)
