@@ -7,7 +7,8 @@
   pairwise and all-pairs;
 * :mod:`~pqms_physics.network.graphs.routing`: best routes by capacity, end-to-end Werner fidelity or rate;
 * :mod:`~pqms_physics.network.graphs.demand`: many user pairs sharing the edges at once;
-* :mod:`~pqms_physics.network.graphs.distributed`: many-scenario studies over dask.distributed.
+* :mod:`~pqms_physics.network.graphs.distributed`: many-scenario studies over dask.distributed, and
+  :mod:`~pqms_physics.network.graphs.sweep_quantity`: the same through the sweep engine.
 
 networkx is imported on first use of a name, never by ``import pqms_physics``.
 """
@@ -47,6 +48,7 @@ _EXPORTS = {
     "serve_demands": "demand",
     "capacity_matrices": "distributed",
     "random_scenarios": "distributed",
+    "RANDOM_NETWORK_CAPACITY": "sweep_quantity",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
