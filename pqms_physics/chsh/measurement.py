@@ -36,9 +36,10 @@ import qutip as qt
 from pqms_physics.chsh.settings import CHSHSettings, direction
 from pqms_physics.conventions import N_OUTCOMES_PAIR, STATE_ATOL
 from pqms_physics.core.channels import Channel
+from pqms_physics.core.states import PAULI_MATRICES
 from pqms_physics.errors import DimensionError, PQMSValueError
 
-_SIGMA_XYZ = np.array([[[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]], dtype=complex)
+_SIGMA_XYZ = PAULI_MATRICES[1:]  # X, Y, Z
 
 
 def _projectors(vec: np.ndarray) -> np.ndarray:
