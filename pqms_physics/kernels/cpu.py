@@ -20,7 +20,8 @@ of 64 draws (explicit vector IR: one compare per threshold and eight pairs, the 
 ``popcnt``; no branches, no per-pair memory writes); one to eight thresholds are compared exactly
 (a padded zero threshold would cost a compare per pair for nothing), nine to sixteen as sixteen.
 Rows with up to :data:`MAX_COUNTING_THRESHOLDS` thresholds buffer :data:`TILE` draws and count four
-thresholds per pass (``int32`` per-lane counters); longer rows use a binary search per draw (same
+thresholds per pass (``int32`` per-lane counters); longer rows find each draw's cell with a guide
+table (index search: the top bits of the draw give the first candidate cell) and count it (same
 cells). Cell counts are ``c_{j+1} - c_j`` (``c_0 = 0``, ``c_C = n``). All words are explicitly
 ``np.uint64`` / ``np.int64`` / ``np.int32``, so no mixed-sign promotion to float64 happens (a
 Numba pitfall).
@@ -66,6 +67,11 @@ TILE: int = 2048
 MAX_COUNTING_THRESHOLDS: int = 32
 #: Default task size (pairs) of the parallel loop.
 DEFAULT_CHUNK: int = 1 << 20
+#: Guide tables (rows with more than MAX_COUNTING_THRESHOLDS thresholds): used for runs of at least
+#: GUIDE_MIN_PAIRS draws, with about GUIDE_BUCKETS_PER_CELL buckets per cell, at most 2**GUIDE_MAX_BITS.
+GUIDE_MIN_PAIRS: int = 1 << 14
+GUIDE_BUCKETS_PER_CELL: int = 4
+GUIDE_MAX_BITS: int = 16
 #: Up to this many thresholds per row, draws are counted by the explicit-SIMD block counter.
 MAX_FUSED_THRESHOLDS: int = 16
 
@@ -150,14 +156,47 @@ def _buffered(x, dx, n, t, lt, buf):
 
 
 @njit(cache=True)
+def _guide_table(trow, gbits):
+    """guide[b] = the cell of the value b * 2**(53 - gbits): the first candidate for every draw in bucket b."""
+    shift = np.uint64(DRAW_BITS - gbits)
+    guide = np.empty(1 << gbits, dtype=np.int64)
+    c = 0
+    for b in range(1 << gbits):
+        v = np.int64(np.uint64(b) << shift)
+        while trow[c + 1] <= v:  # trow[C] = 2**53 > v: the scan stops inside the row
+            c += 1
+        guide[b] = c
+    return guide
+
+
+@njit(cache=True)
 def _searched(x, dx, n, trow, out, buf):
-    """out[c] += 1 for the cell c of each draw, by binary search on the threshold row."""
+    """out[c] += 1 for the cell c (T_c <= r < T_{c+1}) of each draw, for rows with many thresholds.
+
+    Long runs use a guide table (Chen and Asau's index search): the top bits of r give the first
+    candidate cell, from which a short forward scan finds the cell (0 or 1 steps unless thresholds
+    are closer than a bucket). Short runs, where building the table would dominate, search by bisection.
+    """
     n_cells = trow.shape[0] - 1
+    guided = n >= GUIDE_MIN_PAIRS
+    gbits = 1
+    while (1 << gbits) < GUIDE_BUCKETS_PER_CELL * n_cells and gbits < GUIDE_MAX_BITS:
+        gbits += 1
+    guide = _guide_table(trow, gbits) if guided else np.empty(0, dtype=np.int64)
+    shift = np.uint64(DRAW_BITS - gbits)
     for t0 in range(0, n, TILE):
         m = min(TILE, n - t0)
         for i in range(m):
             buf[i] = _draw(x)
             x += dx
+        if guided:
+            for i in range(m):
+                r = buf[i]
+                c = guide[np.uint64(r) >> shift]
+                while trow[c + 1] <= r:
+                    c += 1
+                out[c] += 1
+            continue
         for i in range(m):
             r = buf[i]
             lo = 0

@@ -60,3 +60,21 @@ def test_no_kernel_takes_more_than_eight_positional_arguments():
         if line.strip().startswith("def "):
             params = line.split("(", 1)[1].rsplit(")", 1)[0]
             assert len([p for p in params.split(",") if p.strip()]) <= 8, line
+
+
+@pytest.mark.parametrize("rule", ["random", "blocks"])
+def test_guide_table_path_equals_the_numpy_twin_with_zero_and_tiny_cells(rule):
+    # 48 cells per row (> 32 thresholds: guide table for segments >= GUIDE_MIN_PAIRS draws), with zero cells
+    # and cells of probability 1e-9 whose thresholds share one guide bucket (the forward scan must step over them)
+    from pqms_physics.kernels import sample_counts, sample_counts_reference
+
+    rng = np.random.default_rng(5)
+    probs = rng.dirichlet(np.ones(48), size=2)
+    probs[:, 3:6] = 1e-9
+    probs[:, 10] = 0.0
+    probs /= probs.sum(axis=1, keepdims=True)
+    n = 4 * cpu.GUIDE_MIN_PAIRS + 123
+    kw = dict(setting_choice=rule, start=10, total_pairs=2 * n, stream=1)
+    fast = sample_counts(probs, n, 3, **kw)
+    np.testing.assert_array_equal(fast.counts, sample_counts_reference(probs, n, 3, **kw).counts)
+    assert fast.counts[:, 10].sum() == 0
