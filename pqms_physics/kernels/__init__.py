@@ -4,6 +4,12 @@ The stream (:mod:`.rng`) is counter-based, so counts are identical for any threa
 chunking, sharding and device ("cpu" Numba, "numpy" reference twin, optional "cuda").
 Importing this package is light: Numba and numba-cuda load on first use of a device.
 
+Modules: :mod:`.rng` (the stream), :mod:`._plan` (validation, packed plan), :mod:`._driver` (calls
+and accumulation shared by devices), :mod:`.cpu` + :mod:`.simd` (Numba), :mod:`.cuda`,
+:mod:`.reference` (NumPy twin), :mod:`.sample` (``sample_counts``), :mod:`.result`
+(``SampleCounts``), :mod:`.shard` (one run over a dask.distributed cluster) and
+:mod:`.multinomial` (the one exact multinomial sampler, O(1) in the number of pairs).
+
 Examples
 --------
 >>> from pqms_physics.kernels import sample_counts

@@ -49,6 +49,23 @@ For probabilities ``probs`` of shape ``(S, K)`` (row ``s`` = outcome distributio
 - ``"cyclic"``: setting ``i mod S``, outcome from row ``s`` (``C = K``);
 - ``"blocks"``: setting ``i // (total_pairs // S)`` (``total_pairs`` divisible by ``S``).
 
+How the samplers read the stream (no part of the definition above)
+-----------------------------------------------------------------
+The CPU kernel (:mod:`.cpu`) hashes 64 consecutive counters at a time and counts, per threshold
+``T_j`` of the row, the draws ``r_i < T_j`` (cells are differences of these counts); rows with more
+than 32 thresholds find each draw's cell through a guide table. The CUDA kernel counts the same way
+per GPU thread; the NumPy twin (:mod:`.reference`) bisects each draw's threshold row. These are
+three readings of one definition, so they give identical counts; the pinned known answers in
+``tests/kernels/data/pinned_counts.csv`` (written from this docstring with Python integers) hold
+all of them to it.
+
+A fixed rule costs ``K - 1`` threshold compares per pair and ``"random"`` costs ``S*K - 1`` (the
+joint table): with the setting drawn per pair, each pair must be compared with every row's
+thresholds, or its row looked up per pair, which vector units do slowly. Taking the setting from
+the top bits of the draw and the outcome from the next 53 bits (one draw, as here) would give the
+same cost with the counting kernels, and exactly uniform settings only for ``S`` a power of two, so
+the stream keeps the joint table and its name ``"splitmix64-53bit-v1"``.
+
 Statistical quality and caveats
 -------------------------------
 The draws of one run are the SplitMix64 output sequence from state ``key``. SplitMix64 passes
