@@ -8,7 +8,8 @@
 * :mod:`~pqms_physics.network.graphs.routing`: best routes by capacity, end-to-end Werner fidelity or rate;
 * :mod:`~pqms_physics.network.graphs.demand`: many user pairs sharing the edges at once;
 * :mod:`~pqms_physics.network.graphs.distributed`: many-scenario studies over dask.distributed, and
-  :mod:`~pqms_physics.network.graphs.sweep_quantity`: the same through the sweep engine.
+  the same many-topology study through the sweep engine: the plugin quantity
+  :data:`pqms_physics.sweep.quantities_network.RANDOM_NETWORK_CAPACITY`.
 
 networkx is imported on first use of a name, never by ``import pqms_physics``.
 """
@@ -48,7 +49,6 @@ _EXPORTS = {
     "serve_demands": "demand",
     "capacity_matrices": "distributed",
     "random_scenarios": "distributed",
-    "RANDOM_NETWORK_CAPACITY": "sweep_quantity",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,10 +1,12 @@
 """A sweep quantity for many random topologies: summary statistics of their all-pairs capacity matrices.
 
 Use it with the sweep engine (local, process pool or dask.distributed: ``pqms sweep``,
-:func:`pqms_physics.sweep.engine.run_sweep`) as ``quantity = "pqms_physics.network.graphs.sweep_quantity:
-RANDOM_NETWORK_CAPACITY"``; sweeping an integer ``trial`` parameter gives independent topologies, each built
-from its point's seed (:func:`pqms_physics.sweep.spec.point_seeds`), so the result is the same for any
-chunking, worker count or scheduler.
+:func:`pqms_physics.sweep.engine.run_sweep`) as
+``quantity = "pqms_physics.sweep.quantities_network:RANDOM_NETWORK_CAPACITY"``. It is a plugin quantity: its
+topology-specific parameters are used only by their topology, so it stays out of the built-in registry, whose
+laws require every parameter to be validated by the physics. Sweeping an integer ``trial`` parameter gives
+independent topologies, each built from its point's seed (:func:`pqms_physics.sweep.spec.point_seeds`), so the
+result is the same for any chunking, worker count or scheduler.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def _eval_random_network_capacity(values, point_index, seed):
 
 
 RANDOM_NETWORK_CAPACITY = Quantity(
-    name="pqms_physics.network.graphs.sweep_quantity:RANDOM_NETWORK_CAPACITY",  # a plugin is named by its path
+    name="pqms_physics.sweep.quantities_network:RANDOM_NETWORK_CAPACITY",  # a plugin, named by its path
     description="All-pairs end-to-end capacity (Pirandola 2019) of a random network topology, summarised",
     parameters=(
         ParameterSpec("topology", "choice", "1", "topology builder", choices=NETWORK_TOPOLOGIES),
