@@ -29,7 +29,8 @@ AUTO_TRUNC_MASS: float = 1e-13
 #: Above this truncated mass a RuntimeWarning is issued.
 WARN_TRUNC_MASS: float = 1e-9
 #: Largest support the automatic truncation may choose (rounds).
-MAX_AUTO_ROUNDS: int = 1 << 26
+MAX_AUTO_ROUNDS: int = 1 << 22
+_ROUNDOFF_MASS = 1e-14  # a truncated mass below this is roundoff of the sum, not a tail
 _RESOLVED = 1e-10  # pmf values above this fraction of the maximum are far above FFT roundoff
 
 
@@ -54,7 +55,13 @@ def _grow(compute: Callable[[int], tuple], guess: int, cap: int) -> tuple:
         if length >= cap:
             return out
         tail = _tail_ratio(pmf)
-        if tail is None or tail[0] >= length - 2:
+        if tail is None:  # too few resolved points for a ratio: done if they all lie well inside
+            peak = float(np.max(pmf))
+            if peak > 0 and int(np.nonzero(pmf > _RESOLVED * peak)[0][-1]) < length // 2:
+                return out
+            length = min(cap, 2 * length)
+            continue
+        if tail[0] >= length - 2:
             length = min(cap, 2 * length)
             continue
         last, ratio = tail
@@ -195,11 +202,11 @@ def exact_protocol(spec: ProtocolSpec, t_trunc: int | None = None) -> ProtocolRe
 def finish(spec: ProtocolSpec, pmf: np.ndarray, weighted: np.ndarray, t_trunc: int | None) -> ProtocolResult:
     """Assemble a :class:`ProtocolResult` from exact arrays (roundoff negatives set to 0, tail accounted)."""
     pmf = np.where(pmf > 0, pmf, 0.0)
+    pmf[0] = 0.0  # no pair before the first round (FFT roundoff would leave ~1e-18 there)
     weighted = np.where(pmf > 0, weighted, 0.0)
     tail_after = np.concatenate([np.cumsum(pmf[::-1])[::-1][1:], [0.0]])  # P(t < T <= support end)
-    total = math.fsum(pmf)
     if t_trunc is None:
-        below = np.nonzero(tail_after + max(0.0, 1.0 - total) < AUTO_TRUNC_MASS)[0]
+        below = np.nonzero(tail_after < AUTO_TRUNC_MASS)[0]  # the support already holds all but TAIL_EPS
         if below.size == 0:
             raise PQMSValueError(f"t_trunc: the automatic truncation needs more than {MAX_AUTO_ROUNDS} rounds; "
                                  f"pass t_trunc explicitly, got None")
@@ -213,8 +220,8 @@ def finish(spec: ProtocolSpec, pmf: np.ndarray, weighted: np.ndarray, t_trunc: i
                       f"(reported as truncated_mass)", RuntimeWarning, stacklevel=3)
     t = np.arange(n, dtype=float)
     mean_time = math.fsum(t * pmf)
-    tail = _tail_ratio(pmf) if truncated > 0 and kept > 0 else None
-    if truncated > 0:  # geometric extrapolation of the tail beyond t_trunc
+    tail = _tail_ratio(pmf) if truncated > _ROUNDOFF_MASS and kept > 0 else None
+    if truncated > _ROUNDOFF_MASS:  # geometric extrapolation of the tail beyond t_trunc
         ratio = tail[1] if tail is not None else 0.0
         mean_time += truncated * (t_trunc + 1.0 / (1.0 - ratio))
     with np.errstate(invalid="ignore", divide="ignore"):
