@@ -39,13 +39,12 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
+from pqms_physics.cluster import dask_client, import_distributed
 from pqms_physics.errors import PQMSValueError, check_choice, check_int
 from pqms_physics.kernels._plan import make_plan
 from pqms_physics.kernels.result import SampleCounts
@@ -53,9 +52,6 @@ from pqms_physics.progress import ProgressArg, progress_bar
 
 #: Default pairs per shard when ``shards`` is not given.
 DEFAULT_SHARD_PAIRS: int = 1 << 30
-#: Seconds to wait for a scheduler given by address.
-CONNECT_TIMEOUT_S: float = 30.0
-_DASK_HINT = "install the 'dask' extra (pip install 'pqms_physics[dask]')"
 
 
 def shard_ranges(start: int, pairs: int, shards: int, window: int | None = None) -> list[tuple[int, int]]:
@@ -85,24 +81,11 @@ def sample_shard(probs: np.ndarray, lo: int, hi: int, seed: int, kwargs: dict[st
     return sample_counts(probs, hi - lo, seed, start=lo, progress=False, **kwargs)
 
 
-@contextlib.contextmanager
-def _client(scheduler: Any) -> Iterator[Any]:
-    try:
-        import distributed
-    except ImportError as exc:  # pragma: no cover - the test extra installs it
-        raise ImportError(f"sample_counts_sharded needs dask.distributed; {_DASK_HINT}") from exc
-    if isinstance(scheduler, distributed.Client):
-        yield scheduler
-        return
-    if not isinstance(scheduler, str):
-        raise PQMSValueError(f"scheduler must be a distributed.Client or a scheduler address, got {scheduler!r}")
-    try:
-        client = distributed.Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s")
-    except (OSError, TimeoutError) as exc:
-        raise ConnectionError(f"cannot reach the dask scheduler at {scheduler!r} within {CONNECT_TIMEOUT_S} s: "
-                              f"{exc}") from exc
-    with client:
-        yield client
+def _check_scheduler(scheduler: Any) -> None:
+    distributed = import_distributed()
+    if not isinstance(scheduler, (distributed.Client, str)):
+        raise PQMSValueError(f"scheduler must be a distributed.Client, 'local-cluster' or a scheduler address, "
+                             f"got {scheduler!r}")
 
 
 def sample_counts_sharded(probs: Any, pairs: Any, seed: Any, *, scheduler: Any, shards: Any = None,
@@ -116,8 +99,9 @@ def sample_counts_sharded(probs: Any, pairs: Any, seed: Any, *, scheduler: Any, 
     probs, pairs, seed, setting_choice, window, stream, start, total_pairs, device
         As in :func:`~pqms_physics.kernels.sample_counts` (validated here, before anything is sent).
     scheduler : distributed.Client or str
-        A connected client (e.g. on a ``LocalCluster``) or a scheduler address such as
-        ``"tcp://head:8786"`` (connected for this call, then closed).
+        A connected client (e.g. on a ``LocalCluster``), ``"local-cluster"`` (a new LocalCluster on
+        this machine) or a scheduler address such as ``"tcp://head:8786"`` (connected for this call,
+        then closed); see :func:`pqms_physics.cluster.dask_client`.
     shards : int, optional
         Number of shards, ``>= 1`` (default: one per :data:`DEFAULT_SHARD_PAIRS` pairs). With
         ``window``, shards hold whole windows, so there are at most ``pairs // window`` of them.
@@ -147,9 +131,9 @@ def sample_counts_sharded(probs: Any, pairs: Any, seed: Any, *, scheduler: Any, 
     ranges = shard_ranges(plan.start, plan.pairs, shards, plan.window)
     kwargs = dict(setting_choice=plan.setting_choice, window=plan.window, stream=plan.stream,
                   total_pairs=plan.total_pairs, device=device)
-    with _client(scheduler) as client:
-        import distributed
-
+    _check_scheduler(scheduler)
+    with dask_client(scheduler) as client:
+        distributed = import_distributed()
         token = uuid.uuid4().hex[:12]
         probs = np.array(plan.probs)  # small: sent with each task
         futures = [client.submit(sample_shard, probs, lo, hi, plan.seed, kwargs,
