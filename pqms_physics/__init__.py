@@ -154,6 +154,8 @@ _EXPORTS: dict[str, str] = {
     # kernels
     "sample_counts": "kernels",
     "SampleCounts": "kernels",
+    "sample_counts_sharded": "kernels.shard",
+    "pool_bias_sharded": "nct.sharded",
     # sweeps
     "run_sweep": "sweep.engine",
     "load_config": "sweep.engine",
