@@ -300,6 +300,17 @@ def pool_bias_from_table(table: np.ndarray, pairs_per_pool: int, seed: int, *, s
     """Sample a trusted (2, 4) table (from :func:`pool_probabilities`) and build the result (no validation)."""
     counts, windows, prov = sample_pools(table, pairs_per_pool, seed, stream=stream, sampler=sampler,
                                          device=device, window_per_pool=window_per_pool)
+    return result_from_counts(table, counts, windows, pairs_per_pool, seed, stream=stream, basis=basis,
+                              sender_label=sender_label, window_per_pool=window_per_pool, provenance=prov)
+
+
+def result_from_counts(table: np.ndarray, counts: np.ndarray, windows: np.ndarray | None, pairs_per_pool: int,
+                       seed: int, *, stream: int, basis: str, sender_label: str, window_per_pool: int | None,
+                       provenance: dict) -> PoolBiasResult:
+    """The pool-bias result of sampled (2, 4) counts: receiver ones per pool, the pooled z, the exact expectation.
+
+    ``provenance`` holds the sampler's ``sampler``, ``device``, ``stream_version`` and ``setting_choice``.
+    """
     ones = counts[:, 1] + counts[:, 3]
     stat = pool_z(ones[0], ones[1], pairs_per_pool, pairs_per_pool)
     expected = float((table[1, 1] + table[1, 3]) - (table[0, 1] + table[0, 3]))
@@ -308,8 +319,9 @@ def pool_bias_from_table(table: np.ndarray, pairs_per_pool: int, seed: int, *, s
         probabilities=_readonly(table, np.float64), counts=_readonly(counts, np.int64),
         delta_mu=stat.delta_mu, stderr=stat.stderr, z=stat.z, p_value=stat.p_value, expected_delta_mu=expected,
         window_per_pool=window_per_pool,
-        window_counts=None if windows is None else _readonly(windows, np.int64), **prov)
+        window_counts=None if windows is None else _readonly(windows, np.int64), **provenance)
 
 
 __all__ = ["SAMPLERS", "BASES", "POOL_SETTING_CHOICE", "register_channel", "joint_outcome_probabilities",
-           "pool_probabilities", "PoolBiasResult", "sample_pools", "pool_bias_experiment", "pool_bias_from_table"]
+           "pool_probabilities", "PoolBiasResult", "sample_pools", "pool_bias_experiment", "pool_bias_from_table",
+           "result_from_counts"]

@@ -12,20 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import qutip as qt
 
 from pqms_physics.core.channels import Channel
 from pqms_physics.errors import PQMSValueError, check_choice, check_int, check_seed
-from pqms_physics.nct.pools import DEVICES, POOL_SETTING_CHOICE, PoolBiasResult, pool_probabilities
-from pqms_physics.nct.power import pool_z
+from pqms_physics.nct.pools import DEVICES, POOL_SETTING_CHOICE, PoolBiasResult, pool_probabilities, result_from_counts
 from pqms_physics.progress import ProgressArg
-
-
-def _readonly(a: np.ndarray, dtype) -> np.ndarray:
-    out = np.array(a, dtype=dtype, copy=True)
-    out.flags.writeable = False
-    return out
 
 
 def pool_bias_sharded(pairs_per_pool: Any, seed: Any, *, scheduler: Any, state: qt.Qobj | None = None,
@@ -87,17 +79,11 @@ def pool_bias_sharded(pairs_per_pool: Any, seed: Any, *, scheduler: Any, state: 
     res = sample_counts_sharded(table, 2 * n, seed, scheduler=scheduler, shards=shards,
                                 setting_choice=POOL_SETTING_CHOICE, stream=stream, device=device, progress=progress,
                                 window=None if window_per_pool is None else 2 * window_per_pool)
-    ones = res.counts[:, 1] + res.counts[:, 3]
-    stat = pool_z(ones[0], ones[1], n, n)
-    return PoolBiasResult(
-        pairs_per_pool=n, seed=seed, stream=stream, basis=basis,
-        sender_channel="none" if sender_channel is None else sender_channel.label,
-        probabilities=_readonly(table, np.float64), counts=_readonly(res.counts, np.int64),
-        delta_mu=stat.delta_mu, stderr=stat.stderr, z=stat.z, p_value=stat.p_value,
-        expected_delta_mu=float((table[1, 1] + table[1, 3]) - (table[0, 1] + table[0, 3])),
-        window_per_pool=window_per_pool,
-        window_counts=None if res.window_counts is None else _readonly(res.window_counts, np.int64),
-        sampler="kernel", device=res.device, stream_version=res.stream_version, setting_choice=res.setting_choice)
+    return result_from_counts(table, res.counts, res.window_counts, n, seed, stream=stream, basis=basis,
+                              sender_label="none" if sender_channel is None else sender_channel.label,
+                              window_per_pool=window_per_pool,
+                              provenance={"sampler": "kernel", "device": res.device,
+                                          "stream_version": res.stream_version, "setting_choice": res.setting_choice})
 
 
 __all__ = ["pool_bias_sharded"]
