@@ -58,6 +58,14 @@ _EXPORTS: dict[str, str] = {
     "expected_attempts": "network.bounds",
     "entanglement_rate": "network.bounds",
     "EntanglementRate": "network.bounds",
+    # repeater protocols in time: waiting times, memories, cutoffs, key rates (issue 12)
+    "repeater_protocol": "network.protocols.api",
+    "ProtocolSpec": "network.protocols.spec",
+    "ProtocolResult": "network.protocols.result",
+    "round_time_s": "network.protocols.spec",
+    "secret_key_fraction": "network.protocols.result",
+    "optimize_cutoffs": "network.protocols.optimize",
+    "CutoffOptimum": "network.protocols.optimize",
     # purification and nested repeaters with purification (issue 13)
     "dejmps": "network.purification",
     "bbpssw": "network.purification",
