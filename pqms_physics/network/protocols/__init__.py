@@ -55,6 +55,10 @@ _EXPORTS = {
     "secret_key_fraction": "result",
     "repeater_protocol": "api",
     "exact_protocol": "exact",
+    "unit_sequence": "exact",
+    "ProtocolRate": "rates",
+    "midpoint_link_probability": "rates",
+    "protocol_rate": "rates",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
