@@ -24,6 +24,7 @@ import numpy as np
 
 from pqms_physics import conventions
 from pqms_physics.errors import PQMSValueError
+from pqms_physics.sweep.quantities_protocols import PROTOCOL_MEAN_TIME, PROTOCOL_MEAN_WERNER
 from pqms_physics.sweep.spec import OutputSpec, ParameterSpec, Quantity, point_seeds
 
 
@@ -241,7 +242,8 @@ POOL_BIAS = Quantity(
 
 
 _REGISTRY: dict[str, Quantity] = {q.name: q for q in (DEPHASING_FIDELITY, FIDELITY_VS_HOPS, CHSH_VALUE,
-                                                      ENTANGLEMENT_RATE, POOL_BIAS)}
+                                                      ENTANGLEMENT_RATE, POOL_BIAS, PROTOCOL_MEAN_TIME,
+                                                      PROTOCOL_MEAN_WERNER)}
 #: Read-only view of the registry: quantity name -> Quantity.
 QUANTITIES: Mapping[str, Quantity] = MappingProxyType(_REGISTRY)
 

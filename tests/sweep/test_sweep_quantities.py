@@ -217,7 +217,9 @@ BASE = {"dephasing_fidelity": {"gamma_per_s": [0.1], "t_s": [0.1]},
         "fidelity_vs_hops": {"hops": [2], "link_fidelity": [0.9]},
         "chsh_value": {"link_fidelity": [0.9]},
         "entanglement_rate": {"length_km": [10.0], "n_links": [2]},
-        "pool_bias": {"pairs_per_pool": [10]}}
+        "pool_bias": {"pairs_per_pool": [10]},
+        "protocol_mean_time": {"segments": [2], "p_link": [0.5]},
+        "protocol_mean_werner": {"segments": [2], "p_link": [0.5]}}
 
 
 @pytest.mark.parametrize("name, param", [(q.name, p.name) for q in QUANTITIES.values() for p in q.parameters
