@@ -89,7 +89,7 @@ def repeater_protocol(segments: int, p_link: float, *, p_swap: float = 1.0, sche
         if samples is not None or seed is not None:
             raise PQMSValueError(f"samples and seed are for method='monte-carlo', got samples={samples}, "
                                  f"seed={seed} with method='exact'")
-        return exact_protocol(spec, t_trunc)
+        return exact_protocol(spec, t_trunc, _stacklevel=3)
     if samples is None or seed is None:
         raise PQMSValueError(f"method='monte-carlo' needs samples (>= 1) and seed, got samples={samples}, "
                              f"seed={seed}")

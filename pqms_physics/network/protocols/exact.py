@@ -165,7 +165,7 @@ def _parallel(spec: ProtocolSpec, cap: int) -> tuple[np.ndarray, np.ndarray]:
     return _grow(compute, guess, cap)
 
 
-def exact_protocol(spec: ProtocolSpec, t_trunc: int | None = None) -> ProtocolResult:
+def exact_protocol(spec: ProtocolSpec, t_trunc: int | None = None, *, _stacklevel: int = 2) -> ProtocolResult:
     """Exact waiting-time pmf and Werner parameter of a protocol (nested, parallel, or small swap-asap).
 
     Parameters
@@ -196,10 +196,11 @@ def exact_protocol(spec: ProtocolSpec, t_trunc: int | None = None) -> ProtocolRe
         from pqms_physics.network.protocols.swap_asap import swap_asap_distribution
 
         pmf, w = swap_asap_distribution(spec, cap, TAIL_EPS)
-    return finish(spec, pmf, w, t_trunc)
+    return finish(spec, pmf, w, t_trunc, _stacklevel=_stacklevel + 1)
 
 
-def finish(spec: ProtocolSpec, pmf: np.ndarray, weighted: np.ndarray, t_trunc: int | None) -> ProtocolResult:
+def finish(spec: ProtocolSpec, pmf: np.ndarray, weighted: np.ndarray, t_trunc: int | None, *,
+           _stacklevel: int = 2) -> ProtocolResult:
     """Assemble a :class:`ProtocolResult` from exact arrays (roundoff negatives set to 0, tail accounted)."""
     pmf = np.where(pmf > 0, pmf, 0.0)
     pmf[0] = 0.0  # no pair before the first round (FFT roundoff would leave ~1e-18 there)
@@ -217,7 +218,7 @@ def finish(spec: ProtocolSpec, pmf: np.ndarray, weighted: np.ndarray, t_trunc: i
     truncated = max(0.0, 1.0 - kept)
     if truncated > WARN_TRUNC_MASS:
         warnings.warn(f"t_trunc={t_trunc} leaves {truncated:.3g} of the waiting-time mass beyond it "
-                      f"(reported as truncated_mass)", RuntimeWarning, stacklevel=3)
+                      f"(reported as truncated_mass)", RuntimeWarning, stacklevel=_stacklevel + 1)
     t = np.arange(n, dtype=float)
     mean_time = math.fsum(t * pmf)
     tail = _tail_ratio(pmf) if truncated > _ROUNDOFF_MASS and kept > 0 else None
