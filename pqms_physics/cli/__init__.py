@@ -23,6 +23,7 @@ from pqms_physics.cli._common import PqmsGroup
 from pqms_physics.cli.jobs import audit_cmd, fpga_vectors_cmd, report_cmd, sweep_cmd
 from pqms_physics.cli.network import network_cmd
 from pqms_physics.cli.physics import chsh_cmd, fidelity_cmd, nct_cmd
+from pqms_physics.cli.protocol import protocol_cmd
 from pqms_physics.cli.purify import purify_cmd
 
 
@@ -41,7 +42,7 @@ def cli():
 
 
 for _cmd in (fidelity_cmd, chsh_cmd, nct_cmd, audit_cmd, sweep_cmd, report_cmd, fpga_vectors_cmd, purify_cmd,
-             network_cmd):
+             network_cmd, protocol_cmd):
     cli.add_command(_cmd)
 
 
