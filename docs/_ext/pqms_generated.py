@@ -1,7 +1,7 @@
 """Pages generated at build time from the toolkit itself (never copied by hand).
 
 * ``_generated/audit.inc``: the seed-claims audit, from the JSON that ``pqms audit --json --quick`` prints
-  (the command is run in-process through click, exactly as a user runs it). ``PQMS_DOCS_AUDIT_FULL=1``
+  (run as a user runs it, in a subprocess with a memory limit and a timeout). ``PQMS_DOCS_AUDIT_FULL=1``
   drops ``--quick`` (full Monte Carlo sizes: minutes).
 * ``_generated/cli.inc``: ``pqms --help`` and every command's ``--help``.
 * ``_generated/report_example.inc``: the provenance a ``pqms report`` writes, from a real quick run of one
@@ -24,17 +24,37 @@ from pathlib import Path
 PACKAGE = "pqms_physics"
 
 
+#: Limits of the audit subprocess: a runaway computation fails this page's build with a message, instead of
+#: taking the machine's memory (the audit at full size takes minutes; quick mode seconds).
+AUDIT_TIMEOUT_S = 1800
+AUDIT_MEMORY_BYTES = 8 * 2**30
+
+
 def audit_json(quick: bool = True) -> dict:
-    """Run ``pqms audit --json [--quick] --no-progress`` in-process and return the parsed JSON."""
-    from click.testing import CliRunner
+    """Run ``pqms audit --json [--quick] --no-progress`` (as a user does, in a subprocess) and parse its JSON.
 
-    from pqms_physics.cli import cli
+    The subprocess imports the package of the source tree being documented, under a memory limit
+    (:data:`AUDIT_MEMORY_BYTES`) and a timeout (:data:`AUDIT_TIMEOUT_S`).
+    """
+    import subprocess
+    import sys
 
-    args = ["audit", "--json", "--no-progress"] + (["--quick"] if quick else [])
-    result = CliRunner().invoke(cli, args, catch_exceptions=False)
-    if result.exit_code != 0:
-        raise RuntimeError(f"pqms {' '.join(args)} exited with {result.exit_code}: {result.output[-2000:]}")
-    return json.loads(result.output)
+    root = Path(__file__).resolve().parents[2]
+    args = [sys.executable, "-m", "pqms_physics.cli", "audit", "--json", "--no-progress"] + (["--quick"] if quick
+                                                                                              else [])
+
+    def limit_memory() -> None:  # pragma: no cover - runs in the child
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (AUDIT_MEMORY_BYTES, AUDIT_MEMORY_BYTES))
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH")) if p),
+               MPLBACKEND="Agg")
+    proc = subprocess.run(args, capture_output=True, text=True, cwd=root, env=env, timeout=AUDIT_TIMEOUT_S,
+                          preexec_fn=limit_memory if os.name == "posix" else None)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[2:])} exited with {proc.returncode}: {proc.stderr[-3000:]}")
+    return json.loads(proc.stdout)
 
 
 def _module_index() -> dict[str, list[str]]:
