@@ -157,13 +157,12 @@ def render_cli() -> str:
 def render_report_example() -> tuple[str, list[str]]:
     """reST for the reproducibility page from a quick one-study report; and any inconsistency found."""
     import csv
+    import logging
     import tempfile
 
     from pqms_physics._provenance import derive_seed
     from pqms_physics.report.runner import run_report
     from pqms_physics.report.studies import STUDY_KEYS
-
-    import logging
 
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # the PDF font subsetter logs every glyph at INFO
     study = "chsh_vs_hops"
