@@ -59,6 +59,8 @@ _EXPORTS = {
     "ProtocolRate": "rates",
     "midpoint_link_probability": "rates",
     "protocol_rate": "rates",
+    "BellProtocolResult": "bell",
+    "nested_bell_weights": "bell",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
