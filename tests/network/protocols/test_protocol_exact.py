@@ -251,3 +251,24 @@ def test_werner_cutoff_keeps_exactly_the_pairs_above_the_threshold(p, tc, wcut):
     den = 1 + 2 * sum(q ** k for k in range(1, D + 1))
     assert res.mean_werner == pytest.approx(w0 ** 2 * num / den, rel=1e-10)
     assert np.nanmin(res.werner) >= wcut - 1e-12
+
+
+def _li_key_rate(res):
+    """Li-Coopmans-Elkouss's merit function: (1 - 2 H(e)) / E[T] with H in nats (their utility_functions)."""
+    e = (1 - res.mean_werner) / 2
+    return max(0.0, 1 - 2 * (-e * math.log(e) - (1 - e) * math.log(1 - e))) / res.mean_time
+
+
+@pytest.mark.parametrize("segments, p, a, w0, tc, grid, best", [
+    # BoxiLi/repeater-cut-off-optimization unit_test.py::test_opt_adaptive_trunc: protocol (0,), optimum tau = 6
+    pytest.param(2, 0.1, 0.5, 0.99, 30, [(t,) for t in range(0, 30)], (6,), id="li-one-swap-tau6"),
+    # unit_test.py::test_opt_uniform: protocol (0, 0), uniform cutoff, optimum (45, 45)
+    pytest.param(4, 0.1, 0.8, 0.99, 400, [(t, t) for t in range(30, 61)], (45, 45), id="li-uniform-45"),
+    # unit_test.py::test_opt_adaptive_search_range: protocol (0, 0), optimum (18, 30)
+    pytest.param(4, 0.2, 0.6, 0.95, 300, list(product(range(12, 25), range(24, 37))), (18, 30), id="li-18-30"),
+])
+def test_li_coopmans_elkouss_published_optimal_cutoffs(segments, p, a, w0, tc, grid, best):
+    # Exhaustive search over the grid reproduces the optimum their differential-evolution tests assert.
+    rates = {cut: _li_key_rate(repeater_protocol(segments, p, p_swap=a, link_werner=w0, coherence_time=tc,
+                                                 cutoff=cut if segments > 2 else cut[0])) for cut in grid}
+    assert max(rates, key=rates.get) == best
