@@ -83,11 +83,13 @@ class ProtocolResult:
     pmf : ndarray, shape (t_trunc + 1,)
         ``pmf[t] = P(T = t)`` for ``t = 0..t_trunc`` rounds (``pmf[0] = 0``); empirical for Monte Carlo.
     werner : ndarray, shape (t_trunc + 1,)
-        ``E[w | T = t]``, nan where ``pmf[t] == 0``.
+        ``E[w | T = t]``, nan where ``pmf[t] == 0`` (exact engine: also where ``pmf[t]`` is below 1e-13 of the
+        pmf's maximum, i.e. within FFT roundoff, so that the ratio would be noise).
     truncated_mass : float
         ``P(T > t_trunc)``: reported, never dropped silently.
     mean_time : float
-        ``E[T]`` in rounds (exact engine: including the tail beyond ``t_trunc``; Monte Carlo: sample mean).
+        ``E[T]`` in rounds (exact engine: the sum over the pmf plus a geometric extrapolation of the truncated
+        tail, ``truncated_mass * (t_trunc + 1 / (1 - ratio))``; Monte Carlo: sample mean).
     mean_werner : float
         ``E[w]`` over delivered pairs.
     mean_time_stderr, mean_werner_stderr : float or None
