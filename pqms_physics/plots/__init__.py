@@ -38,6 +38,7 @@ _EXPORTS = {
     "plot_network": "network",
     "plot_waiting_time": "protocols",
     "plot_cutoff_tradeoff": "protocols",
+    "plot_protocol_rates": "protocols",
 }
 
 __all__ = sorted(_EXPORTS)

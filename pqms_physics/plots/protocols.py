@@ -121,4 +121,65 @@ def plot_cutoff_tradeoff(cutoffs, fidelity: Mapping[str, object], key_rate: Mapp
     return fig
 
 
-__all__ = ["plot_waiting_time", "plot_cutoff_tradeoff"]
+def plot_protocol_rates(distance_km, ebits_per_s: Mapping[str, object], secret_bits_per_s: Mapping[str, object],
+                        plob_bits_per_s, *, memory_note: str, title: str | None = None) -> Figure:
+    """Two panels against distance: (a) delivered ebit/s, (b) secret bits/s; the repeaterless PLOB bound in both.
+
+    Parameters
+    ----------
+    distance_km : array_like, shape (n,)
+        End-to-end distances (km, > 0; log axis).
+    ebits_per_s, secret_bits_per_s : mapping str -> array_like
+        Rates per curve (label: the memory), each of length ``n``, >= 0 (zeros are not drawn on the log axis).
+    plob_bits_per_s : array_like, shape (n,)
+        PLOB bound at the same repetition rate (bits/s).
+    memory_note : str
+        Which memories the figure assumes (printed in the figure, as the report requires).
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> d = np.array([10.0, 100.0])
+    >>> fig = plot_protocol_rates(d, {"T = 1 s": np.array([10.0, 1.0])}, {"T = 1 s": np.array([5.0, 0.0])},
+    ...                           np.array([1e6, 1e3]), memory_note="memories: T_coh = 1 s")
+    >>> [ax.get_yscale() for ax in fig.axes]
+    ['log', 'log']
+    """
+    dist = as_series("distance_km", distance_km)
+    if np.any(dist <= 0):
+        raise PQMSValueError(f"distance_km must be > 0, got {dist.min()}")
+    ebits = as_curves("ebits_per_s", ebits_per_s, dist.size)
+    secret = as_curves("secret_bits_per_s", secret_bits_per_s, dist.size)
+    plob = as_series("plob_bits_per_s", plob_bits_per_s, dist.size)
+    with style_context():
+        fig = new_figure("double", height_in=2.9)
+        ax_a, ax_b = fig.subplots(1, 2)
+        for ax, curves, ylabel, tag in ((ax_a, ebits, "Delivered pairs (ebit/s)", "(a)"),
+                                        (ax_b, secret, "Secret key (bits/s, BB84)", "(b)")):
+            for i, (label, vals) in enumerate(curves.items()):
+                shown = np.where(vals > 0, vals, np.nan)
+                ax.plot(dist, shown, marker="o", ms=2.5, color=PALETTE[i % len(PALETTE)], label=label)
+            ax.plot(dist, np.where(plob > 0, plob, np.nan), color=REFERENCE_COLOR, lw=1.0, ls=(0, (4, 2)),
+                    label="PLOB bound (no repeater)")
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlabel("Distance (km)")
+            ax.set_ylabel(ylabel)
+            ax.set_title(f"{tag} {memory_note}", fontsize="x-small")
+            finite = [v[v > 0] for v in curves.values()]
+            low = min((v.min() for v in finite if v.size), default=1.0)
+            ax.set_ylim(bottom=low / 10)
+        ax_b.legend(fontsize="xx-small", loc="lower left")
+        ax_a.legend(fontsize="xx-small", loc="lower left")
+        if title:
+            fig.suptitle(title, fontsize="small")
+    return fig
+
+
+__all__ = ["plot_waiting_time", "plot_cutoff_tradeoff", "plot_protocol_rates"]

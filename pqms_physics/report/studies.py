@@ -24,7 +24,7 @@ import numpy as np
 from pqms_physics._provenance import derive_seed
 from pqms_physics.errors import check_seed
 from pqms_physics.report.studies_network import study_network
-from pqms_physics.report.studies_protocols import study_cutoff_tradeoff, study_waiting_time
+from pqms_physics.report.studies_protocols import study_cutoff_tradeoff, study_protocol_rates, study_waiting_time
 from pqms_physics.report.studies_purification import study_purification
 
 #: Base seed of ``pqms report`` when none is given (chosen before any result was seen).
@@ -379,4 +379,5 @@ STUDIES = {
     "network": study_network,
     "waiting_time": study_waiting_time,
     "cutoff_tradeoff": study_cutoff_tradeoff,
+    "protocol_rates": study_protocol_rates,
 }

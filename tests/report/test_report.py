@@ -49,7 +49,8 @@ EXPECTED_FILES |= {f"purification.{ext}" for ext in ("pdf", "png", "csv")}
 # issue 14: the network figure (double column), checked in tests/report/test_studies_network.py
 EXPECTED_FILES |= {f"network.{ext}" for ext in ("pdf", "png", "csv")}
 # issue 12: the protocols-in-time figures, checked in tests/report/test_studies_protocols.py
-EXPECTED_FILES |= {f"{name}.{ext}" for name in ("waiting_time", "cutoff_tradeoff") for ext in ("pdf", "png", "csv")}
+EXPECTED_FILES |= {f"{name}.{ext}" for name in ("waiting_time", "cutoff_tradeoff", "protocol_rates")
+                   for ext in ("pdf", "png", "csv")}
 
 
 @pytest.fixture(scope="module")

@@ -91,3 +91,37 @@ def test_key_rate_column_is_the_bb84_formula_of_the_fidelity_column(cutoff):
         e = (1 - (4 * fid - 1) / 3) / 2  # QBER of a Werner pair with this fidelity
         h = 0.0 if e <= 0 else -e * math.log2(e) - (1 - e) * math.log2(1 - e)
         assert skr == pytest.approx(max(0.0, 1 - 2 * h) / mean_t, rel=1e-9, abs=1e-15)
+
+
+@pytest.fixture(scope="module")
+def rates():
+    from pqms_physics.report.studies_protocols import study_protocol_rates
+
+    return study_protocol_rates(quick=True)
+
+
+def test_rate_rows_convert_rounds_to_seconds_with_the_heralding_time(rates):
+    segments, c_km_per_s = rates.parameters["segments"], 2.0e5  # fibre: group index ~1.5
+    for _, length, t_round, _, mean_t, _, ebits, _, _ in rates.rows:
+        assert t_round == pytest.approx(length / segments / c_km_per_s, rel=1e-12)  # L0 / c, no local time
+        assert ebits == pytest.approx(1.0 / (mean_t * t_round), rel=1e-12)
+
+
+def test_plob_line_is_the_repeaterless_bound_at_the_same_repetition_rate(rates):
+    rep = rates.parameters["repetition_rate_hz"]
+    for row in rates.rows:
+        eta = 10 ** (-0.2 * row[1] / 10)  # the whole distance of fibre, no repeater
+        assert row[8] == pytest.approx(-math.log1p(-eta) / math.log(2) * rep, rel=1e-9)  # log1p: eta ~ 1e-40
+
+
+def test_without_a_cutoff_the_memory_changes_the_key_rate_but_not_the_pair_rate(rates):
+    by_memory: dict[float, list] = {}
+    for row in rates.rows:
+        by_memory.setdefault(row[0], []).append(row)
+    memories = sorted(by_memory)
+    for k in range(len(by_memory[memories[0]])):
+        pair_rates = [by_memory[m][k][6] for m in memories]
+        keys = [by_memory[m][k][7] for m in memories]
+        fids = [by_memory[m][k][5] for m in memories]
+        assert max(pair_rates) == pytest.approx(min(pair_rates), rel=1e-12)
+        assert keys == sorted(keys) and fids == sorted(fids)  # better memories never hurt
