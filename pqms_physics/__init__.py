@@ -65,6 +65,8 @@ _EXPORTS: dict[str, str] = {
     "round_time_s": "network.protocols.spec",
     "secret_key_fraction": "network.protocols.result",
     "optimize_cutoffs": "network.protocols.optimize",
+    "protocol_rate": "network.protocols.rates",
+    "ProtocolRate": "network.protocols.rates",
     "CutoffOptimum": "network.protocols.optimize",
     # purification and nested repeaters with purification (issue 13)
     "dejmps": "network.purification",
