@@ -5,6 +5,9 @@ errors as reST; this hook rewrites them in the rendered copy only (the source is
 ``help()`` are unchanged):
 
 * ``|x|`` (an absolute value, ``|delta_mu| < 1e-6``) is a reST substitution reference: the bars are escaped;
+* in a References section, a line that starts with an initial (``D. Gusfield, ...``) would open an
+  enumerated list (item "D"): its period is escaped;
+* a section title whose underline is shorter than the title gets a full-length underline;
 * a dot product written ``(a . sigma)`` inside an inline literal is shown as ``(a · sigma)``, so that
   autosummary does not take its ``. `` for the end of the first sentence;
 * numpydoc's reference labels ``.. [1]`` / ``[1]_`` are footnotes, which must be unique on a page and
@@ -26,6 +29,8 @@ _SUBST = re.compile(r"(?<![\\|\w`])\|(?=[^\s|])([^|`\n]*?[^\s|\\])\|(?![\w|])")
 _FOOTNOTE_DEF = re.compile(r"^(\s*)\.\. \[(\d+|#\w*)\]\s+(.*)$")
 _FOOTNOTE_REF = re.compile(r"\[(\d+)\]_")
 _INLINE_LITERAL = re.compile(r"(``.+?``)")
+_INITIAL = re.compile(r"^(\s*)([A-Z])\.(\s)")
+_UNDERLINE = re.compile(r"([=\-~^\"'`#*+])\1{2,}")
 
 
 def _indent(line: str) -> int:
@@ -47,8 +52,19 @@ def rewrite(lines: list[str]) -> list[str]:
     out: list[str] = []
     literal_indent: int | None = None  # inside a literal block introduced by '::' at this indentation
     footnote: tuple[int, int] | None = None  # (indent of '.. [n]', indent of its body) while inside one
+    in_references = False
+    previous = ""
     for line in lines:
         stripped = line.strip()
+        if stripped.startswith(".. rubric::"):  # napoleon's section headings
+            in_references = stripped == ".. rubric:: References"
+        elif _UNDERLINE.fullmatch(stripped) and previous:  # a reST section title: 'previous' underlined
+            in_references = previous == "References"
+            if len(stripped) < len(previous):  # "Title underline too short" is only a matter of length
+                line = line[:_indent(line)] + stripped[0] * len(previous)
+        elif in_references and _INITIAL.match(line):  # 'D. Gusfield, ...' is not item D of a list
+            line = _INITIAL.sub(r"\1\2\\.\3", line, count=1)
+        previous = stripped
         if literal_indent is not None:
             if stripped and _indent(line) <= literal_indent:
                 literal_indent = None

@@ -167,6 +167,18 @@ class TestDocstringRewrite:
         assert out[:5] == lines[:5]
         assert out[5] == r"after \|w\|"
 
+    def test_initials_in_references_do_not_open_an_enumerated_list(self):
+        out = pqms_docstrings.rewrite(["References", "----------", "S. Pirandola, Commun. Phys. 2, 51 (2019).",
+                                       "D. Gusfield, SIAM J. Comput. 19, 143 (1990).", "", "Notes", "-----",
+                                       "A. plain text"])
+        assert out[2:4] == [r"S\. Pirandola, Commun. Phys. 2, 51 (2019).",
+                            r"D\. Gusfield, SIAM J. Comput. 19, 143 (1990)."]
+        assert out[-1] == "A. plain text"
+
+    def test_a_short_title_underline_is_extended_to_the_title(self):
+        out = pqms_docstrings.rewrite(["How the samplers read the stream", "-----", "text"])
+        assert out == ["How the samplers read the stream", "-" * 32, "text"]
+
     def test_a_dot_product_in_a_literal_is_not_a_sentence_end(self):
         out = pqms_docstrings.rewrite(["Correlator ``<(a . sigma) (x) (b . sigma)>`` of a state. More."])
         assert out == ["Correlator ``<(a \u00b7 sigma) (x) (b \u00b7 sigma)>`` of a state. More."]

@@ -12,7 +12,9 @@ Edge attributes
     At least one. ``transmissivity`` overrides the fibre value ``10^(-alpha L/10)``; without
     ``length_km`` the length is the equivalent fibre length ``-10 log10(eta)/alpha`` (used for
     signalling times), or 0 when ``alpha = 0``.
+
 ``loss_db_per_km`` (>= 0, default 0.2)
+
 ``channel`` (``"loss"`` default, ``"erasure"``, ``"dephasing"``) with ``erasure_probability`` or
     ``dephasing_probability`` in [0, 1] for the last two.
 ``link_fidelity`` (in [0, 1], default 1) or ``link_werner`` (in [-1/3, 1])
@@ -27,6 +29,7 @@ Node attributes
     Duer–Briegel–Cirac–Zoller swap noise at the node (see :mod:`pqms_physics.network.swapping`).
 ``coherence_time_s`` (> 0, default ``inf``)
     Depolarising memory time ``T``: a stored qubit keeps its Pauli correlations with factor ``exp(-t/T)``.
+
 ``pos`` (optional coordinates in km, used by plots only)
 """
 
