@@ -68,24 +68,44 @@ def _module_index() -> dict[str, list[str]]:
     return index
 
 
+def _resolves(dotted: str) -> bool:
+    """Whether ``dotted`` names an importable module or an attribute of one."""
+    parts = dotted.split(".")
+    for k in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:k]))
+        except Exception:  # noqa: BLE001 - not a module: try a shorter prefix
+            continue
+        try:
+            for attr in parts[k:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return False
+        return True
+    return False
+
+
 def _link_function(text: str, index: dict[str, list[str]]) -> str:
-    """Turn 'chains.fidelity_vs_hops' tokens into :func: cross-references where the object exists."""
+    """Turn dotted names ('chains.fidelity_vs_hops', 'network.graphs.best_path') into cross-references.
 
-    def resolve(match: re.Match) -> str:
-        mod_short, name = match.group(1), match.group(2)
-        for full in index.get(mod_short, []):
-            try:
-                if hasattr(importlib.import_module(full), name):
-                    return f":py:obj:`{mod_short}.{name} <{full}.{name}>`\\ "
-            except Exception:  # noqa: BLE001 - unresolvable: left as text
-                continue
-        return f"``{match.group(0)}``"
+    A token is tried with its first part read as a module's short name, then as a path below the package;
+    what resolves to nothing stays text.
+    """
 
-    pieces = re.split(r"(\b[a-z_]+\.[a-z_][a-z0-9_]*\b)", text)
+    def resolve(token: str) -> str | None:
+        head, _, rest = token.partition(".")
+        # the package's own modules first: pqms_physics.<old path> may be a deprecated alias (pqms_physics._moved)
+        candidates = [f"{full}.{rest}" for full in index.get(head, [])] + [f"{PACKAGE}.{token}"]
+        for full in candidates:
+            if _resolves(full):
+                return f":py:obj:`{token} <{full}>`\\ "
+        return None
+
+    pieces = re.split(r"(\b[a-z_]+(?:\.[a-z_][a-z0-9_]*)+\b)", text)
     out = []
-    for piece in pieces:
-        m = re.fullmatch(r"([a-z_]+)\.([a-z_][a-z0-9_]*)", piece)
-        out.append(resolve(m) if m else _escape(piece))
+    for k, piece in enumerate(pieces):
+        link = resolve(piece) if k % 2 else None
+        out.append(link if link is not None else _escape(piece))
     return "".join(out)
 
 

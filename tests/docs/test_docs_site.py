@@ -22,6 +22,7 @@ sys.path.insert(0, str(DOCS / "_ext"))
 
 import pqms_apigen  # noqa: E402
 import pqms_docstrings  # noqa: E402
+import pqms_generated  # noqa: E402
 import pqms_testrefs  # noqa: E402
 
 import pqms_physics  # noqa: E402
@@ -145,6 +146,23 @@ def test_example_does_not_need_its_docstring_at_run_time(script):
     """sphinx-gallery runs an example with ``__doc__ == ""``: ``__doc__.splitlines()[0]`` would fail there."""
     text = script.read_text(encoding="utf-8")
     assert not re.search(r"__doc__\.split(lines)?\(", text), f"{script.name} indexes __doc__ (empty in the gallery)"
+
+
+def test_audit_function_names_link_to_the_package_modules_and_unknown_text_stays_text():
+    index = pqms_generated._module_index()
+    text = pqms_generated._link_function("chains.fidelity_vs_hops + network.graphs.best_path(by='x'); fpga/rtl", index)
+    assert ":py:obj:`chains.fidelity_vs_hops <pqms_physics.network.chains.fidelity_vs_hops>`" in text
+    assert ":py:obj:`network.graphs.best_path <pqms_physics.network.graphs.best_path>`" in text
+    assert text.endswith("; fpga/rtl")
+
+
+def test_audit_json_renders_every_claim_with_its_verdict():
+    data = {"claims_path": "x.toml", "seed": 1, "quick": True, "versions": {"numpy": "2"},
+            "entries": [{"claim_id": "c1", "claim": "F = 0.999 |x|", "claimed": 0.999, "quantity": "F",
+                         "computed": 0.99, "uncertainty": 0.0, "verdict": "inconsistent",
+                         "function": "chains.fidelity_vs_hops", "reading": "r", "notes": "n", "details": {}}]}
+    text = pqms_generated.render_audit(data)
+    assert ".. _audit-c1:" in text and "**inconsistent**" in text and r"\|x\|" in text
 
 
 class TestDocstringRewrite:
