@@ -20,7 +20,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from pqms_physics.kernels.protocol_reference import NESTED, SWAP_ASAP, W_SCALE
+from pqms_physics.kernels.protocol_reference import GUIDE_BITS, NESTED, SWAP_ASAP, W_SCALE
 from pqms_physics.kernels.rng import GAMMA, MIX_MUL1, MIX_MUL2
 
 _G = np.uint64(GAMMA)
@@ -32,6 +32,7 @@ _SH27 = np.uint64(27)
 _SH31 = np.uint64(31)
 _SH11 = np.uint64(11)
 _INV53 = 2.0**-53
+_SHGUIDE = np.int64(53 - GUIDE_BITS)
 _WS = W_SCALE
 
 #: Largest number of runs one call may count (keeps sum T**2 inside int64 for T < 3e6 rounds).
@@ -58,8 +59,19 @@ def _bits(x):
     return np.int64(_mix64(x) >> _SH11)
 
 
+@njit(cache=True, inline="always")
+def _table_draw(b, cdf, guide):
+    """Smallest cell i with b < cdf[i] (cdf.size if none), starting from the guide entry of b's bucket."""
+    i = guide[b >> _SHGUIDE]
+    n = cdf.size
+    while i < n and b >= cdf[i]:
+        i += 1
+    return i
+
+
 @njit(cache=True)
-def _nested_run(levels, c, w0, thr, inv_tc, cutoffs, wcut, key, start, phase, t_first, w_first):
+def _nested_run(levels, c, w0, thr, inv_tc, cutoffs, wcut, v_cdf, v_guide, d_cdf, d_guide, key, start, phase,
+                t_first, w_first):
     """One NESTED run (module docstring of protocol_reference); the depth-first recursion as a loop."""
     x = key
     if levels == 0:
@@ -77,7 +89,17 @@ def _nested_run(levels, c, w0, thr, inv_tc, cutoffs, wcut, key, start, phase, t_
             lvl -= 1
         s = start[1]  # level 1: two elementary links, until a swap succeeds
         tau = cutoffs[0]
-        while True:
+        fast = False
+        if v_cdf.size > 0:  # exact law of a level-1 link from two draws (protocol_reference docstring)
+            x += _G
+            v = _table_draw(_bits(x), v_cdf, v_guide)
+            x += _G
+            d = _table_draw(_bits(x), d_cdf, d_guide)
+            if v < v_cdf.size:
+                rt = s + v + 1 + d
+                rw = w0 * w0 * math.exp(-(d * inv_tc))
+                fast = True
+        while not fast:
             x += _G
             t1 = s + _geom(x, c)
             x += _G
@@ -195,12 +217,15 @@ def _chain_run(n, asap, c, w0, thr, inv_tc, tau, wcut, key, arrival, cover, hi, 
 
 
 @njit(cache=True, parallel=True)
-def simulate_block(scheme, segments, c, w0, thr, inv_tc, cutoffs, wcut, base, start, n_runs, t_trunc, n_tasks):
+def simulate_block(scheme, segments, c, w0, thr, inv_tc, cutoffs, wcut, v_cdf, v_guide, d_cdf, d_guide, base,
+                   start, n_runs, t_trunc, n_tasks):
     """Runs ``[start, start + n_runs)``: ``(hist, hist_w, sums)`` as in
     :func:`~pqms_physics.kernels.protocol_reference.simulate_reference`.
 
     ``base`` is ``mix64(seed + GAMMA)`` (uint64); ``cutoffs`` an int64 array (-1: none; one per nesting
-    level for NESTED, ``cutoffs[0]`` for the others); ``wcut`` the Werner cutoff (-1 for none); ``n_tasks``
+    level for NESTED, ``cutoffs[0]`` for the others); ``wcut`` the Werner cutoff (-1 for none); ``v_cdf``,
+    ``v_guide``, ``d_cdf``, ``d_guide`` the level-1 tables of
+    :func:`~pqms_physics.kernels.protocol_reference.level1_tables` (empty: none); ``n_tasks``
     the number of parallel tasks (any value >= 1 gives the same result). ``n_runs <= MAX_BLOCK_RUNS``.
     """
     nb = t_trunc + 2
@@ -227,7 +252,8 @@ def simulate_block(scheme, segments, c, w0, thr, inv_tc, cutoffs, wcut, base, st
         for r in range(lo, up):
             key = _mix64(base ^ _mix64(np.uint64(r) + _G2))
             if scheme == NESTED:
-                t, w = _nested_run(levels, c, w0, thr, inv_tc, cutoffs, wcut, key, st, ph, tf, wf)
+                t, w = _nested_run(levels, c, w0, thr, inv_tc, cutoffs, wcut, v_cdf, v_guide, d_cdf, d_guide, key,
+                                   st, ph, tf, wf)
             elif segments == 1:
                 t = _geom(key + _G, c)
                 w = w0

@@ -27,6 +27,19 @@ if a cutoff ``tau_j`` is set and ``d > tau_j`` both restart at ``min(t1, t2) + t
 output is ``w = w1 w2 exp(-d / T_coh)`` at ``max(t1, t2)``; if ``w < w_cut`` both restart there (no draw),
 else one swap draw; a failed swap restarts both there.
 
+Level-1 tables (NESTED with a level-1 cutoff ``tau_1``, ``p < 1``): a level-1 link is not simulated attempt by
+attempt but drawn from its exact law with two draws. One attempt has ``m = min(G1, G2) ~ Geom(1 - q^2)``
+(``q = 1 - p``) and, independently, ``d = |G1 - G2|`` with ``P(d = 0) = p/(2 - p)``, ``P(d = k) = 2 p q^k/(2 - p)``;
+it succeeds with weight ``s_d = P(d) p_swap 1{w0^2 r^d >= w_cut}`` (``d <= tau_1``, ``r = exp(-1/T_coh)``) after
+``m + d`` rounds, and fails after ``m + d`` or, if ``d > tau_1``, ``m + tau_1`` rounds. Renewal over the failed
+attempts makes the delivery round ``s + V + d`` with ``d ~ s_d / sigma`` independent of ``V``, whose generating
+function is ``sigma (1 - q^2) z / (1 - q^2 z - (1 - q^2) z Phi(z))`` with ``Phi(z) = P(d > tau_1) z^tau_1 +
+sum_{d <= tau_1} (P(d) - s_d) z^d`` and ``sigma = sum_d s_d`` (a recursion with positive terms, computed by
+:func:`level1_tables`). ``V`` is drawn by inversion of its integer CDF table (a guide table of
+``2**GUIDE_BITS`` entries finds the cell), then ``d`` likewise, from two consecutive draws. The table ends where
+the remaining mass of ``V`` is below ``2**-55``; a draw beyond it (probability below ``2**-52``) falls back to the
+attempt-by-attempt simulation from the same start.
+
 ``SWAP_ASAP`` and ``PARALLEL`` (any number of segments): event driven. Every empty segment holds the
 arrival time of its next elementary link (drawn when it becomes empty, in segment order). At each
 event time ``t`` (the earliest arrival or expiry): links arriving at ``t`` are stored; then swaps:
@@ -58,6 +71,11 @@ _ONE53 = 1 << 53
 _INV53 = 2.0**-53
 #: Marker of "no cutoff" in the cutoff arrays of the kernels.
 NO_CUTOFF: int = -1
+#: Guide tables of the level-1 inversion have ``2**GUIDE_BITS`` entries.
+GUIDE_BITS: int = 12
+#: Longest level-1 table (beyond it the kernels simulate attempt by attempt).
+MAX_TABLE: int = 1 << 22
+_EMPTY = np.zeros(0, dtype=np.int64)
 
 
 def _mix64(z: int) -> int:
@@ -110,6 +128,72 @@ def fixed_point(w: float) -> int:
     return int(math.floor(w * W_SCALE + 0.5))
 
 
+def _cdf_table(pmf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer CDF ``C[i] = min(rint(cumsum(pmf)[i] 2**53), 2**53)`` and its guide table: ``guide[j]`` is the
+    first cell with ``C > j 2**53 / 2**GUIDE_BITS`` (the search for a draw in bucket ``j`` starts there)."""
+    cdf = np.minimum(np.rint(np.cumsum(pmf) * float(_ONE53)), float(_ONE53)).astype(np.int64)
+    starts = np.arange(1 << GUIDE_BITS, dtype=np.int64) << (53 - GUIDE_BITS)
+    guide = np.searchsorted(cdf, starts, side="right").astype(np.int64)
+    return cdf, np.minimum(guide, cdf.size - 1)
+
+
+def level1_tables(p: float, p_swap: float, w0: float, inv_tc: float, tau: int, wcut: float) -> tuple:
+    """Integer inversion tables ``(v_cdf, v_guide, d_cdf, d_guide)`` of a level-1 link (module docstring).
+
+    ``v_cdf[i]`` is the CDF threshold of ``V = i + 1`` rounds, ``d_cdf[k]`` of ``d = k``. Empty arrays when
+    the fast path does not apply (``tau < 0``, ``p = 1``, no success possible, or ``V`` needs more than
+    :data:`MAX_TABLE` rounds).
+
+    Examples
+    --------
+    >>> v_cdf, v_guide, d_cdf, d_guide = level1_tables(0.5, 1.0, 1.0, 0.0, 0, -1.0)
+    >>> bool(d_cdf[0] == 2**53)   # tau = 0: d = 0 always
+    True
+    """
+    if tau < 0 or p >= 1.0:
+        return _EMPTY, _EMPTY, _EMPTY, _EMPTY
+    from scipy.signal import lfilter
+
+    q = 1.0 - p
+    k = np.arange(tau + 1, dtype=np.float64)
+    pd = np.where(k == 0, p / (2.0 - p), 2.0 * p * np.exp(k * math.log(q)) / (2.0 - p))
+    ok = w0 * w0 * np.exp(-(k * inv_tc)) >= wcut
+    succ = pd * p_swap * ok
+    sigma = float(succ.sum())
+    if sigma <= 0.0:
+        return _EMPTY, _EMPTY, _EMPTY, _EMPTY
+    phi = pd - succ
+    phi[tau] += max(0.0, 1.0 - float(pd.sum()))  # P(d > tau): the attempt fails after m + tau rounds
+    g = -math.expm1(2.0 * math.log1p(-p))  # P(m = 1) = 1 - q^2
+    q2 = 1.0 - g
+    den = np.zeros(tau + 2)
+    den[0] = 1.0
+    den[1] = -q2
+    den[1:] -= g * phi
+    length = 1024
+    while True:
+        x = np.zeros(length)
+        x[0] = 1.0
+        h = sigma * lfilter([0.0, g], den, x)  # h[v] = P(V = v), v = 0..length-1 (h[0] = 0)
+        tail = h[-1] / max(1e-300, 1.0 - min(h[-1] / max(h[-2], 1e-300), 1.0 - 1e-16))
+        if tail < 2.0**-55 or length >= MAX_TABLE:
+            break
+        length *= 4
+    if tail >= 2.0**-55:
+        return _EMPTY, _EMPTY, _EMPTY, _EMPTY
+    v_cdf, v_guide = _cdf_table(h[1:])
+    d_cdf, d_guide = _cdf_table(succ / sigma)
+    return v_cdf, v_guide, d_cdf, d_guide
+
+
+def table_draw(b: int, cdf, guide) -> int:
+    """Cell of the 53-bit draw ``b``: the smallest ``i`` with ``b < cdf[i]`` (``cdf.size`` if none)."""
+    i = int(guide[b >> (53 - GUIDE_BITS)])
+    while i < len(cdf) and b >= cdf[i]:
+        i += 1
+    return i
+
+
 class _Stream:
     """Sequential 53-bit draws of one run."""
 
@@ -125,13 +209,20 @@ class _Stream:
         return max(1, math.ceil(math.log(u) * c))
 
 
-def _nested(level, start, st, c, w0, thr, inv_tc, cutoffs, wcut):
+def _nested(level, start, st, c, w0, thr, inv_tc, cutoffs, wcut, tables):
     if level == 0:
         return start + st.geometric(c), w0
     tau = int(cutoffs[level - 1])
+    if level == 1 and len(tables[0]):
+        v_cdf, v_guide, d_cdf, d_guide = tables
+        v = table_draw(st.bits(), v_cdf, v_guide)
+        d = table_draw(st.bits(), d_cdf, d_guide)
+        if v < len(v_cdf):
+            return start + v + 1 + d, w0 * w0 * math.exp(-(d * inv_tc))
+        tables = (_EMPTY,)  # beyond the table: simulate this link attempt by attempt
     while True:
-        t1, w1 = _nested(level - 1, start, st, c, w0, thr, inv_tc, cutoffs, wcut)
-        t2, w2 = _nested(level - 1, start, st, c, w0, thr, inv_tc, cutoffs, wcut)
+        t1, w1 = _nested(level - 1, start, st, c, w0, thr, inv_tc, cutoffs, wcut, tables)
+        t2, w2 = _nested(level - 1, start, st, c, w0, thr, inv_tc, cutoffs, wcut, tables)
         d = abs(t1 - t2)
         if tau >= 0 and d > tau:
             start = min(t1, t2) + tau
@@ -200,18 +291,19 @@ def _chain(n, asap, st, c, w0, thr, inv_tc, tau, wcut):
 
 
 def simulate_run(scheme: int, segments: int, c: float, w0: float, thr: int, inv_tc: float,
-                 cutoffs, wcut: float, key: int) -> tuple[int, float]:
+                 cutoffs, wcut: float, v_cdf, v_guide, d_cdf, d_guide, key: int) -> tuple[int, float]:
     """One protocol run with stream key ``key``: ``(T, w)`` (delivery round and Werner parameter).
 
     Examples
     --------
-    >>> simulate_run(NESTED, 1, geometric_factor(1.0), 0.9, swap_threshold(1.0), 0.0, [], -1.0, 5)
+    >>> e = np.zeros(0, dtype=np.int64)
+    >>> simulate_run(NESTED, 1, geometric_factor(1.0), 0.9, swap_threshold(1.0), 0.0, [], -1.0, e, e, e, e, 5)
     (1, 0.9)
     """
     st = _Stream(key)
     if scheme == NESTED:
         levels = segments.bit_length() - 1
-        return _nested(levels, 0, st, c, w0, thr, inv_tc, cutoffs, wcut)
+        return _nested(levels, 0, st, c, w0, thr, inv_tc, cutoffs, wcut, (v_cdf, v_guide, d_cdf, d_guide))
     tau = int(cutoffs[0]) if len(cutoffs) else NO_CUTOFF
     if segments == 1:
         return st.geometric(c), w0
@@ -219,7 +311,8 @@ def simulate_run(scheme: int, segments: int, c: float, w0: float, thr: int, inv_
 
 
 def simulate_reference(scheme: int, segments: int, c: float, w0: float, thr: int, inv_tc: float, cutoffs,
-                       wcut: float, seed: int, start: int, n_runs: int, t_trunc: int) -> tuple:
+                       wcut: float, v_cdf, v_guide, d_cdf, d_guide, seed: int, start: int, n_runs: int,
+                       t_trunc: int) -> tuple:
     """Twin of :func:`pqms_physics.kernels.protocol_cpu.simulate_block`: the same accumulators.
 
     Returns ``(hist, hist_w, sums)``: ``hist[t]`` runs with ``T = t`` for ``t <= t_trunc`` and
@@ -230,7 +323,8 @@ def simulate_reference(scheme: int, segments: int, c: float, w0: float, thr: int
     hist_w = np.zeros(t_trunc + 2, dtype=np.int64)
     sums = [0, 0, 0, 0]
     for r in range(start, start + n_runs):
-        t, w = simulate_run(scheme, segments, c, w0, thr, inv_tc, cutoffs, wcut, run_key(seed, r))
+        t, w = simulate_run(scheme, segments, c, w0, thr, inv_tc, cutoffs, wcut, v_cdf, v_guide, d_cdf, d_guide,
+                            run_key(seed, r))
         b = min(t, t_trunc + 1)
         wf = fixed_point(w)
         hist[b] += 1
@@ -242,5 +336,6 @@ def simulate_reference(scheme: int, segments: int, c: float, w0: float, thr: int
     return hist, hist_w, np.array(sums, dtype=np.int64)
 
 
-__all__ = ["NESTED", "SWAP_ASAP", "PARALLEL", "SCHEME_CODES", "W_SCALE", "NO_CUTOFF", "run_key", "base_key",
-           "geometric_factor", "swap_threshold", "fixed_point", "simulate_run", "simulate_reference"]
+__all__ = ["NESTED", "SWAP_ASAP", "PARALLEL", "SCHEME_CODES", "W_SCALE", "NO_CUTOFF", "GUIDE_BITS", "MAX_TABLE",
+           "run_key", "base_key", "geometric_factor", "swap_threshold", "fixed_point", "level1_tables", "table_draw",
+           "simulate_run", "simulate_reference"]

@@ -37,7 +37,7 @@ from pqms_physics.progress import ProgressArg, progress_bar
 
 #: Version of the protocol stream (the use of each draw, :mod:`pqms_physics.kernels.protocol_reference`);
 #: recorded in every Monte Carlo :class:`ProtocolResult`. Any change to what a draw means gets a new number.
-PROTOCOL_STREAM_VERSION: int = 1
+PROTOCOL_STREAM_VERSION: int = 2
 #: Default number of runs per kernel call (one progress step).
 DEFAULT_CHUNK: int = 1 << 18
 #: Runs of the pilot that sets ``t_trunc`` when it is not given.
@@ -49,7 +49,8 @@ MAX_AUTO_T_TRUNC: int = 5_000_000
 
 
 def kernel_args(spec: ProtocolSpec) -> tuple:
-    """The plain arguments of the kernels for ``spec``: ``(scheme, segments, c, w0, thr, inv_tc, cutoffs, wcut)``.
+    """The plain arguments of the kernels for ``spec``: ``(scheme, segments, c, w0, thr, inv_tc, cutoffs, wcut,
+    v_cdf, v_guide, d_cdf, d_guide)`` (the last four: level-1 tables, empty when not used).
 
     Examples
     --------
@@ -64,8 +65,10 @@ def kernel_args(spec: ProtocolSpec) -> tuple:
     cutoffs = np.array([ref.NO_CUTOFF if c is None else int(c) for c in cuts], dtype=np.int64)
     inv_tc = 0.0 if math.isinf(spec.coherence_time) else 1.0 / spec.coherence_time
     wcut = -1.0 if spec.werner_cutoff is None else float(spec.werner_cutoff)
+    tables = (ref.level1_tables(spec.p_eff, spec.p_swap, spec.link_werner, inv_tc, int(cutoffs[0]), wcut)
+              if spec.scheme == "nested" and spec.levels >= 1 else (ref._EMPTY,) * 4)
     return (ref.SCHEME_CODES[spec.scheme], spec.segments, ref.geometric_factor(spec.p_eff), spec.link_werner,
-            ref.swap_threshold(spec.p_swap), inv_tc, cutoffs, wcut)
+            ref.swap_threshold(spec.p_swap), inv_tc, cutoffs, wcut, *tables)
 
 
 def _count(args: tuple, seed: int, start: int, n_runs: int, t_trunc: int, threads: int | None):
