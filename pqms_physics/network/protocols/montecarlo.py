@@ -112,7 +112,7 @@ def simulate(spec: ProtocolSpec, *, samples: int, seed: int, t_trunc: int | None
     spec : ProtocolSpec
         The protocol (time in rounds).
     samples : int
-        Number of independent protocol runs, ``>= 2``.
+        Number of independent protocol runs, ``>= 1`` (standard errors need ``>= 2``; nan otherwise).
     seed : int
         Seed in ``[0, 2**64 - 1]``; run ``r`` uses the sub-stream ``(seed, r)``.
     t_trunc : int, optional
@@ -147,7 +147,7 @@ def simulate(spec: ProtocolSpec, *, samples: int, seed: int, t_trunc: int | None
         from pqms_physics.errors import PQMSValueError
 
         raise PQMSValueError(f"spec must be a ProtocolSpec, got {type(spec).__name__}")
-    n = check_int("samples", samples, 2)
+    n = check_int("samples", samples, 1)
     seed = check_seed("seed", seed)
     chunk = DEFAULT_CHUNK if chunk is None else check_int("chunk", chunk, 1)
     args = kernel_args(spec)
@@ -173,13 +173,18 @@ def _result(spec: ProtocolSpec, hist, hist_w, sums, n: int, seed: int) -> Protoc
     with np.errstate(invalid="ignore", divide="ignore"):
         werner = np.where(counts > 0, hist_w[:-1] / ref.W_SCALE / np.maximum(counts, 1), np.nan)
     s_t, s_t2, s_w, s_w2 = sums
-    var_t = (n * s_t2 - s_t * s_t) / (n * (n - 1))  # exact integers until the division
     mean_w = s_w / ref.W_SCALE / n
-    var_w = max(0.0, (s_w2 / ref.W_SCALE - n * mean_w * mean_w) / (n - 1))
+    if n > 1:
+        var_t = (n * s_t2 - s_t * s_t) / (n * (n - 1))  # exact integers until the division
+        var_w = max(0.0, (s_w2 / ref.W_SCALE - n * mean_w * mean_w) / (n - 1))
+    else:
+        var_t = var_w = math.nan
+    se_t = math.sqrt(max(0.0, var_t) / n) if n > 1 else math.nan
+    se_w = math.sqrt(var_w / n) if n > 1 else math.nan
     return ProtocolResult(
         spec=spec, method="monte-carlo", pmf=pmf, werner=werner, truncated_mass=int(hist[-1]) / n,
-        mean_time=s_t / n, mean_werner=mean_w, mean_time_stderr=math.sqrt(max(0.0, var_t) / n),
-        mean_werner_stderr=math.sqrt(var_w / n), samples=n, seed=seed, stream_version=PROTOCOL_STREAM_VERSION)
+        mean_time=s_t / n, mean_werner=mean_w, mean_time_stderr=se_t, mean_werner_stderr=se_w, samples=n,
+        seed=seed, stream_version=PROTOCOL_STREAM_VERSION)
 
 
 __all__ = ["PROTOCOL_STREAM_VERSION", "kernel_args", "simulate"]

@@ -138,7 +138,7 @@ def test_progress_callback_sees_every_chunk():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(samples=1, seed=1), "samples must be >= 2, got 1"),
+    (dict(samples=0, seed=1), "samples must be >= 1, got 0"),
     (dict(samples=10, seed=-1), "seed must be >= 0, got -1"),
     (dict(samples=10, seed=1, t_trunc=0), "t_trunc must be >= 1, got 0"),
     (dict(samples=10, seed=1, chunk=0), "chunk must be >= 1, got 0"),
@@ -192,3 +192,8 @@ def test_fidelity_cutoff_agrees_with_exact_engine(werner_cutoff):
     exact = exact_protocol(spec)
     _within(res, exact.mean_time, werner=exact.mean_werner)
     assert np.nanmin(res.werner) >= werner_cutoff
+
+
+def test_a_single_run_has_no_standard_error():
+    res = simulate(ProtocolSpec(2, 1.0), samples=1, seed=1)
+    assert res.mean_time == 1.0 and math.isnan(res.mean_time_stderr) and math.isnan(res.mean_werner_stderr)
