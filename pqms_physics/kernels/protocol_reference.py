@@ -141,8 +141,8 @@ def level1_tables(p: float, p_swap: float, w0: float, inv_tc: float, tau: int, w
     """Integer inversion tables ``(v_cdf, v_guide, d_cdf, d_guide)`` of a level-1 link (module docstring).
 
     ``v_cdf[i]`` is the CDF threshold of ``V = i + 1`` rounds, ``d_cdf[k]`` of ``d = k``. Empty arrays when
-    the fast path does not apply (``tau < 0``, ``p = 1``, no success possible, or ``V`` needs more than
-    :data:`MAX_TABLE` rounds).
+    the fast path does not apply (``tau < 0`` or ``>= MAX_TABLE``, ``p = 1``, no success possible, or ``V``
+    needs more than :data:`MAX_TABLE` rounds).
 
     Examples
     --------
@@ -150,7 +150,7 @@ def level1_tables(p: float, p_swap: float, w0: float, inv_tc: float, tau: int, w
     >>> bool(d_cdf[0] == 2**53)   # tau = 0: d = 0 always
     True
     """
-    if tau < 0 or p >= 1.0:
+    if tau < 0 or tau >= MAX_TABLE or p >= 1.0:
         return _EMPTY, _EMPTY, _EMPTY, _EMPTY
     from scipy.signal import lfilter
 

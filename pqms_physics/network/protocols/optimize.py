@@ -105,12 +105,12 @@ def default_candidates(spec: ProtocolSpec) -> list:
 
 
 def _evaluate(spec_dict: dict, cutoffs: tuple, protocol: str, method: str, seed: int | None,
-              samples: int = MC_SAMPLES, t_cap: int = 1 << 20) -> tuple:
+              samples: int = MC_SAMPLES, t_cap: int = 1 << 20, slow: float = math.inf) -> tuple:
     """Objective of one cutoff tuple: (rate, E[T], E[w]); a pure function (runs on dask workers).
 
     The exact engine runs on at most ``t_cap`` rounds (beyond, its geometric tail extrapolation gives
-    ``E[T]``); the Monte Carlo engine is used only where that exact ``E[T] <= t_cap / (50 SLOW_FACTOR)``
-    (slower tuples are never chosen, and their runs would be very long).
+    ``E[T]``); the Monte Carlo engine is used only where that exact ``E[T] <= slow`` (slower tuples are never
+    chosen, and their runs would be very long).
     """
     import warnings
 
@@ -120,7 +120,7 @@ def _evaluate(spec_dict: dict, cutoffs: tuple, protocol: str, method: str, seed:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         res = exact_protocol(spec, t_trunc=t_cap)
-    if method == "monte-carlo" and res.mean_time <= t_cap / (50 * SLOW_FACTOR):
+    if method == "monte-carlo" and res.mean_time <= slow:
         from pqms_physics.network.protocols.montecarlo import simulate
 
         res = simulate(spec, samples=samples, seed=seed, t_trunc=1, progress=False)
@@ -260,12 +260,13 @@ def optimize_cutoffs(segments: int, p_link: float, *, p_swap: float = 1.0, link_
             return
         if client is None:
             for k in todo:
-                cache[k] = tuple(float(v) for v in _evaluate(spec_dict, k, protocol, method, seed, samples, t_cap))
+                cache[k] = tuple(float(v) for v in _evaluate(spec_dict, k, protocol, method, seed, samples, t_cap,
+                                                              slow))
                 bar.update(1)
             return
         futures = client.map(_evaluate, [spec_dict] * len(todo), todo, [protocol] * len(todo),
                              [method] * len(todo), [seed] * len(todo), [samples] * len(todo), [t_cap] * len(todo),
-                             pure=False)
+                             [slow] * len(todo), pure=False)
         for k, value in zip(todo, client.gather(futures), strict=True):
             cache[k] = tuple(float(v) for v in value)
             bar.update(1)

@@ -197,3 +197,12 @@ def test_fidelity_cutoff_agrees_with_exact_engine(werner_cutoff):
 def test_a_single_run_has_no_standard_error():
     res = simulate(ProtocolSpec(2, 1.0), samples=1, seed=1)
     assert res.mean_time == 1.0 and math.isnan(res.mean_time_stderr) and math.isnan(res.mean_werner_stderr)
+
+
+def test_a_huge_level1_cutoff_is_no_cutoff():
+    # optimize_cutoffs writes "no cutoff at this level" as 2**62 rounds: same law as no cutoff (5 sigma)
+    spec = ProtocolSpec(4, 0.3, p_swap=0.8, cutoff=(2**62, 5))
+    res = simulate(spec, samples=20_000, seed=3)
+    from pqms_physics.network.protocols.exact import exact_protocol
+
+    _within(res, exact_protocol(spec).mean_time)
