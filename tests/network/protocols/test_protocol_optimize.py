@@ -67,7 +67,11 @@ def test_dask_cluster_gives_the_same_optimum_as_the_local_loop():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") \
             as cluster, distributed.Client(cluster) as client:
         remote = optimize_cutoffs(4, 0.3, scheduler=client, **kw)
-    assert remote == local
+    # the same search: the same optimum and evaluations; the rates agree to the last bits (a worker thread's
+    # BLAS may sum in another order, so exact float equality is not part of the promise)
+    assert (remote.cutoffs, remote.evaluations, remote.sweeps) == (local.cutoffs, local.evaluations, local.sweeps)
+    for name in ("secret_key_rate", "no_cutoff_rate", "mean_time", "mean_werner"):
+        assert getattr(remote, name) == pytest.approx(getattr(local, name), rel=1e-12, abs=1e-300), name
 
 
 def test_monte_carlo_method_is_seeded_and_agrees_with_exact_on_two_segments():
