@@ -47,6 +47,7 @@ _EXPORTS: dict[str, str] = {
     # sources, swapping, chains, bounds
     "spdc_pair_state": "network.sources",
     "SPDCSource": "network.sources",
+    "spdc_qber": "network.sources",
     "swap": "network.swapping",
     "fidelity_vs_hops": "network.chains",
     "chain_state": "network.chains",
