@@ -37,15 +37,13 @@ from pqms_physics.network.chains import werner_chain_fidelity  # noqa: E402
 I2 = qt.qeye(2)
 
 
-def mesolve_loop(link: qt.Qobj, n_max: int, p: float, eta: float, one_qubit_c_ops, t_s: float,
-                 opts) -> np.ndarray:
+def mesolve_loop(link: qt.Qobj, n_max: int, p: float, eta: float, one_qubit_c_ops, t_s: float, opts) -> np.ndarray:
     """Hop-by-hop baseline: explicit four-qubit swap, memory by qutip.mesolve, fidelity per hop."""
     phi = pq.bell_state("phi+")
     u = bell_measurement_unitary()
     c_ops = [qt.tensor(c, I2) for c in one_qubit_c_ops] + [qt.tensor(I2, c) for c in one_qubit_c_ops]
     h0 = qt.qzero([2, 2])
-    effects = {bits: qt.tensor(I2, readout_povm(bits[0], eta), readout_povm(bits[1], eta), I2)
-               for bits in CORRECTION}
+    effects = {bits: qt.tensor(I2, readout_povm(bits[0], eta), readout_povm(bits[1], eta), I2) for bits in CORRECTION}
     corrections = {bits: qt.tensor(I2, PAULIS[name]) for bits, name in CORRECTION.items()}
     state, fids = link, [pq.fidelity(link, phi)]
     for _ in range(n_max - 1):
@@ -78,11 +76,15 @@ def bench_general_link(n_hops: int, repeats: int) -> None:
     t0 = time.perf_counter()
     slow = mesolve_loop(link, n_hops, p, eta, one_qubit_c_ops, t_s, opts)
     t_slow = time.perf_counter() - t0
-    print(f"[1] general link, hops 1..{n_hops}, Duer p={p}, eta={eta}, memory T1=1 s, gamma_z=0.5/s, "
-          f"t={t_s:.1e} s per swap")
+    print(
+        f"[1] general link, hops 1..{n_hops}, Duer p={p}, eta={eta}, memory T1=1 s, gamma_z=0.5/s, "
+        f"t={t_s:.1e} s per swap"
+    )
     print(f"    fidelity_vs_hops (16x16 map, best of {repeats}): {t_fast * 1e3:10.2f} ms")
-    print(f"    hop-by-hop QuTiP swap + mesolve loop (once):  {t_slow * 1e3:10.0f} ms "
-          f"({4 * (n_hops - 1)} mesolve calls, dop853, atol=rtol=1e-14)")
+    print(
+        f"    hop-by-hop QuTiP swap + mesolve loop (once):  {t_slow * 1e3:10.0f} ms "
+        f"({4 * (n_hops - 1)} mesolve calls, dop853, atol=rtol=1e-14)"
+    )
     print(f"    ratio loop / fidelity_vs_hops:                 {t_slow / t_fast:10.0f} x   (goal >= 1000 x)")
     print(f"    max |F_fast - F_loop| over all hops:           {np.abs(fast - slow).max():10.2e}   (goal <= 1e-9)")
     print(f"    F at hops 1, {n_hops // 10}, {n_hops}: {fast[0]:.6f}, {fast[n_hops // 10 - 1]:.6f}, {fast[-1]:.6f}")
@@ -119,8 +121,10 @@ def bench_sweep(repeats: int) -> None:
     t_vec, a = best_of(vectorised, repeats)
     t_tri, b = best_of(per_triple, max(1, repeats // 2))
     t_pt, c = best_of(per_point, 1)
-    print(f"[2] sweep of {n_points} points: {hops.size} hop counts (1..1000) x {f_link.size} link F x "
-          f"{gate.size} gate p x {meas.size} readout eta, Werner links, exact (untwirled)")
+    print(
+        f"[2] sweep of {n_points} points: {hops.size} hop counts (1..1000) x {f_link.size} link F x "
+        f"{gate.size} gate p x {meas.size} readout eta, Werner links, exact (untwirled)"
+    )
     print(f"    werner_chain_fidelity, one broadcast call:     {t_vec * 1e3:10.2f} ms   (goal < 10 s)")
     print(f"    fidelity_vs_hops per (F, p, eta), hops vector: {t_tri * 1e3:10.2f} ms")
     print(f"    baseline: fidelity_vs_hops per point:          {t_pt * 1e3:10.0f} ms")
@@ -133,8 +137,10 @@ def main() -> None:
     parser.add_argument("--hops", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"numpy {np.__version__}, qutip {qt.__version__}; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"numpy {np.__version__}, qutip {qt.__version__}; load average {os.getloadavg()[0]:.1f}"
+    )
     bench_general_link(args.hops, args.repeats)
     bench_sweep(args.repeats)
 

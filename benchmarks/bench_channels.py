@@ -23,10 +23,9 @@ import time
 
 import numpy as np
 import qutip as qt
+from _timing import best_of  # benchmarks/ is on sys.path when run as a script
 
 import pqms_physics as pq
-
-from _timing import best_of  # benchmarks/ is on sys.path when run as a script
 
 
 def cold_import_s(module: str) -> tuple[float, float]:
@@ -45,8 +44,10 @@ def main() -> None:
     gamma_z, gamma_ad, t = 0.05, 0.5, 1.0
     rho = qt.ket2dm(pq.bell_state("phi+"))
     channel = pq.dephasing(gamma_z, t).on(0, n=2) @ pq.amplitude_damping(gamma_ad, t).on(1, n=2)
-    c_ops = [np.sqrt(gamma_z) * qt.tensor(qt.sigmaz(), qt.qeye(2)),
-             np.sqrt(gamma_ad) * qt.tensor(qt.qeye(2), qt.destroy(2))]
+    c_ops = [
+        np.sqrt(gamma_z) * qt.tensor(qt.sigmaz(), qt.qeye(2)),
+        np.sqrt(gamma_ad) * qt.tensor(qt.qeye(2), qt.destroy(2)),
+    ]
     h = qt.qzero([2, 2])
     opts = {"atol": 1e-10, "rtol": 1e-10}
 
@@ -67,8 +68,10 @@ def main() -> None:
     swap_case(args.repeats)
     for module in ("pqms_physics", "qutip"):
         inside, whole = cold_import_s(module)
-        print(f"python -c 'import {module}': {whole:6.3f} s wall ({inside:6.3f} s in the import)"
-              + ("  (goal < 1.5 s)" if module == "pqms_physics" else "  (for comparison)"))
+        print(
+            f"python -c 'import {module}': {whole:6.3f} s wall ({inside:6.3f} s in the import)"
+            + ("  (goal < 1.5 s)" if module == "pqms_physics" else "  (for comparison)")
+        )
 
 
 def swap_case(repeats: int) -> None:
@@ -96,8 +99,10 @@ def swap_case(repeats: int) -> None:
     t_swap, ref = best_of(lambda: swap(rho_ab, rho_cd, **kw), repeats)
     print(f"swap_channel build (one-off, then cached):    {t_build * 1e3:9.1f} ms")
     print(f"swap_channel(...) lookup in the cache:        {t_cached * 1e6:9.1f} us")
-    print(f"apply swap_channel to tensor(rho_ab, rho_cd): {t_apply * 1e6:9.1f} us"
-          f"  (to a ready 4-qubit state: {t_apply_only * 1e6:.1f} us)")
+    print(
+        f"apply swap_channel to tensor(rho_ab, rho_cd): {t_apply * 1e6:9.1f} us"
+        f"  (to a ready 4-qubit state: {t_apply_only * 1e6:.1f} us)"
+    )
     print(f"functional swap, general path:                {t_swap * 1e6:9.1f} us")
     print(f"ratio channel / functional swap:              {t_apply / t_swap:9.2f} x  (goal <= ~3)")
     print(f"max |difference| of the two A-D states:       {np.abs(out.full() - ref.full()).max():9.1e}")

@@ -59,8 +59,10 @@ def main() -> None:
 
     rho = bell_state("phi+")
     table = outcome_table(rho, optimal_settings(rho))
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, numba threads {numba.get_num_threads()}, "
-          f"python {platform.python_version()}, numpy {np.__version__}, device {args.device}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cpus, numba threads {numba.get_num_threads()}, "
+        f"python {platform.python_version()}, numpy {np.__version__}, device {args.device}"
+    )
 
     # kernel sampler
     t0 = time.perf_counter()
@@ -81,12 +83,18 @@ def main() -> None:
     t_naive, _ = best_of(lambda: naive_numpy_counts(table, base_pairs, 1), args.repeats)
     rate_naive = base_pairs / t_naive
     print(f"naive NumPy sampler, {base_pairs:.0e} pairs:        {t_naive:8.3f} s  {rate_naive:10.3e} pairs/s")
-    print(f"kernel sampler, {pairs:.0e} pairs:             {t_kernel:8.3f} s  {rate_kernel:10.3e} pairs/s  "
-          f"({rate_kernel / rate_naive:6.1f} x naive; goal >= 1e9 pairs/s)")
-    print(f"  peak RSS growth during the kernel runs:     {rss_growth:8.1f} MiB "
-          f"(an int64 array of length pairs would be {pairs * 8 / 2**20:.0f} MiB)")
-    print(f"  S = {est.value:.6f} +- {est.stderr:.2e} (exact {est.exact_value:.6f}, sqrt(8/N) = "
-          f"{math.sqrt(8 / pairs):.2e})")
+    print(
+        f"kernel sampler, {pairs:.0e} pairs:             {t_kernel:8.3f} s  {rate_kernel:10.3e} pairs/s  "
+        f"({rate_kernel / rate_naive:6.1f} x naive; goal >= 1e9 pairs/s)"
+    )
+    print(
+        f"  peak RSS growth during the kernel runs:     {rss_growth:8.1f} MiB "
+        f"(an int64 array of length pairs would be {pairs * 8 / 2**20:.0f} MiB)"
+    )
+    print(
+        f"  S = {est.value:.6f} +- {est.stderr:.2e} (exact {est.exact_value:.6f}, sqrt(8/N) = "
+        f"{math.sqrt(8 / pairs):.2e})"
+    )
 
     # multinomial sampler
     big = 10**15

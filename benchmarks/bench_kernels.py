@@ -47,16 +47,26 @@ import numpy as np
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
-CHSH = np.array([[0.425, 0.075, 0.075, 0.425],
-                 [0.425, 0.075, 0.075, 0.425],
-                 [0.425, 0.075, 0.075, 0.425],
-                 [0.075, 0.425, 0.425, 0.075]])
+CHSH = np.array(
+    [
+        [0.425, 0.075, 0.075, 0.425],
+        [0.425, 0.075, 0.075, 0.425],
+        [0.425, 0.075, 0.075, 0.425],
+        [0.075, 0.425, 0.425, 0.075],
+    ]
+)
 
 
 def _child(code: str, env: dict | None = None) -> dict:
     """Run python code in a fresh process; it prints one JSON line last."""
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
-                         env=None if env is None else {**os.environ, **env}, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=None if env is None else {**os.environ, **env},
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -110,8 +120,10 @@ def _rates(fn, n: int, repeat: int = 1) -> tuple[float, float]:
     return n / wall, n / cpu
 
 
-HASWELL_FEATURES = ("+64bit,+cmov,+cx16,+sse,+sse2,+sse3,+ssse3,+sse4.1,+sse4.2,+popcnt,+avx,+avx2,+bmi,+bmi2,"
-                    "+f16c,+fma,+lzcnt,+movbe,+xsave")
+HASWELL_FEATURES = (
+    "+64bit,+cmov,+cx16,+sse,+sse2,+sse3,+ssse3,+sse4.1,+sse4.2,+popcnt,+avx,+avx2,+bmi,+bmi2,"
+    "+f16c,+fma,+lzcnt,+movbe,+xsave"
+)
 
 
 def _codegen_target() -> str:
@@ -147,9 +159,11 @@ def bench_cpu(args) -> None:
 
     from pqms_physics.kernels import cpu, sample_counts, stream_key
 
-    print(f"# machine: {platform.machine()}, {platform.processor() or '?'}, {os.cpu_count()} CPUs, numba threads "
-          f"{numba.get_num_threads()}, Python {platform.python_version()}, NumPy {np.__version__}, "
-          f"Numba {numba.__version__}")
+    print(
+        f"# machine: {platform.machine()}, {platform.processor() or '?'}, {os.cpu_count()} CPUs, numba threads "
+        f"{numba.get_num_threads()}, Python {platform.python_version()}, NumPy {np.__version__}, "
+        f"Numba {numba.__version__}"
+    )
     print(f"# code generated for: {_codegen_target()}")
     print(f"# load average at start: {os.getloadavg()}")
 
@@ -158,24 +172,31 @@ def bench_cpu(args) -> None:
             uncached = _child(COMPILE.format(device="cpu"), {"NUMBA_CACHE_DIR": empty})["seconds"]
         _child(COMPILE.format(device="cpu"))  # make sure the package cache is warm
         cached = _child(COMPILE.format(device="cpu"))["seconds"]
-        print(f"first calls (import + compile/load + 10 and 3*2**20 pairs): uncached {uncached:.1f} s, "
-              f"cached {cached:.2f} s")
+        print(
+            f"first calls (import + compile/load + 10 and 3*2**20 pairs): uncached {uncached:.1f} s, "
+            f"cached {cached:.2f} s"
+        )
 
     base_n = int(args.baseline_n)
     naive = _child(NAIVE.format(n=base_n))
     naive_rate = base_n / naive["seconds"]
-    print(f"naive NumPy baseline at N={base_n:.0e}: {naive['seconds']:.2f} s, {naive_rate:.3e} pairs/s, "
-          f"peak RSS {naive['rss_mb']:.0f} MB of which {naive['extra_mb']:.0f} MB for the arrays "
-          f"(scaled linearly to N=1e8: {naive['seconds'] * 1e8 / base_n:.1f} s, "
-          f"{naive['extra_mb'] * 1e8 / base_n / 1024:.1f} GB)")
+    print(
+        f"naive NumPy baseline at N={base_n:.0e}: {naive['seconds']:.2f} s, {naive_rate:.3e} pairs/s, "
+        f"peak RSS {naive['rss_mb']:.0f} MB of which {naive['extra_mb']:.0f} MB for the arrays "
+        f"(scaled linearly to N=1e8: {naive['seconds'] * 1e8 / base_n:.1f} s, "
+        f"{naive['extra_mb'] * 1e8 / base_n / 1024:.1f} GB)"
+    )
 
     key = np.uint64(stream_key(1))
     n_raw = max(int(float(x)) for x in args.sizes)
     cpu.generator_checksum(key, np.int64(0), np.int64(1000), np.int64(cpu.DEFAULT_CHUNK))
-    raw = _rates(lambda: cpu.generator_checksum(key, np.int64(0), np.int64(n_raw), np.int64(cpu.DEFAULT_CHUNK)),
-                 n_raw, 3)
-    print(f"raw generator (hash + XOR reduction), N={n_raw:.0e}: {raw[0]:.3e} pairs/s (wall), "
-          f"{raw[1]:.3e} pairs per CPU-second")
+    raw = _rates(
+        lambda: cpu.generator_checksum(key, np.int64(0), np.int64(n_raw), np.int64(cpu.DEFAULT_CHUNK)), n_raw, 3
+    )
+    print(
+        f"raw generator (hash + XOR reduction), N={n_raw:.0e}: {raw[0]:.3e} pairs/s (wall), "
+        f"{raw[1]:.3e} pairs per CPU-second"
+    )
 
     sizes = [int(float(x)) for x in args.sizes] + ([int(1e10)] if args.big else [])
     sample_counts(CHSH, 1000, 1)
@@ -184,14 +205,17 @@ def bench_cpu(args) -> None:
     for rule in args.rules:
         sample_counts(CHSH, 1 << 22, 1, setting_choice=rule)
         for n in sizes:
-            rate, cpu_rate = _rates(partial(sample_counts, CHSH, n, 1, setting_choice=rule, progress=False), n,
-                                    3 if n <= int(1e9) else 1)
+            rate, cpu_rate = _rates(
+                partial(sample_counts, CHSH, n, 1, setting_choice=rule, progress=False), n, 3 if n <= int(1e9) else 1
+            )
             rss = ""
             if not args.skip_rss:
                 code = RSS.format(probs=CHSH.tolist(), n=n, rule=rule, device="cpu")
                 rss = f"{_child(code)['rss_mb']:.0f} MB"
-            print(f"| {rule} | {n:.0e} | {rate:.3e} | {rate / naive_rate:.0f}x | {rate / raw[0]:.2f} | "
-                  f"{cpu_rate / raw[1]:.2f} | {rss} |")
+            print(
+                f"| {rule} | {n:.0e} | {rate:.3e} | {rate / naive_rate:.0f}x | {rate / raw[0]:.2f} | "
+                f"{cpu_rate / raw[1]:.2f} | {rss} |"
+            )
     if args.curve:
         bench_curve(args, raw)
 
@@ -202,8 +226,10 @@ def bench_cuda(args) -> None:
 
     nc = kcuda.require_cuda()
     dev = nc.get_current_device()
-    print(f"# device: {dev.name.decode() if isinstance(dev.name, bytes) else dev.name}, "
-          f"{dev.MULTIPROCESSOR_COUNT} SMs; host {os.cpu_count()} CPUs")
+    print(
+        f"# device: {dev.name.decode() if isinstance(dev.name, bytes) else dev.name}, "
+        f"{dev.MULTIPROCESSOR_COUNT} SMs; host {os.cpu_count()} CPUs"
+    )
     with tempfile.TemporaryDirectory() as empty:
         first = _child(COMPILE.format(device="cuda"), {"NUMBA_CACHE_DIR": empty})["seconds"]
     print(f"first calls (import + CUDA JIT + 10 and 3*2**20 pairs): {first:.1f} s (CUDA kernels are not disk-cached)")
@@ -220,8 +246,7 @@ def bench_cuda(args) -> None:
     for rule in ("blocks", "cyclic", "random"):
         sample_counts(CHSH, 1000, 1, setting_choice=rule, device="cuda")
         for n in (int(1e10), int(1e11)):
-            rate = _rate(partial(sample_counts, CHSH, n, 1, setting_choice=rule, device="cuda",
-                                 progress=False), n)
+            rate = _rate(partial(sample_counts, CHSH, n, 1, setting_choice=rule, device="cuda", progress=False), n)
             print(f"| {rule} | {n:.0e} | {rate:.3e} |")
 
 
@@ -230,15 +255,24 @@ def main() -> None:
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     parser.add_argument("--sizes", nargs="+", default=["1e8", "1e9"], help="N of the CPU kernel runs")
     parser.add_argument("--big", action="store_true", help="also N = 1e10 on the CPU")
-    parser.add_argument("--rules", nargs="+", default=["blocks", "cyclic", "random"],
-                        choices=["blocks", "cyclic", "random"], help="setting rules to time")
+    parser.add_argument(
+        "--rules",
+        nargs="+",
+        default=["blocks", "cyclic", "random"],
+        choices=["blocks", "cyclic", "random"],
+        help="setting rules to time",
+    )
     parser.add_argument("--baseline-n", type=float, default=1e7, help="N of the naive NumPy baseline")
     parser.add_argument("--skip-rss", action="store_true", help="skip the per-N RSS subprocesses")
     parser.add_argument("--check-n", type=float, default=1e9, help="N of the GPU vs CPU identity check")
     parser.add_argument("--skip-compile", action="store_true", help="skip the first-call compile timings")
     parser.add_argument("--curve", action="store_true", help="throughput for K = 2..16 outcomes, S = 1..64 settings")
-    parser.add_argument("--isa", choices=["native", "haswell"], default="native",
-                        help="compile the kernels for this instruction set (haswell = AVX2) in a fresh process")
+    parser.add_argument(
+        "--isa",
+        choices=["native", "haswell"],
+        default="native",
+        help="compile the kernels for this instruction set (haswell = AVX2) in a fresh process",
+    )
     args = parser.parse_args()
     if args.isa == "haswell" and os.environ.get("NUMBA_CPU_NAME") != "haswell":
         env = dict(os.environ, NUMBA_CPU_NAME="haswell", NUMBA_CPU_FEATURES=HASWELL_FEATURES)

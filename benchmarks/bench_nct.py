@@ -84,8 +84,14 @@ print(json.dumps(dict(seconds=(time.perf_counter() - t) / 100)))
 
 
 def _child(code: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
-                         env={**os.environ, "PYTHONPATH": REPO}, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": REPO},
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -97,29 +103,37 @@ def main(argv=None) -> None:
     ap.add_argument("--big", action="store_true", help="also N = 1e10 pairs per pool")
     args = ap.parse_args(argv)
     sizes = [10**6, 10**8, 10**9] + ([10**10] if args.big else [])
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, Python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.1f} at start")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cpus, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.1f} at start"
+    )
 
     nb = int(args.baseline_n)
     naive = _child(NAIVE.format(n=nb))
     per_pair = naive["seconds"] / (2 * nb)
-    print(f"naive NumPy baseline at {nb:.0e} pairs/pool: {naive['seconds']:.2f} s "
-          f"({2 * nb / naive['seconds']:.2e} pairs/s), RSS growth {naive['rss_growth_mb']:.0f} MB "
-          f"-> scaled to 1e8/pool: {per_pair * 2e8:.1f} s, {naive['rss_growth_mb'] * 1e8 / nb / 1024:.1f} GB")
+    print(
+        f"naive NumPy baseline at {nb:.0e} pairs/pool: {naive['seconds']:.2f} s "
+        f"({2 * nb / naive['seconds']:.2e} pairs/s), RSS growth {naive['rss_growth_mb']:.0f} MB "
+        f"-> scaled to 1e8/pool: {per_pair * 2e8:.1f} s, {naive['rss_growth_mb'] * 1e8 / nb / 1024:.1f} GB"
+    )
 
     rows = []
     for n in sizes:
         k = _child(KERNEL.format(n=n, device=args.device, repeats=args.repeats if n <= 10**8 else 1))
         rows.append((n, k))
-        print(f"kernel ({args.device}, {k['threads']} threads) N = {n:.0e}/pool: {k['seconds']:.3f} s, "
-              f"{2 * n / k['seconds']:.2e} pairs/s, naive/kernel = {per_pair * 2 * n / k['seconds']:.0f}x, "
-              f"peak RSS {k['rss_mb']:.0f} MB (after warm-up {k['rss_warm_mb']:.0f} MB; warm-up call "
-              f"{k['warm_s']:.1f} s), z = {k['z']:+.3f}, stderr = {k['stderr']:.3e}")
+        print(
+            f"kernel ({args.device}, {k['threads']} threads) N = {n:.0e}/pool: {k['seconds']:.3f} s, "
+            f"{2 * n / k['seconds']:.2e} pairs/s, naive/kernel = {per_pair * 2 * n / k['seconds']:.0f}x, "
+            f"peak RSS {k['rss_mb']:.0f} MB (after warm-up {k['rss_warm_mb']:.0f} MB; warm-up call "
+            f"{k['warm_s']:.1f} s), z = {k['z']:+.3f}, stderr = {k['stderr']:.3e}"
+        )
     m = _child(MULTINOMIAL.format(n=10**8))
     print(f"multinomial sampler N = 1e8/pool: {m['seconds'] * 1e3:.2f} ms per call (exact, O(1) in N)")
     rss = [k["rss_mb"] for _, k in rows]
-    print(f"peak RSS over N = {sizes[0]:.0e}..{sizes[-1]:.0e}: {min(rss):.0f}-{max(rss):.0f} MB "
-          f"(flat: counts only, no per-pair arrays)")
+    print(
+        f"peak RSS over N = {sizes[0]:.0e}..{sizes[-1]:.0e}: {min(rss):.0f}-{max(rss):.0f} MB "
+        f"(flat: counts only, no per-pair arrays)"
+    )
     print(f"load average {os.getloadavg()[0]:.1f} at end")
 
 

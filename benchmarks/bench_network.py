@@ -54,16 +54,19 @@ def bench_all_pairs(n: int, n_sample: int, repeats: int, networkx_gh: bool) -> N
     n_pairs = n * (n - 1) // 2
     pairs = sample_pairs(nodes, n_sample, seed=11)
     index = {v: i for i, v in enumerate(nodes)}
-    print(f"[1] random geometric graph: {n} nodes, {g.number_of_edges()} edges, "
-          f"{nx.number_connected_components(g)} components, {side:.0f} km square, links <= {radius:.1f} km; "
-          f"validation {t_val * 1e3:.0f} ms")
+    print(
+        f"[1] random geometric graph: {n} nodes, {g.number_of_edges()} edges, "
+        f"{nx.number_connected_components(g)} components, {side:.0f} km square, links <= {radius:.1f} km; "
+        f"validation {t_val * 1e3:.0f} ms"
+    )
 
     t_single, single = best_of(lambda: capacity_matrix(model), repeats)
     t0 = time.perf_counter()
     base = [network_capacity(model, a, b).capacity for a, b in pairs]
     t_base = (time.perf_counter() - t0) / len(pairs) * n_pairs
-    diff = max(abs(single.values[index[a], index[b]] - c) / max(c, 1e-300)
-               for (a, b), c in zip(pairs, base, strict=True))
+    diff = max(
+        abs(single.values[index[a], index[b]] - c) / max(c, 1e-300) for (a, b), c in zip(pairs, base, strict=True)
+    )
     print(f"    single-path all pairs (max spanning forest): {t_single:8.3f} s   (goal <= 2 s)")
     print(f"    per-pair widest-path search, scaled from {len(pairs)} pairs to {n_pairs}: {t_base:8.1f} s")
     print(f"    ratio {t_base / t_single:8.0f} x (goal >= 20 x); max relative difference on the sample {diff:.1e}")
@@ -77,16 +80,19 @@ def bench_all_pairs(n: int, n_sample: int, repeats: int, networkx_gh: bool) -> N
         t0 = time.perf_counter()
         ref = bottleneck_matrix(n, gomory_hu_edges(g, index, engine="networkx"))
         t_gh = time.perf_counter() - t0
-        print(f"    networkx.gomory_hu_tree (preflow-push) all pairs: {t_gh:8.2f} s, ratio {t_gh / t_multi:6.1f} x; "
-              f"max |difference| {np.nanmax(np.abs(ref - multi.values)):.1e}")
+        print(
+            f"    networkx.gomory_hu_tree (preflow-push) all pairs: {t_gh:8.2f} s, ratio {t_gh / t_multi:6.1f} x; "
+            f"max |difference| {np.nanmax(np.abs(ref - multi.values)):.1e}"
+        )
     h = nx.Graph()
     h.add_nodes_from(g)
     h.add_weighted_edges_from(((u, v, c) for u, v, c in g.edges(data="capacity")), weight="capacity")
     t0 = time.perf_counter()
     base = [nx.minimum_cut_value(h, a, b, capacity="capacity") if nx.has_path(h, a, b) else 0.0 for a, b in pairs]
     t_base = (time.perf_counter() - t0) / len(pairs) * n_pairs
-    diff = max(abs(multi.values[index[a], index[b]] - c) / max(c, 1e-300)
-               for (a, b), c in zip(pairs, base, strict=True))
+    diff = max(
+        abs(multi.values[index[a], index[b]] - c) / max(c, 1e-300) for (a, b), c in zip(pairs, base, strict=True)
+    )
     print(f"    multipath all pairs (Gusfield/Gomory-Hu, {n - 1} Dinic flows): {t_multi:8.2f} s   (goal <= 60 s)")
     print(f"    per-pair networkx.minimum_cut_value, scaled from {len(pairs)} pairs: {t_base:8.0f} s")
     print(f"    ratio {t_base / t_multi:8.0f} x (goal >= 20 x); max relative difference on the sample {diff:.1e}")
@@ -102,8 +108,10 @@ def bench_single_source(n: int) -> None:
     t_val = time.perf_counter() - t0
     t_q, res = best_of(lambda: single_source_capacity(model, 0), 1)
     reached = int(np.count_nonzero(res.values > 0))
-    print(f"[2] {n} nodes, {g.number_of_edges()} edges: build {t_build:.1f} s, validate {t_val:.1f} s, "
-          f"single-source widest paths {t_q:.2f} s ({reached} nodes reached)")
+    print(
+        f"[2] {n} nodes, {g.number_of_edges()} edges: build {t_build:.1f} s, validate {t_val:.1f} s, "
+        f"single-source widest paths {t_q:.2f} s ({reached} nodes reached)"
+    )
 
 
 def main() -> None:
@@ -114,8 +122,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--networkx-gh", action="store_true", help="also time networkx.gomory_hu_tree")
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"networkx {nx.__version__}; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"networkx {nx.__version__}; load average {os.getloadavg()[0]:.1f}"
+    )
     bench_all_pairs(args.nodes, args.sample, args.repeats, args.networkx_gh)
     if args.big:
         bench_single_source(args.big)

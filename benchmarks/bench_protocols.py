@@ -54,32 +54,44 @@ def bench_exact(args) -> None:
     print("== exact engine (nested) ==")
     for segments, t_trunc, goal in ((1024, 400_000, 0.5), (256, 100_000, 0.1)):
         kw = dict(p_swap=0.9, link_werner=0.99, coherence_time=1e5)
-        fast, res = best_of(lambda n=segments, tt=t_trunc, kw=kw: repeater_protocol(n, 0.5, t_trunc=tt, **kw),
-                            args.repeats)
+        fast, res = best_of(
+            lambda n=segments, tt=t_trunc, kw=kw: repeater_protocol(n, 0.5, t_trunc=tt, **kw), args.repeats
+        )
         spec = ProtocolSpec(segments, 0.5, **kw)
         base, (pmf, wpmf) = best_of(lambda s=spec, tt=t_trunc: full_length_nested(s, tt), 1)
         diff = _compare(res, pmf, wpmf)
-        print(f"{segments:5d} segments, t_trunc {t_trunc:.0e}: engine {fast * 1e3:8.1f} ms (goal <= {goal} s), "
-              f"full-length FFT baseline {base * 1e3:8.1f} ms, ratio {base / fast:6.1f}x, "
-              f"max |diff| {diff:.1e} (goal <= 1e-9); E[T] = {res.mean_time:.4f}, E[w] = {res.mean_werner:.6f}")
+        print(
+            f"{segments:5d} segments, t_trunc {t_trunc:.0e}: engine {fast * 1e3:8.1f} ms (goal <= {goal} s), "
+            f"full-length FFT baseline {base * 1e3:8.1f} ms, ratio {base / fast:6.1f}x, "
+            f"max |diff| {diff:.1e} (goal <= 1e-9); E[T] = {res.mean_time:.4f}, E[w] = {res.mean_werner:.6f}"
+        )
     length = 700
     kw = dict(p_swap=0.8, link_werner=0.98, coherence_time=60.0)
     cut = (8, 16, 30, 60, 120, 200)
     fast, res = best_of(lambda: repeater_protocol(64, 0.6, cutoff=cut, t_trunc=length - 1, **kw), args.repeats)
-    slow, (pmf, wpmf) = best_of(lambda: direct_nested(64, 0.6, w0=0.98, p_swap=0.8, coherence_time=60.0,
-                                                      cutoffs=cut, length=length), 1)
-    print(f"   64 segments, cutoffs {cut}, {length} rounds: engine {fast * 1e3:.1f} ms, direct twin "
-          f"{slow * 1e3:.1f} ms, ratio {slow / fast:.0f}x, max |diff| {_compare(res, pmf, wpmf):.1e}")
+    slow, (pmf, wpmf) = best_of(
+        lambda: direct_nested(64, 0.6, w0=0.98, p_swap=0.8, coherence_time=60.0, cutoffs=cut, length=length), 1
+    )
+    print(
+        f"   64 segments, cutoffs {cut}, {length} rounds: engine {fast * 1e3:.1f} ms, direct twin "
+        f"{slow * 1e3:.1f} ms, ratio {slow / fast:.0f}x, max |diff| {_compare(res, pmf, wpmf):.1e}"
+    )
     rng = np.random.default_rng(12)
     pts = args.sweep_points
     grid = zip(rng.uniform(0.1, 1.0, pts), rng.uniform(0.5, 1.0, pts), rng.integers(5, 60, pts), strict=True)
     t0 = time.perf_counter()
-    out = [(r.mean_time, r.mean_werner) for r in
-           (repeater_protocol(8, p, p_swap=a, cutoff=int(tau), link_werner=0.98, coherence_time=200.0)
-            for p, a, tau in grid)]
+    out = [
+        (r.mean_time, r.mean_werner)
+        for r in (
+            repeater_protocol(8, p, p_swap=a, cutoff=int(tau), link_werner=0.98, coherence_time=200.0)
+            for p, a, tau in grid
+        )
+    ]
     dt = time.perf_counter() - t0
-    print(f"sweep of {pts} points (8 segments, p_link x p_swap x tau): {dt:.2f} s (goal < 30 s), "
-          f"{pts / dt:.0f} points/s, median E[T] {np.median([o[0] for o in out]):.1f} rounds")
+    print(
+        f"sweep of {pts} points (8 segments, p_link x p_swap x tau): {dt:.2f} s (goal < 30 s), "
+        f"{pts / dt:.0f} points/s, median E[T] {np.median([o[0] for o in out]):.1f} rounds"
+    )
 
 
 def main() -> None:

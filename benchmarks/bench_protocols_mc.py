@@ -47,7 +47,8 @@ def _rss_child(runs: int) -> float:
         "from pqms_physics.network.protocols.spec import ProtocolSpec\n"
         "from pqms_physics.network.protocols.montecarlo import simulate\n"
         f"simulate(ProtocolSpec(**{SPEC!r}), samples={runs}, seed=1, t_trunc=20000, progress=False)\n"
-        "print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))\n")
+        "print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -70,10 +71,15 @@ def monte_carlo(runs: int, twin_runs: int, repeats: int) -> dict:
     ref.simulate_reference(*args, 1, 0, twin_runs, 20000)
     twin = time.perf_counter() - t0
     out = {
-        "threads": numba.get_num_threads(), "runs": runs,
-        "runs_per_s": runs / wall, "runs_per_cpu_s": runs / cpu,
-        "twin_runs_per_s": twin_runs / twin, "mean_time": res.mean_time, "mean_werner": res.mean_werner,
-        "rss_mb_1e5": _rss_child(100_000), f"rss_mb_{runs:.0e}": _rss_child(runs),
+        "threads": numba.get_num_threads(),
+        "runs": runs,
+        "runs_per_s": runs / wall,
+        "runs_per_cpu_s": runs / cpu,
+        "twin_runs_per_s": twin_runs / twin,
+        "mean_time": res.mean_time,
+        "mean_werner": res.mean_werner,
+        "rss_mb_1e5": _rss_child(100_000),
+        f"rss_mb_{runs:.0e}": _rss_child(runs),
     }
     out["ratio_vs_twin"] = out["runs_per_s"] / out["twin_runs_per_s"]
     out["ratio_vs_lce_quoted"] = out["runs_per_s"] / LCE_RUNS_PER_S
@@ -96,17 +102,23 @@ def sweep(points: int, workers: int) -> dict:
         for name in ("protocol_mean_time", "protocol_mean_werner"):
             cfg = os.path.join(tmp, f"{name}.toml")
             with open(cfg, "w") as fh:
-                fh.write(f'[sweep]\nquantity = "{name}"\nchunk_points = 250\n[parameters]\n'
-                         f"p_link = {{ start = 0.1, stop = 0.9, num = {n} }}\n"
-                         f"p_swap = {{ start = 0.5, stop = 1.0, num = {n} }}\n"
-                         f"cutoff = {list(range(10, 10 + 10 * n, 10))}\n"
-                         "[fixed]\nsegments = 8\nlink_werner = 0.98\ncoherence_time = 400.0\n")
+                fh.write(
+                    f'[sweep]\nquantity = "{name}"\nchunk_points = 250\n[parameters]\n'
+                    f"p_link = {{ start = 0.1, stop = 0.9, num = {n} }}\n"
+                    f"p_swap = {{ start = 0.5, stop = 1.0, num = {n} }}\n"
+                    f"cutoff = {list(range(10, 10 + 10 * n, 10))}\n"
+                    "[fixed]\nsegments = 8\nlink_werner = 0.98\ncoherence_time = 400.0\n"
+                )
             t0 = time.perf_counter()
             ds = run_sweep(cfg, workers=workers, progress=False, resume=False)
             out[f"{name}_s"] = time.perf_counter() - t0
             out[f"{name}_finite"] = bool(all(np.all(np.isfinite(ds[v].values)) for v in ds.data_vars))
-    grid = [a.ravel() for a in np.meshgrid(np.linspace(0.1, 0.9, n), np.linspace(0.5, 1.0, n),
-                                           np.arange(10, 10 + 10 * n, 10), indexing="ij")]
+    grid = [
+        a.ravel()
+        for a in np.meshgrid(
+            np.linspace(0.1, 0.9, n), np.linspace(0.5, 1.0, n), np.arange(10, 10 + 10 * n, 10), indexing="ij"
+        )
+    ]
     t0 = time.perf_counter()
     evaluate_protocol_grid(8, grid[0], grid[1], grid[2], link_werner=0.98, coherence_time=400.0)
     out["grid_helper_serial_s"] = time.perf_counter() - t0
@@ -124,15 +136,19 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     mc = monte_carlo(args.runs, args.twin_runs, args.repeats)
     print(json.dumps({"monte_carlo": mc}, indent=1))
-    print(f"Monte Carlo: {mc['runs_per_s']:.3g} runs/s wall ({mc['runs_per_cpu_s']:.3g} per CPU-s) on "
-          f"{mc['threads']} threads; {mc['ratio_vs_twin']:.0f}x the NumPy/Python twin; "
-          f"{mc['ratio_vs_lce_quoted']:.1f}x LCE's quoted 4.4e4 runs/s; goal 1e6 runs/s")
+    print(
+        f"Monte Carlo: {mc['runs_per_s']:.3g} runs/s wall ({mc['runs_per_cpu_s']:.3g} per CPU-s) on "
+        f"{mc['threads']} threads; {mc['ratio_vs_twin']:.0f}x the NumPy/Python twin; "
+        f"{mc['ratio_vs_lce_quoted']:.1f}x LCE's quoted 4.4e4 runs/s; goal 1e6 runs/s"
+    )
     if args.sweep:
         sw = sweep(args.sweep_points, args.sweep_workers)
         print(json.dumps({"sweep": sw}, indent=1))
-        print(f"Sweep of {sw['points']} points, 8 segments, {sw['workers']} workers: mean_time "
-              f"{sw['protocol_mean_time_s']:.1f} s, mean_werner {sw['protocol_mean_werner_s']:.1f} s "
-              f"(goal < 30 s); grid helper alone, serial: {sw['grid_helper_serial_s']:.1f} s")
+        print(
+            f"Sweep of {sw['points']} points, 8 segments, {sw['workers']} workers: mean_time "
+            f"{sw['protocol_mean_time_s']:.1f} s, mean_werner {sw['protocol_mean_werner_s']:.1f} s "
+            f"(goal < 30 s); grid helper alone, serial: {sw['grid_helper_serial_s']:.1f} s"
+        )
 
 
 if __name__ == "__main__":

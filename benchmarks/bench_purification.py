@@ -45,13 +45,18 @@ def bell_diagonal_part(n: int, repeats: int) -> None:
     t_loop *= n / sample
     assert np.array_equal(res.weights, out) and np.allclose(out.sum(axis=-1), 1.0, atol=1e-12)
     print(f"1. Bell-diagonal DEJMPS, {n:.0e} input pairs (p2 = eta = {P2}):")
-    print(f"   kernel            {t_kernel:8.4f} s   ({t_kernel / t_floor:5.1f}x one elementwise product, "
-          f"{t_floor:.4f} s)")
+    print(
+        f"   kernel            {t_kernel:8.4f} s   ({t_kernel / t_floor:5.1f}x one elementwise product, "
+        f"{t_floor:.4f} s)"
+    )
     print(f"   public dejmps     {t_public:8.4f} s   (validation included)")
-    print(f"   per-vector loop   {t_loop:8.2f} s   (scaled from {sample}): vectorised is {t_loop / t_kernel:,.0f}x "
-          f"faster")
-    print(f"   goal <= 0.1 s: kernel {'met' if t_kernel <= 0.1 else 'NOT met'}, "
-          f"public {'met' if t_public <= 0.1 else 'NOT met'}")
+    print(
+        f"   per-vector loop   {t_loop:8.2f} s   (scaled from {sample}): vectorised is {t_loop / t_kernel:,.0f}x faster"
+    )
+    print(
+        f"   goal <= 0.1 s: kernel {'met' if t_kernel <= 0.1 else 'NOT met'}, "
+        f"public {'met' if t_public <= 0.1 else 'NOT met'}"
+    )
 
 
 def general_part(n_states: int, repeats: int) -> None:
@@ -60,12 +65,15 @@ def general_part(n_states: int, repeats: int) -> None:
     t_qutip, ref = best_of(lambda: [purify_circuit(a, b, P2, ETA) for a, b in rhos], 1)
     recurrence_arrays(arrays[0][0], arrays[0][1], P2, ETA)  # build the compiled map once (cached)
     t_arrays, got = best_of(lambda: [recurrence_arrays(a, b, P2, ETA) for a, b in arrays], repeats)
-    t_public, pub = best_of(lambda: [dejmps(a, b, gate_fidelity=P2, measurement_fidelity=ETA) for a, b in rhos],
-                            repeats)
+    t_public, pub = best_of(
+        lambda: [dejmps(a, b, gate_fidelity=P2, measurement_fidelity=ETA) for a, b in rhos], repeats
+    )
     stack1, stack2 = np.array([a for a, _ in arrays]), np.array([b for _, b in arrays])
     t_batch, batch = best_of(lambda: recurrence_arrays(stack1, stack2, P2, ETA), repeats)
-    err = max(max(np.abs(g / np.trace(g).real - r[0].full()).max(), abs(np.trace(g).real - r[1]))
-              for g, r in zip(got, ref, strict=True))
+    err = max(
+        max(np.abs(g / np.trace(g).real - r[0].full()).max(), abs(np.trace(g).real - r[1]))
+        for g, r in zip(got, ref, strict=True)
+    )
     err_pub = max(np.abs(p.state.full() - r[0].full()).max() for p, r in zip(pub, ref, strict=True))
     err_batch = max(np.abs(batch[k] - got[k]).max() for k in range(n_states))
     per = t_qutip / n_states
@@ -73,8 +81,10 @@ def general_part(n_states: int, repeats: int) -> None:
     print(f"   QuTiP circuit        {per * 1e3:8.3f} ms")
     print(f"   recurrence_arrays    {t_arrays / n_states * 1e6:8.1f} us   {t_qutip / t_arrays:7.0f}x faster")
     print(f"   batched (one call)   {t_batch / n_states * 1e6:8.1f} us   {t_qutip / t_batch:7.0f}x faster")
-    print(f"   public dejmps(Qobj)  {t_public / n_states * 1e6:8.1f} us   {t_qutip / t_public:7.0f}x faster "
-          f"(validation and Qobj creation included)")
+    print(
+        f"   public dejmps(Qobj)  {t_public / n_states * 1e6:8.1f} us   {t_qutip / t_public:7.0f}x faster "
+        f"(validation and Qobj creation included)"
+    )
     print(f"   max |difference| to the QuTiP circuit: {max(err, err_pub, err_batch):.1e} (goal <= 1e-12)")
     print(f"   goal >= 100x: {'met' if t_qutip / t_arrays >= 100 else 'NOT met'} (recurrence_arrays)")
 
@@ -85,8 +95,7 @@ def main() -> None:
     parser.add_argument("--states", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    print(f"python {platform.python_version()}, numpy {np.__version__}, qutip {qt.__version__}, "
-          f"{os.cpu_count()} cores")
+    print(f"python {platform.python_version()}, numpy {np.__version__}, qutip {qt.__version__}, {os.cpu_count()} cores")
     bell_diagonal_part(args.n, args.repeats)
     general_part(args.states, args.repeats)
 

@@ -88,12 +88,27 @@ def main() -> None:
         (d / "small.toml").write_text(CONFIG.format(chunk=100))
         variants = {
             "baseline (one vectorised call + to_netcdf)": [sys.executable, str(d / "baseline.py"), str(d / "b.nc")],
-            "engine auto (chunks of 2500)": [sys.executable, str(d / "engine.py"), str(d / "big.toml"),
-                                             str(d / "auto.nc"), "auto"],
-            "engine pool, 2 workers (chunks of 2500)": [sys.executable, str(d / "engine.py"), str(d / "big.toml"),
-                                                        str(d / "pool.nc"), "2"],
-            "engine in-process (chunks of 100)": [sys.executable, str(d / "engine.py"), str(d / "small.toml"),
-                                                  str(d / "small.nc"), "1"],
+            "engine auto (chunks of 2500)": [
+                sys.executable,
+                str(d / "engine.py"),
+                str(d / "big.toml"),
+                str(d / "auto.nc"),
+                "auto",
+            ],
+            "engine pool, 2 workers (chunks of 2500)": [
+                sys.executable,
+                str(d / "engine.py"),
+                str(d / "big.toml"),
+                str(d / "pool.nc"),
+                "2",
+            ],
+            "engine in-process (chunks of 100)": [
+                sys.executable,
+                str(d / "engine.py"),
+                str(d / "small.toml"),
+                str(d / "small.nc"),
+                "1",
+            ],
         }
         env_note = f"load average before: {os.getloadavg()}"
         results = {}
@@ -101,9 +116,11 @@ def main() -> None:
             runs = [wall(cmd) for _ in range(args.repeats)]
             results[name] = (min(t for t, _ in runs), runs[0][1])
         base = next(iter(results.values()))[0]
-        print(textwrap.dedent(f"""\
+        print(
+            textwrap.dedent(f"""\
             1e4-point fidelity_vs_hops sweep (10 x 50 x 5 x 4), fresh process each, best of {args.repeats}
-            machine: {os.cpu_count()} CPUs; {env_note}; after: {os.getloadavg()}"""))
+            machine: {os.cpu_count()} CPUs; {env_note}; after: {os.getloadavg()}""")
+        )
         for name, (t, out) in results.items():
             print(f"  {name:45s} {t:6.2f} s   ratio to baseline {t / base:5.2f}   {out}")
         ref = xr.load_dataset(d / "b.nc", engine="h5netcdf").fidelity

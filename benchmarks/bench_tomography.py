@@ -44,10 +44,13 @@ def main() -> None:
     from pqms_physics.tomography.pauli import MEASUREMENT_VECTORS
 
     rho = 0.9 * werner_state(0.97) + 0.1 * bell_state("psi+").proj()
-    counts = sample_counts(pauli_outcome_table(rho), 9 * args.pairs, seed=1, setting_choice="cyclic",
-                           device="numpy").counts
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}, "
-          f"numpy {np.__version__}; {args.pairs} pairs per setting, 9 settings")
+    counts = sample_counts(
+        pauli_outcome_table(rho), 9 * args.pairs, seed=1, setting_choice="cyclic", device="numpy"
+    ).counts
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}, "
+        f"numpy {np.__version__}; {args.pairs} pairs per setting, 9 settings"
+    )
 
     vecs = MEASUREMENT_VECTORS.reshape(36, 4)
     proj = np.einsum("ka,kb->kab", vecs, vecs.conj())
@@ -69,8 +72,13 @@ def main() -> None:
             t = (x[:16] + 1j * x[16:]).reshape(4, 4)
             a = t @ t.conj().T
             return -log_l(a / np.trace(a).real)
-        x = minimize(nll, np.concatenate([np.eye(4).ravel(), np.zeros(16)]), method="L-BFGS-B",
-                     options={"maxiter": 20000, "maxfun": 10**6, "ftol": 1e-15}).x
+
+        x = minimize(
+            nll,
+            np.concatenate([np.eye(4).ravel(), np.zeros(16)]),
+            method="L-BFGS-B",
+            options={"maxiter": 20000, "maxfun": 10**6, "ftol": 1e-15},
+        ).x
         t = (x[:16] + 1j * x[16:]).reshape(4, 4)
         return t @ t.conj().T / np.trace(t @ t.conj().T).real
 
@@ -89,13 +97,19 @@ def main() -> None:
     t_scipy, m_scipy = best_of(scipy_generic, max(1, args.repeats // 2))
     t_rrr, (m_rrr, it_rrr) = best_of(r_rho_r, max(1, args.repeats // 2))
     gap_scipy = float(certificate(m_scipy[None], counts[None].astype(float))[0])
-    print(f"MLE (barrier Newton, batched code): {t_ours * 1e3:9.2f} ms   (cpu {cpu_ours * 1e3:.1f} ms)   "
-          f"{res.iterations} Newton steps, "
-          f"gap bound {res.gap_bound:.1e} nats, F = {res.fidelity:.5f}   [goal <= 50 ms]")
-    print(f"  SciPy L-BFGS-B, Cholesky, FD grad: {t_scipy * 1e3:8.2f} ms   ratio {t_scipy / t_ours:7.1f}x   "
-          f"log-L {log_l(m_scipy) - res.log_likelihood:+.2e} vs ours, its gap bound {gap_scipy:.1e}")
-    print(f"  R rho R to the same gap:          {t_rrr * 1e3:8.2f} ms   ratio {t_rrr / t_ours:7.1f}x   "
-          f"({it_rrr} iterations, log-L {log_l(m_rrr) - res.log_likelihood:+.2e} vs ours)")
+    print(
+        f"MLE (barrier Newton, batched code): {t_ours * 1e3:9.2f} ms   (cpu {cpu_ours * 1e3:.1f} ms)   "
+        f"{res.iterations} Newton steps, "
+        f"gap bound {res.gap_bound:.1e} nats, F = {res.fidelity:.5f}   [goal <= 50 ms]"
+    )
+    print(
+        f"  SciPy L-BFGS-B, Cholesky, FD grad: {t_scipy * 1e3:8.2f} ms   ratio {t_scipy / t_ours:7.1f}x   "
+        f"log-L {log_l(m_scipy) - res.log_likelihood:+.2e} vs ours, its gap bound {gap_scipy:.1e}"
+    )
+    print(
+        f"  R rho R to the same gap:          {t_rrr * 1e3:8.2f} ms   ratio {t_rrr / t_ours:7.1f}x   "
+        f"({it_rrr} iterations, log-L {log_l(m_rrr) - res.log_likelihood:+.2e} vs ours)"
+    )
 
     # ---- bootstrap, 1000 resamples
     c0 = time.process_time()
@@ -109,12 +123,16 @@ def main() -> None:
     for tab in tables:
         maximum_likelihood_state(tab)
     t_naive = (time.perf_counter() - t0) * 1000 / args.naive_resamples
-    print(f"bootstrap, 1000 resamples (batched): {t_boot:8.3f} s   (cpu {cpu_boot:.2f} s)   "
-          f"F CI [{boot.fidelity_ci.low:.4f}, "
-          f"{boot.fidelity_ci.high:.4f}], C CI [{boot.concurrence_ci.low:.4f}, {boot.concurrence_ci.high:.4f}]"
-          f"   [goal <= 5 s]")
-    print(f"  naive loop of single MLEs (x1000): {t_naive:8.3f} s   ratio {t_naive / t_boot:7.1f}x   "
-          f"(timed on {args.naive_resamples} resamples)")
+    print(
+        f"bootstrap, 1000 resamples (batched): {t_boot:8.3f} s   (cpu {cpu_boot:.2f} s)   "
+        f"F CI [{boot.fidelity_ci.low:.4f}, "
+        f"{boot.fidelity_ci.high:.4f}], C CI [{boot.concurrence_ci.low:.4f}, {boot.concurrence_ci.high:.4f}]"
+        f"   [goal <= 5 s]"
+    )
+    print(
+        f"  naive loop of single MLEs (x1000): {t_naive:8.3f} s   ratio {t_naive / t_boot:7.1f}x   "
+        f"(timed on {args.naive_resamples} resamples)"
+    )
 
 
 if __name__ == "__main__":

@@ -46,8 +46,9 @@ def main() -> None:
 
     print(f"Werner pairs, optimal settings, random setting per pair; target {args.n_sigma:g} sigma above S = 2")
     print(f"threshold fidelity for any violation: F > {F_THRESHOLD:.4f}\n")
-    header = (f"{'F':>6} {'S_exact':>8} {'N (50%)':>10} {'N (95%)':>10} {'sim P(>=n sigma)':>17} "
-              f"{'kernel run at N95':>26}")
+    header = (
+        f"{'F':>6} {'S_exact':>8} {'N (50%)':>10} {'N (95%)':>10} {'sim P(>=n sigma)':>17} {'kernel run at N95':>26}"
+    )
     print(header + ("  time at rate" if args.rate_hz else ""))
     for k, f in enumerate(args.fidelity):
         rho = werner_state(f)
@@ -58,17 +59,22 @@ def main() -> None:
         n50 = pairs_for_violation(rho, args.n_sigma, power=0.5)
         n95 = pairs_for_violation(rho, args.n_sigma, power=0.95)
         seeds = args.seed * 1000 + k * args.runs + np.arange(args.runs)
-        hits = np.mean([estimate_chsh(rho, n95, int(sd), sampler="multinomial").n_sigma >= args.n_sigma
-                        for sd in seeds])
+        hits = np.mean(
+            [estimate_chsh(rho, n95, int(sd), sampler="multinomial").n_sigma >= args.n_sigma for sd in seeds]
+        )
         se = math.sqrt(hits * (1 - hits) / args.runs)
         one = estimate_chsh(rho, n95, seed=args.seed + k, sampler="kernel")
-        line = (f"{f:6.3f} {s:8.4f} {n50:10d} {n95:10d} {hits:10.3f} +- {se:.3f} "
-                f"  S = {one.value:.3f} +- {one.stderr:.3f} ({one.n_sigma:4.1f} sigma)")
+        line = (
+            f"{f:6.3f} {s:8.4f} {n50:10d} {n95:10d} {hits:10.3f} +- {se:.3f} "
+            f"  S = {one.value:.3f} +- {one.stderr:.3f} ({one.n_sigma:4.1f} sigma)"
+        )
         if args.rate_hz:
             line += f"  {n95 / args.rate_hz:10.3g} s"
         print(line)
-    print("\nN (95%) is planned for a 95% chance of reaching the target; the simulated fraction checks it "
-          "(the plan is a normal approximation: 2-3 per cent optimistic at N of a few thousand).")
+    print(
+        "\nN (95%) is planned for a 95% chance of reaching the target; the simulated fraction checks it "
+        "(the plan is a normal approximation: 2-3 per cent optimistic at N of a few thousand)."
+    )
 
     fig = plan_figure(args.fidelity, args.n_sigma)
     if args.figure:
@@ -85,8 +91,14 @@ def plan_figure(table_fidelities, n_sigma: float):
             n = [pairs_for_violation(werner_state(f), n_sigma, power=power) for f in f_grid]
             ax.plot(f_grid, n, label=f"power {power:g}")
         marked = [f for f in table_fidelities if chsh_value(werner_state(f)) > 2]
-        ax.plot(marked, [pairs_for_violation(werner_state(f), n_sigma, power=0.95) for f in marked], "o", ms=4,
-                color="0.2", label="table (simulated)")
+        ax.plot(
+            marked,
+            [pairs_for_violation(werner_state(f), n_sigma, power=0.95) for f in marked],
+            "o",
+            ms=4,
+            color="0.2",
+            label="table (simulated)",
+        )
         ax.axvline(F_THRESHOLD, color="0.5", ls=":", lw=0.8, label=f"no violation below F = {F_THRESHOLD:.4f}")
         ax.set_yscale("log")
         ax.set_xlabel("link fidelity F (Werner)")

@@ -42,17 +42,21 @@ def main() -> None:
 
     gamma = args.gamma_per_s
     phi = bell_state("phi+")
-    print(f"Phi+ stored under dephasing L = sqrt(gamma) sigma_z, gamma = {gamma:g} /s "
-          f"(coherence time T2 = 1/(2 gamma) = {1 / (2 * gamma):g} s per qubit)\n")
+    print(
+        f"Phi+ stored under dephasing L = sqrt(gamma) sigma_z, gamma = {gamma:g} /s "
+        f"(coherence time T2 = 1/(2 gamma) = {1 / (2 * gamma):g} s per qubit)\n"
+    )
     print(f"{'t_s':>8} {'F_one_sided':>12} {'F_two_sided':>12} {'closed_one':>12} {'closed_two':>12}")
     rows = []
     for t in np.linspace(0.0, args.t_max_s, args.points):
-        one = dephasing(gamma, t).on(0, n=2)                 # sender's half only
-        two = dephasing(gamma, t) & dephasing(gamma, t)     # both halves
+        one = dephasing(gamma, t).on(0, n=2)  # sender's half only
+        two = dephasing(gamma, t) & dephasing(gamma, t)  # both halves
         f_one, f_two = fidelity(one(phi), phi), fidelity(two(phi), phi)
         rows.append((t, f_one, f_two))
-        print(f"{t:8.3f} {f_one:12.8f} {f_two:12.8f} {(1 + math.exp(-2 * gamma * t)) / 2:12.8f} "
-              f"{(1 + math.exp(-4 * gamma * t)) / 2:12.8f}")
+        print(
+            f"{t:8.3f} {f_one:12.8f} {f_two:12.8f} {(1 + math.exp(-2 * gamma * t)) / 2:12.8f} "
+            f"{(1 + math.exp(-4 * gamma * t)) / 2:12.8f}"
+        )
 
     # Longest storage with F >= target: solve (1 + exp(-k gamma t))/2 = target, k = 2 (one side), 4 (both).
     if 0.5 < args.target < 1.0 and gamma > 0:
@@ -75,8 +79,14 @@ def storage_figure(rows: np.ndarray, gamma: float, target: float):
         ax.plot(rows[:, 0], rows[:, 1], "o", ms=4, label="one half dephased")
         ax.plot(rows[:, 0], rows[:, 2], "s", ms=4, label="both halves dephased")
         for k in (2, 4):
-            ax.plot(t_fine, (1 + np.exp(-k * gamma * t_fine)) / 2, color="0.3", ls="-", lw=0.8,
-                    label="closed forms" if k == 2 else None)
+            ax.plot(
+                t_fine,
+                (1 + np.exp(-k * gamma * t_fine)) / 2,
+                color="0.3",
+                ls="-",
+                lw=0.8,
+                label="closed forms" if k == 2 else None,
+            )
         if 0.5 < target < 1.0:
             ax.axhline(target, color="0.5", ls=":", lw=0.8, label=f"target F = {target:g}")
         ax.set_xlabel("storage time t (s)")

@@ -56,15 +56,23 @@ def main() -> None:
     documents = dephasing(gamma_per_s=0.05, t_s=1.0)
 
     print("1. Exact audit: trace distance between the receiver's states (Phi+), with and without the operation")
-    cnot = Channel.from_unitary(qt.Qobj([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]],
-                                        dims=[[2, 2], [2, 2]]), label="CNOT sender->receiver")
-    local = {"documents' dephasing, 1 s": documents, "Z measurement": pauli_channel(0, 0, 0.5),
-             "amplitude damping": amplitude_damping(0.7, 1.0), "depolarizing p=0.6": depolarizing(0.6)}
+    cnot = Channel.from_unitary(
+        qt.Qobj([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]], dims=[[2, 2], [2, 2]]),
+        label="CNOT sender->receiver",
+    )
+    local = {
+        "documents' dephasing, 1 s": documents,
+        "Z measurement": pauli_channel(0, 0, 0.5),
+        "amplitude damping": amplitude_damping(0.7, 1.0),
+        "depolarizing p=0.6": depolarizing(0.6),
+    }
     for name, ch in local.items():
         print(f"   sender {name:<28s} D = {signalling_distance(bell_state('phi+'), ch.on(0, 2), 1):.1e}")
     plus_zero = qt.tensor((qt.basis(2, 0) + qt.basis(2, 1)).unit(), qt.basis(2, 0))
-    print(f"   CNOT between halves on |+>|0>       D = {signalling_distance(plus_zero, cnot, 1):.3f}"
-          "  (not local: the audit fails, as it must)")
+    print(
+        f"   CNOT between halves on |+>|0>       D = {signalling_distance(plus_zero, cnot, 1):.3f}"
+        "  (not local: the audit fails, as it must)"
+    )
 
     print("\n2. Pool-bias Monte Carlo (kernels, joint outcomes sampled from the exact table)")
     print(f"   {'N/pool':>8s} {'delta_mu':>11s} {'sigma':>9s} {'z':>7s} {'p-value':>8s}")
@@ -91,21 +99,27 @@ def main() -> None:
         print(f"   N = {n:.0e}/pool detects |delta_mu| >= {detectable_bias(n):.2e}")
     for d in (0.0316, 1e-6):
         print(f"   a bias of {d:g} needs N = {pairs_needed(d):.3g} pairs per pool")
-    print("   (a delta_mu of 0.0316 at N = 1e8 would be a "
-          f"{0.0316 / no_signalling_stderr(1e8):.0f}-sigma effect; physics predicts exactly 0)")
+    print(
+        "   (a delta_mu of 0.0316 at N = 1e8 would be a "
+        f"{0.0316 / no_signalling_stderr(1e8):.0f}-sigma effect; physics predicts exactly 0)"
+    )
     msg = np.random.default_rng(args.seed).integers(0, 2, 256).tolist()
     tr = signalling_trial(msg, 10**5, seed=args.seed, sender_channel=documents)
-    print(f"   signalling trial, 256 bits x 1e5 pairs/pool: BER = {tr.ber:.3f} "
-          f"(95% CI {tr.ber_ci[0]:.3f}-{tr.ber_ci[1]:.3f}; chance is 0.5), vetoed {tr.veto_rate:.1%} "
-          f"(RPU veto below 0.95 confidence; expected 95%)")
+    print(
+        f"   signalling trial, 256 bits x 1e5 pairs/pool: BER = {tr.ber:.3f} "
+        f"(95% CI {tr.ber_ci[0]:.3f}-{tr.ber_ci[1]:.3f}; chance is 0.5), vetoed {tr.veto_rate:.1%} "
+        f"(RPU veto below 0.95 confidence; expected 95%)"
+    )
 
     # figure: the runs above, 10 more at each N = 1e4..1e7 and 200 at N = 1e4 for the z histogram
     # (seeds seed * 1000 + 40..299: none of them is a seed used above)
-    more = [(10**e, pool_bias_experiment(10**e, seed=args.seed * 1000 + 10 * e + i, sender_channel=documents))
-            for e in (4, 5, 6, 7) for i in range(10)]
+    more = [
+        (10**e, pool_bias_experiment(10**e, seed=args.seed * 1000 + 10 * e + i, sender_channel=documents))
+        for e in (4, 5, 6, 7)
+        for i in range(10)
+    ]
     n_z = 10**4
-    z_runs = [pool_bias_experiment(n_z, seed=args.seed * 1000 + 100 + i, sender_channel=documents)
-              for i in range(200)]
+    z_runs = [pool_bias_experiment(n_z, seed=args.seed * 1000 + 100 + i, sender_channel=documents) for i in range(200)]
     sizes = np.array([n for n, _ in runs] + [n for n, _ in more])
     deltas = np.array([d for _, d in runs] + [r.delta_mu for _, r in more])
     stderr = np.array([no_signalling_stderr(int(n)) for n in sizes])

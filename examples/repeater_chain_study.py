@@ -56,42 +56,61 @@ def main() -> None:
     hops = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
     print(f"Part 1: end-to-end fidelity F_n (ideal swaps | noisy swaps p = {p:g}, eta = {eta:g})\n")
     print(f"{'n_links':>8}" + "".join(f"{f'F={f:g} ideal':>15}{f'F={f:g} noisy':>15}" for f in args.link_fidelity))
-    table = {f: (fidelity_vs_hops(werner_state(f), hops),
-                 fidelity_vs_hops(werner_state(f), hops, gate_fidelity=p, measurement_fidelity=eta))
-             for f in args.link_fidelity}
+    table = {
+        f: (
+            fidelity_vs_hops(werner_state(f), hops),
+            fidelity_vs_hops(werner_state(f), hops, gate_fidelity=p, measurement_fidelity=eta),
+        )
+        for f in args.link_fidelity
+    }
     for i, n in enumerate(hops):
         print(f"{n:8d}" + "".join(f"{table[f][0][i]:15.6f}{table[f][1][i]:15.6f}" for f in args.link_fidelity))
     print(f"\nlongest chain with F_n > {CHSH_WERNER_THRESHOLD:.4f} (CHSH violation) / F_n > 0.5, noisy swaps:")
     for f in args.link_fidelity:
-        print(f"  F = {f:<8g} {longest_chain(f, p, eta, CHSH_WERNER_THRESHOLD):>8} links / "
-              f"{longest_chain(f, p, eta, 0.5):>8} links")
+        print(
+            f"  F = {f:<8g} {longest_chain(f, p, eta, CHSH_WERNER_THRESHOLD):>8} links / "
+            f"{longest_chain(f, p, eta, 0.5):>8} links"
+        )
 
     lam = args.mean_pairs_per_mode
     distance = np.array([50.0, 100.0, 200.0, 300.0, 400.0, 500.0, 600.0])
     segments = (1, 2, 4, 8, 16)
     print(f"\nPart 2: ebits per channel use vs distance (SPDC lambda = {lam:g}, 0.2 dB/km, ideal swaps)\n")
-    print(f"{'L_km':>6}" + "".join(f"{'direct' if n == 1 else f'{n} segm.':>12}" for n in segments)
-          + f"{'PLOB':>12}")
+    print(f"{'L_km':>6}" + "".join(f"{'direct' if n == 1 else f'{n} segm.':>12}" for n in segments) + f"{'PLOB':>12}")
     rates = {n: entanglement_rate(distance, n, mean_pairs_per_mode=lam).ebits_per_mode for n in segments}
     plob = plob_bound(fiber_transmissivity(distance))
     for i, d in enumerate(distance):
         print(f"{d:6.0f}" + "".join(f"{rates[n][i]:12.3e}" for n in segments) + f"{plob[i]:12.3e}")
     beats = {n: distance[rates[n] > plob] for n in segments}
-    print("\nabove the repeaterless PLOB bound at: "
-          + "; ".join(f"{'direct' if n == 1 else f'{n} segments'}: "
-                      + (", ".join(f"{d:g}" for d in beats[n]) + " km" if beats[n].size else "never")
-                      for n in segments))
+    print(
+        "\nabove the repeaterless PLOB bound at: "
+        + "; ".join(
+            f"{'direct' if n == 1 else f'{n} segments'}: "
+            + (", ".join(f"{d:g}" for d in beats[n]) + " km" if beats[n].size else "never")
+            for n in segments
+        )
+    )
 
     # figures: the same numbers, on finer grids
     n_fine = np.unique(np.logspace(0, 3, 61).round().astype(int))
     fig_f = plot_fidelity_vs_hops(
-        n_fine, {f"F = {f:g}": werner_chain_fidelity(f, n_fine, p, eta) for f in args.link_fidelity},
-        chsh_threshold=CHSH_WERNER_THRESHOLD, title=f"noisy swaps: p = {p:g}, eta = {eta:g}")
+        n_fine,
+        {f"F = {f:g}": werner_chain_fidelity(f, n_fine, p, eta) for f in args.link_fidelity},
+        chsh_threshold=CHSH_WERNER_THRESHOLD,
+        title=f"noisy swaps: p = {p:g}, eta = {eta:g}",
+    )
     d_fine = np.linspace(1.0, distance[-1], 120)
     fig_r = plot_rate_vs_distance(
-        d_fine, {("direct" if n == 1 else f"{n} segments"): entanglement_rate(d_fine, n, mean_pairs_per_mode=lam)
-                 .ebits_per_mode for n in segments},
-        bounds={"PLOB (direct)": plob_bound(fiber_transmissivity(d_fine))}, title=f"SPDC lambda = {lam:g}")
+        d_fine,
+        {
+            ("direct" if n == 1 else f"{n} segments"): entanglement_rate(
+                d_fine, n, mean_pairs_per_mode=lam
+            ).ebits_per_mode
+            for n in segments
+        },
+        bounds={"PLOB (direct)": plob_bound(fiber_transmissivity(d_fine))},
+        title=f"SPDC lambda = {lam:g}",
+    )
     if args.figure:
         save_figure(fig_f, f"{args.figure}_fidelity")
         save_figure(fig_r, f"{args.figure}_rate")

@@ -17,24 +17,40 @@ import warnings
 
 #: old module (below ``pqms_physics``) -> its home since 0.2
 MOVED: dict[str, str] = {
-    "states": "core.states", "channels": "core.channels", "bell_algebra": "core.bell_algebra",
+    "states": "core.states",
+    "channels": "core.channels",
+    "bell_algebra": "core.bell_algebra",
     "_array_checks": "validation",
-    "sources": "network.sources", "swapping": "network.swapping", "chains": "network.chains",
+    "sources": "network.sources",
+    "swapping": "network.swapping",
+    "chains": "network.chains",
     "bounds": "network.bounds",
-    "chsh_exact": "chsh.exact", "chsh_estimate": "chsh.estimate", "chsh_links": "chsh.links",
-    "nct_pools": "nct.pools", "nct_power": "nct.power", "nct_trial": "nct.trial",
-    "sweep_checkpoint": "sweep.checkpoint", "sweep_config": "sweep.config",
-    "sweep_executors": "sweep.executors", "sweep_quantities": "sweep.quantities", "sweep_spec": "sweep.spec",
-    "cli_common": "cli._common", "cli_physics": "cli.physics", "cli_jobs": "cli.jobs",
-    "audit_claims": "audit.claims", "report_studies": "report.studies", "fpga_vectors": "rpu.vectors",
+    "chsh_exact": "chsh.exact",
+    "chsh_estimate": "chsh.estimate",
+    "chsh_links": "chsh.links",
+    "nct_pools": "nct.pools",
+    "nct_power": "nct.power",
+    "nct_trial": "nct.trial",
+    "sweep_checkpoint": "sweep.checkpoint",
+    "sweep_config": "sweep.config",
+    "sweep_executors": "sweep.executors",
+    "sweep_quantities": "sweep.quantities",
+    "sweep_spec": "sweep.spec",
+    "cli_common": "cli._common",
+    "cli_physics": "cli.physics",
+    "cli_jobs": "cli.jobs",
+    "audit_claims": "audit.claims",
+    "report_studies": "report.studies",
+    "fpga_vectors": "rpu.vectors",
 }
 
 
 def _caller_stacklevel() -> int:
     """The stacklevel of the first frame outside the import machinery (so the warning points at the import)."""
     frame, level = sys._getframe(1), 1
-    while frame is not None and (frame.f_code.co_filename.startswith("<frozen importlib")
-                                 or frame.f_code.co_filename == __file__):
+    while frame is not None and (
+        frame.f_code.co_filename.startswith("<frozen importlib") or frame.f_code.co_filename == __file__
+    ):
         frame, level = frame.f_back, level + 1
     return level
 
@@ -44,8 +60,11 @@ class _MovedLoader(importlib.abc.Loader):
         self.old, self.new = old, new
 
     def create_module(self, spec):
-        warnings.warn(f"{self.old} moved to {self.new} in pqms_physics 0.2; the old path goes in 0.3",
-                      DeprecationWarning, stacklevel=_caller_stacklevel())
+        warnings.warn(
+            f"{self.old} moved to {self.new} in pqms_physics 0.2; the old path goes in 0.3",
+            DeprecationWarning,
+            stacklevel=_caller_stacklevel(),
+        )
         return importlib.import_module(self.new)
 
     def exec_module(self, module) -> None:  # the new module is already executed

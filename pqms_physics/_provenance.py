@@ -21,8 +21,21 @@ import numpy as np
 from pqms_physics.errors import check_seed
 
 #: Packages whose versions are recorded with every report, sweep and audit.
-VERSIONED_PACKAGES: tuple[str, ...] = ("pqms_physics", "numpy", "scipy", "qutip", "numba", "matplotlib",
-                                       "xarray", "h5netcdf", "networkx", "dask", "distributed", "click", "tqdm")
+VERSIONED_PACKAGES: tuple[str, ...] = (
+    "pqms_physics",
+    "numpy",
+    "scipy",
+    "qutip",
+    "numba",
+    "matplotlib",
+    "xarray",
+    "h5netcdf",
+    "networkx",
+    "dask",
+    "distributed",
+    "click",
+    "tqdm",
+)
 
 
 def derive_seed(base_seed: int, *key: int) -> int:

@@ -61,15 +61,20 @@ def dask_client(scheduler: Any, workers: int | None = None) -> Iterator[Any]:
         return
     if scheduler == "local-cluster":
         n = workers or default_workers()
-        with distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
-                                      silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as client:
+        with (
+            distributed.LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
             yield client
         return
     try:
         client = distributed.Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s")
     except (OSError, TimeoutError) as exc:
-        raise ConnectionError(f"cannot reach the dask scheduler at {scheduler!r} within {CONNECT_TIMEOUT_S} s: "
-                              f"{exc}") from exc
+        raise ConnectionError(
+            f"cannot reach the dask scheduler at {scheduler!r} within {CONNECT_TIMEOUT_S} s: {exc}"
+        ) from exc
     with client:
         yield client
 

@@ -37,8 +37,9 @@ class _Silent(_Callback):
         super().__init__(lambda done, total: None, total, initial)
 
 
-def progress_bar(progress: ProgressArg, total: int, *, desc: str, unit: str, initial: int = 0,
-                 unit_scale: bool = False):
+def progress_bar(
+    progress: ProgressArg, total: int, *, desc: str, unit: str, initial: int = 0, unit_scale: bool = False
+):
     """A context manager with ``update(k)`` and ``n``: a tqdm bar on stderr, a callback, or nothing.
 
     Parameters
@@ -68,8 +69,7 @@ def progress_bar(progress: ProgressArg, total: int, *, desc: str, unit: str, ini
         return _Silent(total, initial)
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, initial=initial, desc=desc, unit=unit, unit_scale=unit_scale, file=sys.stderr,
-                leave=False)
+    return tqdm(total=total, initial=initial, desc=desc, unit=unit, unit_scale=unit_scale, file=sys.stderr, leave=False)
 
 
 __all__ = ["progress_bar"]  # ProgressArg (a typing alias) stays importable for annotations

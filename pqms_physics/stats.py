@@ -58,7 +58,6 @@ def confidence_to_z(confidence: float) -> float:
     return float(normal_isf((1.0 - c) / 2.0))
 
 
-
 class ConfidenceInterval(NamedTuple):
     """Two-sided confidence interval ``[low, high]``."""
 
@@ -161,8 +160,10 @@ def pool_z(ones_0, ones_1, n_0, n_1) -> PoolZ:
         if np.any(m < 1):
             raise PQMSValueError(f"n_{name} must be >= 1, got {n_0 if name == '0' else n_1}")
         if np.any(k < 0) or np.any(k > m):
-            raise PQMSValueError(f"ones_{name} must be in [0, n_{name}], got ones_{name}="
-                                 f"{ones_0 if name == '0' else ones_1}, n_{name}={n_0 if name == '0' else n_1}")
+            raise PQMSValueError(
+                f"ones_{name} must be in [0, n_{name}], got ones_{name}="
+                f"{ones_0 if name == '0' else ones_1}, n_{name}={n_0 if name == '0' else n_1}"
+            )
     delta = k1 / m1 - k0 / m0
     p_hat = (k0 + k1) / (m0 + m1)
     stderr = np.sqrt(p_hat * (1.0 - p_hat) * (1.0 / m0 + 1.0 / m1))
@@ -174,6 +175,13 @@ def pool_z(ones_0, ones_1, n_0, n_1) -> PoolZ:
     return PoolZ(delta, stderr, z, p_value)
 
 
-
-__all__ = ["normal_ppf", "normal_isf", "confidence_to_z", "ConfidenceInterval", "wald_interval", "binomial_ci",
-           "PoolZ", "pool_z"]
+__all__ = [
+    "normal_ppf",
+    "normal_isf",
+    "confidence_to_z",
+    "ConfidenceInterval",
+    "wald_interval",
+    "binomial_ci",
+    "PoolZ",
+    "pool_z",
+]

@@ -24,8 +24,14 @@ TIMEOUT_S = 300  # generous: a loaded 2-core CI machine; each script takes secon
 @functools.cache
 def run_example(name: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
-    return subprocess.run([sys.executable, str(ROOT / "examples" / name)], capture_output=True, text=True,
-                          timeout=TIMEOUT_S, cwd=ROOT, env=env)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "examples" / name)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        cwd=ROOT,
+        env=env,
+    )
 
 
 def numeric_rows(text: str, columns: int) -> np.ndarray:
@@ -77,7 +83,7 @@ def test_repeater_chain_study_matches_werner_closed_form_and_plob():
     n = rows[:, 0]
     for k, f in enumerate((0.99, 0.999, 0.9999)):
         w = (4 * f - 1) / 3
-        np.testing.assert_allclose(rows[:, 1 + 2 * k], 0.25 + 0.75 * w ** n, atol=5e-7)  # ideal swaps
+        np.testing.assert_allclose(rows[:, 1 + 2 * k], 0.25 + 0.75 * w**n, atol=5e-7)  # ideal swaps
         assert np.all(rows[1:, 2 + 2 * k] < rows[1:, 1 + 2 * k])  # noisy swaps are worse after one swap
     rates = numeric_rows(part2, 7)
     d, direct, plob = rates[:, 0], rates[:, 1], rates[:, 6]

@@ -17,12 +17,25 @@ PKG = Path(__file__).resolve().parents[1] / "pqms_physics"
 MAX_LINES = 400
 
 LAYERS: dict[str, int] = {
-    "conventions": 0, "errors": 0, "validation": 0, "stats": 0, "progress": 0, "cluster": 0, "_lazy": 0,
+    "conventions": 0,
+    "errors": 0,
+    "validation": 0,
+    "stats": 0,
+    "progress": 0,
+    "cluster": 0,
+    "_lazy": 0,
     "_version": 0,
     "kernels": 1,
-    "_provenance": 2, "core": 2,
-    "network": 3, "chsh": 3, "nct": 3, "tomography": 3,
-    "sweep": 4, "rpu": 4, "audit": 4, "plots": 4,
+    "_provenance": 2,
+    "core": 2,
+    "network": 3,
+    "chsh": 3,
+    "nct": 3,
+    "tomography": 3,
+    "sweep": 4,
+    "rpu": 4,
+    "audit": 4,
+    "plots": 4,
     "report": 5,
     "cli": 6,
 }
@@ -73,8 +86,9 @@ def test_every_area_has_a_layer():
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if _area(m) not in META))
 def test_no_module_imports_from_a_layer_above_its_own(module):
     own = LAYERS[_area(module)]
-    upward = sorted(t for t in _imports(module, MODULES[module])
-                    if t in MODULES and _area(t) not in META and LAYERS[_area(t)] > own)
+    upward = sorted(
+        t for t in _imports(module, MODULES[module]) if t in MODULES and _area(t) not in META and LAYERS[_area(t)] > own
+    )
     assert upward == [], f"{module} (layer {own}) imports from above: {upward}"
 
 
@@ -86,8 +100,11 @@ def test_no_import_cycle_among_module_level_imports():
         deps = set()
         for node in ast.parse(path.read_text()).body:  # module level only: function-level imports are lazy
             if isinstance(node, ast.ImportFrom):
-                target = (".".join(base[: len(base) - node.level + 1] + ([node.module] if node.module else []))
-                          if node.level else node.module or "")
+                target = (
+                    ".".join(base[: len(base) - node.level + 1] + ([node.module] if node.module else []))
+                    if node.level
+                    else node.module or ""
+                )
                 for cand in [target] + [f"{target}.{a.name}" for a in node.names]:
                     if cand in MODULES and cand != module:
                         deps.add(cand)
@@ -101,7 +118,7 @@ def test_no_import_cycle_among_module_level_imports():
         state[node] = 1
         for dep in graph.get(node, ()):
             if state.get(dep) == 1:
-                cycle = stack[stack.index(dep):] + [dep] if dep in stack else [node, dep]
+                cycle = stack[stack.index(dep) :] + [dep] if dep in stack else [node, dep]
                 pytest.fail(f"import cycle: {' -> '.join(cycle)}")
             if state.get(dep) is None:
                 visit(dep, stack + [dep])

@@ -31,8 +31,10 @@ def test_unknown_names_raise_attribute_error():
 
 
 def test_import_loads_neither_qutip_numba_nor_matplotlib():
-    code = ("import sys, pqms_physics; heavy = [m for m in ('qutip', 'numba', 'matplotlib') if m in sys.modules];"
-            "print(','.join(heavy))")
+    code = (
+        "import sys, pqms_physics; heavy = [m for m in ('qutip', 'numba', 'matplotlib') if m in sys.modules];"
+        "print(','.join(heavy))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
@@ -53,11 +55,14 @@ PLOTS_0_1 = """DOUBLE_COLUMN_IN PALETTE SINGLE_COLUMN_IN new_figure plot_chsh_vs
 plot_nct_pool_bias plot_rate_vs_distance save_figure style_context style_path""".split()
 
 
-@pytest.mark.parametrize(("module", "names"), [
-    pytest.param("pqms_physics", API_0_1, id="top-level"),
-    pytest.param("pqms_physics.kernels", KERNELS_0_1, id="kernels"),
-    pytest.param("pqms_physics.plots", PLOTS_0_1, id="plots"),
-])
+@pytest.mark.parametrize(
+    ("module", "names"),
+    [
+        pytest.param("pqms_physics", API_0_1, id="top-level"),
+        pytest.param("pqms_physics.kernels", KERNELS_0_1, id="kernels"),
+        pytest.param("pqms_physics.plots", PLOTS_0_1, id="plots"),
+    ],
+)
 def test_the_0_1_public_names_are_all_still_exported_and_resolve(module, names):
     import importlib
 

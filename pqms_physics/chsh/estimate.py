@@ -42,7 +42,6 @@ MAX_PAIRS: int = 1 << 62
 MULTINOMIAL_STREAM = MULTINOMIAL_STREAM_VERSION  # results append "+numpy-<version>"
 
 
-
 def _readonly_counts(counts: Any) -> np.ndarray:
     arr = np.array(counts, dtype=np.int64, copy=True)
     arr.flags.writeable = False
@@ -114,9 +113,18 @@ class CHSHEstimate:
         object.__setattr__(self, "counts", _readonly_counts(self.counts))
 
     @classmethod
-    def from_counts(cls, counts: Any, *, settings=None, exact_value: float = math.nan, seed: int | None = None,
-                    sampler: str = "counts", setting_choice: str = "random", stream_version: str = "",
-                    device: str = "") -> "CHSHEstimate":
+    def from_counts(
+        cls,
+        counts: Any,
+        *,
+        settings=None,
+        exact_value: float = math.nan,
+        seed: int | None = None,
+        sampler: str = "counts",
+        setting_choice: str = "random",
+        stream_version: str = "",
+        device: str = "",
+    ) -> CHSHEstimate:
         """Estimate S and its error bar from a (4, 4) table of non-negative integer counts.
 
         Use it for counts from an experiment: rows are the settings a0b0, a0b1,
@@ -143,9 +151,19 @@ class CHSHEstimate:
             stderr = float(math.sqrt(np.sum((1.0 - e_hat**2) / n_k)))
         if settings is not None:
             settings = CHSHSettings.from_any(settings)
-        return cls(value=value, stderr=stderr, counts=arr, pairs=int(arr.sum()), exact_value=float(exact_value),
-                   settings=settings, seed=seed, sampler=sampler, setting_choice=setting_choice,
-                   stream_version=stream_version, device=device)
+        return cls(
+            value=value,
+            stderr=stderr,
+            counts=arr,
+            pairs=int(arr.sum()),
+            exact_value=float(exact_value),
+            settings=settings,
+            seed=seed,
+            sampler=sampler,
+            setting_choice=setting_choice,
+            stream_version=stream_version,
+            device=device,
+        )
 
     @property
     def setting_pairs(self) -> np.ndarray:
@@ -188,12 +206,22 @@ class CHSHEstimate:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary of the estimate, its error bar and its inputs."""
         return {
-            "value": self.value, "stderr": self.stderr, "p_value": self.p_value, "n_sigma": self.n_sigma,
-            "ci95": list(self.ci(0.95)), "counts": self.counts.tolist(), "pairs": self.pairs,
-            "setting_pairs": self.setting_pairs.tolist(), "correlators": self.correlators.tolist(),
-            "exact_value": self.exact_value, "settings": None if self.settings is None else self.settings.to_dict(), "seed": self.seed,
-            "sampler": self.sampler, "setting_choice": self.setting_choice,
-            "stream_version": self.stream_version, "device": self.device,
+            "value": self.value,
+            "stderr": self.stderr,
+            "p_value": self.p_value,
+            "n_sigma": self.n_sigma,
+            "ci95": list(self.ci(0.95)),
+            "counts": self.counts.tolist(),
+            "pairs": self.pairs,
+            "setting_pairs": self.setting_pairs.tolist(),
+            "correlators": self.correlators.tolist(),
+            "exact_value": self.exact_value,
+            "settings": None if self.settings is None else self.settings.to_dict(),
+            "seed": self.seed,
+            "sampler": self.sampler,
+            "setting_choice": self.setting_choice,
+            "stream_version": self.stream_version,
+            "device": self.device,
         }
 
 
@@ -206,8 +234,9 @@ def _multinomial_counts(table: np.ndarray, pairs: int, seed: int, setting_choice
     return sample_multinomial(table, pairs, seed, setting_choice=setting_choice)
 
 
-def estimate_chsh(rho, pairs, seed, settings=None, sampler: str = "kernel", setting_choice: str = "random",
-                  *, device: str = "cpu") -> CHSHEstimate:
+def estimate_chsh(
+    rho, pairs, seed, settings=None, sampler: str = "kernel", setting_choice: str = "random", *, device: str = "cpu"
+) -> CHSHEstimate:
     """Sample ``pairs`` measured pairs of ``rho`` and estimate S with its error bar.
 
     Parameters
@@ -280,9 +309,16 @@ def estimate_chsh(rho, pairs, seed, settings=None, sampler: str = "kernel", sett
 
         res = sample_counts(table, pairs, seed, setting_choice=setting_choice, device=device)
         counts, stream, dev = res.counts, res.stream_version, res.device
-    return CHSHEstimate.from_counts(counts, settings=chosen, exact_value=_chsh_from_matrix(mat, chosen),
-                                    seed=seed, sampler=sampler, setting_choice=setting_choice,
-                                    stream_version=stream, device=dev)
+    return CHSHEstimate.from_counts(
+        counts,
+        settings=chosen,
+        exact_value=_chsh_from_matrix(mat, chosen),
+        seed=seed,
+        sampler=sampler,
+        setting_choice=setting_choice,
+        stream_version=stream,
+        device=dev,
+    )
 
 
 def pairs_for_violation(rho, n_sigma: float = 5.0, power: float = 0.5, settings=None) -> int:
@@ -335,5 +371,4 @@ def pairs_for_violation(rho, n_sigma: float = 5.0, power: float = 0.5, settings=
     return int(math.ceil(4.0 * v * z**2 / (s - LOCAL_BOUND) ** 2))
 
 
-__all__ = ["SAMPLERS", "SETTING_CHOICES", "ConfidenceInterval", "CHSHEstimate", "estimate_chsh",
-           "pairs_for_violation"]
+__all__ = ["SAMPLERS", "SETTING_CHOICES", "ConfidenceInterval", "CHSHEstimate", "estimate_chsh", "pairs_for_violation"]

@@ -273,7 +273,17 @@ def correlators_from_table(table: np.ndarray) -> np.ndarray:
 
 
 __all__ = [
-    "LOCAL_BOUND", "TSIRELSON_BOUND", "SETTING_NAMES", "SETTING_SIGNS", "STANDARD_ANGLES", "CHSHSettings",
-    "direction", "correlation_matrix", "correlator", "chsh_value", "optimal_settings", "outcome_table",
+    "LOCAL_BOUND",
+    "TSIRELSON_BOUND",
+    "SETTING_NAMES",
+    "SETTING_SIGNS",
+    "STANDARD_ANGLES",
+    "CHSHSettings",
+    "direction",
+    "correlation_matrix",
+    "correlator",
+    "chsh_value",
+    "optimal_settings",
+    "outcome_table",
     "correlators_from_table",
 ]

@@ -92,8 +92,15 @@ def _chain_curve(link_state, hops: np.ndarray, settings, gate_fidelity, measurem
     return np.array(s_vals), np.array(f_vals)
 
 
-def chsh_vs_hops(link_state, hops, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0,
-                 memory=None, twirl: bool = False, settings=None) -> CHSHvsHops:
+def chsh_vs_hops(
+    link_state,
+    hops,
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
+    memory=None,
+    twirl: bool = False,
+    settings=None,
+) -> CHSHvsHops:
     """Exact CHSH value of the end-to-end pair of a chain of identical links, for each hop count.
 
     Parameters
@@ -141,12 +148,20 @@ def chsh_vs_hops(link_state, hops, gate_fidelity: float = 1.0, measurement_fidel
         raise PQMSValueError(f"hops must be an integer or a 1-D sequence of integers, got shape {hops_arr.shape}")
     hops_arr = np.atleast_1d(hops_arr)
     chosen = None if settings is None else CHSHSettings.from_any(settings)
-    s_vals, f_vals = _chain_curve(link_state, hops_arr, chosen, gate_fidelity, measurement_fidelity, memory,
-                                  bool(twirl))
+    s_vals, f_vals = _chain_curve(
+        link_state, hops_arr, chosen, gate_fidelity, measurement_fidelity, memory, bool(twirl)
+    )
     hops_ro = hops_arr.copy()
     hops_ro.flags.writeable = False
-    return CHSHvsHops(hops=hops_ro, s_value=_readonly(s_vals), fidelity=_readonly(f_vals), settings=chosen,
-                      gate_fidelity=gate_fidelity, measurement_fidelity=measurement_fidelity, twirl=bool(twirl))
+    return CHSHvsHops(
+        hops=hops_ro,
+        s_value=_readonly(s_vals),
+        fidelity=_readonly(f_vals),
+        settings=chosen,
+        gate_fidelity=gate_fidelity,
+        measurement_fidelity=measurement_fidelity,
+        twirl=bool(twirl),
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -198,9 +213,17 @@ class CHSHvsDistance(_CurveMethods):
     tsirelson_bound: float = TSIRELSON_BOUND
 
 
-def chsh_vs_distance(link_state, length_km, n_links: int = 1, *, gamma_per_s: float,
-                     fibre_speed_km_per_s: float = FIBRE_SPEED_KM_PER_S, gate_fidelity: float = 1.0,
-                     measurement_fidelity: float = 1.0, settings=None) -> CHSHvsDistance:
+def chsh_vs_distance(
+    link_state,
+    length_km,
+    n_links: int = 1,
+    *,
+    gamma_per_s: float,
+    fibre_speed_km_per_s: float = FIBRE_SPEED_KM_PER_S,
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
+    settings=None,
+) -> CHSHvsDistance:
     """Exact CHSH value of the end-to-end pair over a distance, with memories dephasing while signals travel.
 
     Parameters
@@ -289,14 +312,23 @@ def chsh_vs_distance(link_state, length_km, n_links: int = 1, *, gamma_per_s: fl
     for t_h, t_s in zip(herald_t.tolist(), swap_t.tolist(), strict=True):
         wait = dephasing(gamma, t_h)
         link = (wait & wait)(link_state) if t_h > 0 else link_state
-        rho = chain_state(link, n, gate_fidelity, measurement_fidelity,
-                          memory=dephasing(gamma, t_s) if n > 1 else None)
+        rho = chain_state(link, n, gate_fidelity, measurement_fidelity, memory=dephasing(gamma, t_s) if n > 1 else None)
         s_vals.append(chsh_value(rho, settings=chosen))
         f_vals.append(fidelity(rho, phi))
-    return CHSHvsDistance(length_km=_readonly(length), n_links=n, gamma_per_s=gamma, fibre_speed_km_per_s=speed,
-                          segment_length_km=_readonly(segment), heralding_wait_s=_readonly(herald_t),
-                          swap_wait_s=_readonly(swap_t), s_value=_readonly(s_vals), fidelity=_readonly(f_vals),
-                          settings=chosen, gate_fidelity=gate_fidelity, measurement_fidelity=measurement_fidelity)
+    return CHSHvsDistance(
+        length_km=_readonly(length),
+        n_links=n,
+        gamma_per_s=gamma,
+        fibre_speed_km_per_s=speed,
+        segment_length_km=_readonly(segment),
+        heralding_wait_s=_readonly(herald_t),
+        swap_wait_s=_readonly(swap_t),
+        s_value=_readonly(s_vals),
+        fidelity=_readonly(f_vals),
+        settings=chosen,
+        gate_fidelity=gate_fidelity,
+        measurement_fidelity=measurement_fidelity,
+    )
 
 
 __all__ = ["FIBRE_SPEED_KM_PER_S", "CHSHvsHops", "CHSHvsDistance", "chsh_vs_hops", "chsh_vs_distance"]

@@ -108,8 +108,7 @@ def settings_measurement_channel(pairs) -> Channel:
         raise PQMSValueError(f"pairs must be a non-empty sequence of (a, b) direction pairs, got {pairs!r}")
     effects = np.concatenate([_pair_effects(*_pair(f"pairs[{s}]", p)) for s, p in enumerate(pairs)])
     n = len(pairs)
-    return Channel.from_povm(effects / n, in_dims=(2, 2), out_dims=(n, N_OUTCOMES_PAIR),
-                             label=f"measure({n} settings)")
+    return Channel.from_povm(effects / n, in_dims=(2, 2), out_dims=(n, N_OUTCOMES_PAIR), label=f"measure({n} settings)")
 
 
 def chsh_measurement_channel(settings) -> Channel:

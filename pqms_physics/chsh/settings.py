@@ -58,17 +58,18 @@ def direction(name: str, value) -> np.ndarray:
     try:
         vec = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise PQMSValueError(f"{name} must be an angle (radians) or a real Bloch vector of shape (3,), "
-                             f"got {value!r}") from None
+        raise PQMSValueError(
+            f"{name} must be an angle (radians) or a real Bloch vector of shape (3,), got {value!r}"
+        ) from None
     if vec.shape != (3,):
-        raise PQMSValueError(f"{name} must be an angle (radians) or a Bloch vector of shape (3,), "
-                             f"got shape {vec.shape}")
+        raise PQMSValueError(
+            f"{name} must be an angle (radians) or a Bloch vector of shape (3,), got shape {vec.shape}"
+        )
     if not np.all(np.isfinite(vec)):
         raise PQMSValueError(f"{name} must be finite, got {vec.tolist()}")
     norm = float(np.linalg.norm(vec))
     if abs(norm - 1.0) > UNIT_NORM_ATOL:
-        raise PQMSValueError(f"{name} must be a unit Bloch vector (norm 1 within {UNIT_NORM_ATOL}), "
-                             f"got norm {norm}")
+        raise PQMSValueError(f"{name} must be a unit Bloch vector (norm 1 within {UNIT_NORM_ATOL}), got norm {norm}")
     return vec / norm
 
 
@@ -99,13 +100,13 @@ class CHSHSettings:
         if isinstance(settings, CHSHSettings):
             return settings
         if isinstance(settings, (str, bytes)) or not isinstance(settings, (Sequence, np.ndarray)):
-            raise PQMSValueError(f"{name} must be a sequence (a0, a1, b0, b1) of angles or Bloch vectors, "
-                                 f"got {type(settings).__name__}")
+            raise PQMSValueError(
+                f"{name} must be a sequence (a0, a1, b0, b1) of angles or Bloch vectors, got {type(settings).__name__}"
+            )
         if len(settings) != 4:
             raise PQMSValueError(f"{name} must hold 4 directions (a0, a1, b0, b1), got {len(settings)}")
         labels = ("a0", "a1", "b0", "b1")
-        vecs = [tuple(float(x) for x in direction(f"{name}[{k}] ({labels[k]})", s))
-                for k, s in enumerate(settings)]
+        vecs = [tuple(float(x) for x in direction(f"{name}[{k}] ({labels[k]})", s)) for k, s in enumerate(settings)]
         return cls(*vecs)
 
     def __iter__(self) -> Iterator[np.ndarray]:
@@ -127,8 +128,10 @@ class CHSHSettings:
         Raises ``PQMSValueError`` when a direction has a Y component.
         """
         if not self.in_xz_plane:
-            raise PQMSValueError("settings must lie in the X-Z plane to be written as angles, "
-                                 f"got Y components {self.matrix()[:, 1].tolist()}")
+            raise PQMSValueError(
+                "settings must lie in the X-Z plane to be written as angles, "
+                f"got Y components {self.matrix()[:, 1].tolist()}"
+            )
         m = self.matrix()
         return tuple(float(math.atan2(x, z)) for x, z in zip(m[:, 0], m[:, 2], strict=True))
 
@@ -172,5 +175,11 @@ def settings_from_correlations(t: np.ndarray) -> CHSHSettings:
     return CHSHSettings(*(tuple(float(x) for x in v) for v in vecs))
 
 
-__all__ = ["SETTING_NAMES", "STANDARD_ANGLES", "UNIT_NORM_ATOL", "CHSHSettings", "direction",
-           "settings_from_correlations"]
+__all__ = [
+    "SETTING_NAMES",
+    "STANDARD_ANGLES",
+    "UNIT_NORM_ATOL",
+    "CHSHSettings",
+    "direction",
+    "settings_from_correlations",
+]

@@ -41,8 +41,18 @@ def cli():
     """
 
 
-for _cmd in (fidelity_cmd, chsh_cmd, nct_cmd, audit_cmd, sweep_cmd, report_cmd, fpga_vectors_cmd, purify_cmd,
-             network_cmd, protocol_cmd):
+for _cmd in (
+    fidelity_cmd,
+    chsh_cmd,
+    nct_cmd,
+    audit_cmd,
+    sweep_cmd,
+    report_cmd,
+    fpga_vectors_cmd,
+    purify_cmd,
+    network_cmd,
+    protocol_cmd,
+):
     cli.add_command(_cmd)
 
 

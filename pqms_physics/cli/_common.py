@@ -41,8 +41,7 @@ class PqmsGroup(click.Group):
         extra.setdefault("obj", {})
         extra["obj"].setdefault("argv", [prog_name or "pqms", *argv])  # for provenance (index.md)
         try:
-            rv = super().main(args=argv, prog_name=prog_name, complete_var=complete_var,
-                              standalone_mode=False, **extra)
+            rv = super().main(args=argv, prog_name=prog_name, complete_var=complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
             cmd = exc.ctx.command_path if exc.ctx is not None else (prog_name or "pqms")
             msg = " ".join(exc.format_message().split())
@@ -180,9 +179,10 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """Plain aligned text table (numbers right-aligned)."""
     cells = [[_fmt_cell(v) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    numeric = [all(isinstance(row[i], (int, float)) and not isinstance(row[i], bool)
-                   for row in rows if row[i] is not None)
-               for i in range(len(columns))]
+    numeric = [
+        all(isinstance(row[i], (int, float)) and not isinstance(row[i], bool) for row in rows if row[i] is not None)
+        for i in range(len(columns))
+    ]
 
     def line(values):
         return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)).rstrip()
@@ -192,15 +192,27 @@ def format_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(out)
 
 
-def emit(fmt: str, command: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *,
-         parameters: dict | None = None, summary: dict | None = None, title: str | None = None,
-         notes: Sequence[str] = ()) -> None:
+def emit(
+    fmt: str,
+    command: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    parameters: dict | None = None,
+    summary: dict | None = None,
+    title: str | None = None,
+    notes: Sequence[str] = (),
+) -> None:
     """Print results as a table (default), one JSON object, or CSV."""
     parameters = parameters or {}
     summary = summary or {}
     if fmt == "json":
-        doc = {"command": command, "parameters": _jsonable(parameters),
-               "rows": [dict(zip(columns, _jsonable(list(r)))) for r in rows], "summary": _jsonable(summary)}
+        doc = {
+            "command": command,
+            "parameters": _jsonable(parameters),
+            "rows": [dict(zip(columns, _jsonable(list(r)))) for r in rows],
+            "summary": _jsonable(summary),
+        }
         click.echo(json.dumps(doc, indent=2))
         return
     if fmt == "csv":
@@ -214,8 +226,10 @@ def emit(fmt: str, command: str, columns: Sequence[str], rows: Sequence[Sequence
     if title:
         click.echo(title)
     if parameters:
-        shown = {k: _fmt_cell(v) if not isinstance(v, (list, tuple)) else ",".join(map(str, v))
-                 for k, v in parameters.items()}
+        shown = {
+            k: _fmt_cell(v) if not isinstance(v, (list, tuple)) else ",".join(map(str, v))
+            for k, v in parameters.items()
+        }
         click.echo("  " + ", ".join(f"{k} = {v}" for k, v in shown.items()))
         click.echo()
     if rows:

@@ -25,12 +25,17 @@ def _command_line() -> str:
 
 
 @click.command("audit")
-@click.option("--claims", "claims_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="Claims file (TOML); default: the packaged seed_claims.toml "
-                   "(examples/seed_claims.toml links to it).")
+@click.option(
+    "--claims",
+    "claims_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Claims file (TOML); default: the packaged seed_claims.toml (examples/seed_claims.toml links to it).",
+)
 @click.option("--quick", is_flag=True, help="Smaller Monte Carlo runs (seconds).")
-@click.option("--seed", type=SEED, default=None,
-              help="Seed of the audit's Monte Carlo runs (default: the audit's own).")
+@click.option(
+    "--seed", type=SEED, default=None, help="Seed of the audit's Monte Carlo runs (default: the audit's own)."
+)
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
 @output_options
 def audit_cmd(claims_path, quick, seed, progress, fmt):
@@ -71,14 +76,30 @@ def _short(v, limit: int = 60):
 
 @click.command("sweep")
 @click.argument("config", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Output netCDF file (default: CONFIG with suffix .nc).")
-@click.option("--scheduler", default=None,
-              help="Run on dask.distributed: tcp://HOST:PORT of a running scheduler, or local-cluster.")
-@click.option("--workers", type=click.IntRange(1, 4096), default=None,
-              help="Local processes (default: all CPUs; 1 = in this process), or local-cluster workers.")
-@click.option("--resume/--no-resume", default=True, show_default=True,
-              help="Reuse finished chunks of the same config, or recompute everything.")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output netCDF file (default: CONFIG with suffix .nc).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    help="Run on dask.distributed: tcp://HOST:PORT of a running scheduler, or local-cluster.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 4096),
+    default=None,
+    help="Local processes (default: all CPUs; 1 = in this process), or local-cluster workers.",
+)
+@click.option(
+    "--resume/--no-resume",
+    default=True,
+    show_default=True,
+    help="Reuse finished chunks of the same config, or recompute everything.",
+)
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
 @output_options
 def sweep_cmd(config, out_path, scheduler, workers, resume, progress, fmt):
@@ -98,8 +119,7 @@ def sweep_cmd(config, out_path, scheduler, workers, resume, progress, fmt):
 
     with library_errors():
         try:
-            ds = run_sweep(config, out_path, scheduler=scheduler, resume=resume, progress=progress,
-                           workers=workers)
+            ds = run_sweep(config, out_path, scheduler=scheduler, resume=resume, progress=progress, workers=workers)
         except ImportError as exc:
             raise click.ClickException(f"{exc} (install the 'dask' extra: pip install 'pqms_physics[dask]')") from None
         except (ConnectionError, OSError) as exc:
@@ -107,18 +127,34 @@ def sweep_cmd(config, out_path, scheduler, workers, resume, progress, fmt):
     try:
         out = out_path or Path(config).with_suffix(".nc")
         if fmt == "table":  # a short preview of each coordinate; --json/--csv get every value
-            rows = [(name, int(size), ", ".join(f"{v:g}" if isinstance(v, float) else str(v)
-                                                for v in ds[name].values[:6].tolist())
-                     + (", ..." if size > 6 else "")) for name, size in ds.sizes.items()]
+            rows = [
+                (
+                    name,
+                    int(size),
+                    ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in ds[name].values[:6].tolist())
+                    + (", ..." if size > 6 else ""),
+                )
+                for name, size in ds.sizes.items()
+            ]
         else:
             rows = [(name, int(size), ds[name].values.tolist()) for name, size in ds.sizes.items()]
-        summary = {"output": str(out), "points": int(_n_points(ds)), "variables": ", ".join(ds.data_vars),
-                   "config_hash": str(ds.attrs.get("config_hash", ""))}
+        summary = {
+            "output": str(out),
+            "points": int(_n_points(ds)),
+            "variables": ", ".join(ds.data_vars),
+            "config_hash": str(ds.attrs.get("config_hash", "")),
+        }
     finally:
         ds.close()
-    emit(fmt, "sweep", ("dimension", "size", "values"), rows, summary=summary,
-         parameters={"config": str(config), "scheduler": scheduler or "local", "resume": resume},
-         title="Sweep written (pqms_physics.sweep.engine.run_sweep)")
+    emit(
+        fmt,
+        "sweep",
+        ("dimension", "size", "values"),
+        rows,
+        summary=summary,
+        parameters={"config": str(config), "scheduler": scheduler or "local", "resume": resume},
+        title="Sweep written (pqms_physics.sweep.engine.run_sweep)",
+    )
 
 
 def _n_points(ds) -> int:
@@ -129,11 +165,18 @@ def _n_points(ds) -> int:
 
 
 @click.command("report")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("results"),
-              show_default=True, help="Output directory (created if missing).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Output directory (created if missing).",
+)
 @click.option("--quick", is_flag=True, help="Smoke run: same physics, coarser grids, fewer pairs (< 30 s).")
-@click.option("--seed", type=SEED, default=None,
-              help="Base seed of every Monte Carlo run (default: fixed, see index.md).")
+@click.option(
+    "--seed", type=SEED, default=None, help="Base seed of every Monte Carlo run (default: fixed, see index.md)."
+)
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
 @output_options
 def report_cmd(out_dir, quick, seed, progress, fmt):
@@ -151,21 +194,41 @@ def report_cmd(out_dir, quick, seed, progress, fmt):
     from pqms_physics.report.studies import DEFAULT_SEED
 
     with library_errors():
-        res = run_report(out_dir, quick=quick, seed=DEFAULT_SEED if seed is None else seed, progress=progress,
-                         command=_command_line())
+        res = run_report(
+            out_dir,
+            quick=quick,
+            seed=DEFAULT_SEED if seed is None else seed,
+            progress=progress,
+            command=_command_line(),
+        )
     rows = [(f, (Path(res.out_dir) / f).stat().st_size) for f in res.files]
-    emit(fmt, "report", ("file", "bytes"), rows,
-         parameters={"out": res.out_dir, "quick": res.quick, "seed": res.seed},
-         summary={"steps": ", ".join(res.steps), "seconds": round(sum(res.timings_s.values()), 1)},
-         title=f"Report written to {res.out_dir} (see index.md)")
+    emit(
+        fmt,
+        "report",
+        ("file", "bytes"),
+        rows,
+        parameters={"out": res.out_dir, "quick": res.quick, "seed": res.seed},
+        summary={"steps": ", ".join(res.steps), "seconds": round(sum(res.timings_s.values()), 1)},
+        title=f"Report written to {res.out_dir} (see index.md)",
+    )
 
 
 @click.command("fpga-vectors")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Output directory for the golden vectors (created if missing).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Output directory for the golden vectors (created if missing).",
+)
 @click.option("--seed", type=SEED, default=None, help="Base seed (default: the suite's fixed seed).")
-@click.option("--suite", type=click.Choice(["default", "full"]), default="default", show_default=True,
-              help="Which cases to write.")
+@click.option(
+    "--suite",
+    type=click.Choice(["default", "full"]),
+    default="default",
+    show_default=True,
+    help="Which cases to write.",
+)
 @output_options
 def fpga_vectors_cmd(out_dir, seed, suite, fmt):
     """Write the FPGA RPU golden vectors (input records and expected outputs) from the kernels.
@@ -181,7 +244,12 @@ def fpga_vectors_cmd(out_dir, seed, suite, fmt):
         kwargs["seed"] = seed
     with library_errors():
         m = write_fpga_vectors(out_dir, **kwargs)
-    emit(fmt, "fpga-vectors", ("case",), [(c,) for c in m.cases],
-         parameters={"out": m.out_dir, "suite": m.suite, "seed": m.seed},
-         summary={"pairs": m.pairs, "windows": m.windows},
-         title=f"Golden vectors written to {m.out_dir}")
+    emit(
+        fmt,
+        "fpga-vectors",
+        ("case",),
+        [(c,) for c in m.cases],
+        parameters={"out": m.out_dir, "suite": m.suite, "seed": m.seed},
+        summary={"pairs": m.pairs, "windows": m.windows},
+        title=f"Golden vectors written to {m.out_dir}",
+    )

@@ -22,9 +22,13 @@ _TOPOLOGY_PARAMS = {
     "star": {"nodes": "n_leaves", "radius_km": "arm_length_km"},
     "random_geometric": {"nodes": "n_nodes", "side_km": "side_km", "radius_km": "radius_km"},
     "waxman": {"nodes": "n_nodes", "side_km": "side_km"},
-    "hierarchical": {"districts": "n_districts", "nodes_per_district": "nodes_per_district",
-                     "district_radius_km": "district_radius_km", "metro_radius_km": "metro_radius_km",
-                     "neighbours": "neighbours"},
+    "hierarchical": {
+        "districts": "n_districts",
+        "nodes_per_district": "nodes_per_district",
+        "district_radius_km": "district_radius_km",
+        "metro_radius_km": "metro_radius_km",
+        "neighbours": "neighbours",
+    },
 }
 
 
@@ -56,42 +60,100 @@ def _pairs(graph, n_pairs: int, seed: int, source, target) -> list[tuple]:
 
 
 @click.command("network")
-@click.option("--topology", type=click.Choice(list(_TOPOLOGY_PARAMS)), default="hierarchical", show_default=True,
-              help="Network topology (pqms_physics.network.graphs.topologies).")
+@click.option(
+    "--topology",
+    type=click.Choice(list(_TOPOLOGY_PARAMS)),
+    default="hierarchical",
+    show_default=True,
+    help="Network topology (pqms_physics.network.graphs.topologies).",
+)
 @click.option("--districts", type=COUNT, default=10, show_default=True, help="hierarchical: number of districts.")
-@click.option("--nodes-per-district", type=COUNT, default=100, show_default=True,
-              help="hierarchical: nodes per district, gateway included.")
-@click.option("--district-radius-km", type=POSITIVE, default=2.0, show_default=True,
-              help="hierarchical: radius of a district's disc of users, km.")
-@click.option("--metro-radius-km", type=POSITIVE, default=10.0, show_default=True,
-              help="hierarchical: radius of the ring of gateways, km.")
-@click.option("--neighbours", type=click.IntRange(0), default=2, show_default=True,
-              help="hierarchical: nearest-user links per user inside a district.")
-@click.option("--nodes", type=COUNT, default=100, show_default=True,
-              help="ring / random_geometric / waxman: nodes; star: leaves.")
+@click.option(
+    "--nodes-per-district",
+    type=COUNT,
+    default=100,
+    show_default=True,
+    help="hierarchical: nodes per district, gateway included.",
+)
+@click.option(
+    "--district-radius-km",
+    type=POSITIVE,
+    default=2.0,
+    show_default=True,
+    help="hierarchical: radius of a district's disc of users, km.",
+)
+@click.option(
+    "--metro-radius-km",
+    type=POSITIVE,
+    default=10.0,
+    show_default=True,
+    help="hierarchical: radius of the ring of gateways, km.",
+)
+@click.option(
+    "--neighbours",
+    type=click.IntRange(0),
+    default=2,
+    show_default=True,
+    help="hierarchical: nearest-user links per user inside a district.",
+)
+@click.option(
+    "--nodes", type=COUNT, default=100, show_default=True, help="ring / random_geometric / waxman: nodes; star: leaves."
+)
 @click.option("--length-km", type=POSITIVE, default=100.0, show_default=True, help="chain: total length, km.")
 @click.option("--repeaters", type=click.IntRange(0), default=3, show_default=True, help="chain: repeaters.")
 @click.option("--rows", type=COUNT, default=5, show_default=True, help="grid: rows.")
 @click.option("--cols", type=COUNT, default=5, show_default=True, help="grid: columns.")
 @click.option("--spacing-km", type=POSITIVE, default=10.0, show_default=True, help="grid: edge length, km.")
-@click.option("--side-km", type=POSITIVE, default=100.0, show_default=True,
-              help="random_geometric / waxman: side of the square, km.")
-@click.option("--radius-km", type=POSITIVE, default=20.0, show_default=True,
-              help="random_geometric: link radius; ring: circle radius; star: arm length, km.")
-@click.option("--link-fidelity", type=PROBABILITY, default=0.999, show_default=True,
-              help="Werner fidelity of every elementary link.")
-@click.option("--gate-fidelity", type=PROBABILITY, default=1.0, show_default=True,
-              help="Duer gate fidelity p of every swap.")
+@click.option(
+    "--side-km",
+    type=POSITIVE,
+    default=100.0,
+    show_default=True,
+    help="random_geometric / waxman: side of the square, km.",
+)
+@click.option(
+    "--radius-km",
+    type=POSITIVE,
+    default=20.0,
+    show_default=True,
+    help="random_geometric: link radius; ring: circle radius; star: arm length, km.",
+)
+@click.option(
+    "--link-fidelity",
+    type=PROBABILITY,
+    default=0.999,
+    show_default=True,
+    help="Werner fidelity of every elementary link.",
+)
+@click.option(
+    "--gate-fidelity", type=PROBABILITY, default=1.0, show_default=True, help="Duer gate fidelity p of every swap."
+)
 @click.option("--coherence-time-s", type=POSITIVE, default=None, help="Memory coherence time T, s (default: inf).")
 @click.option("--loss-db-per-km", type=NONNEGATIVE, default=0.2, show_default=True, help="Fibre loss, dB/km.")
-@click.option("--pairs", type=COUNT, default=5, show_default=True,
-              help="Random user pairs to report (in different districts for hierarchical).")
+@click.option(
+    "--pairs",
+    type=COUNT,
+    default=5,
+    show_default=True,
+    help="Random user pairs to report (in different districts for hierarchical).",
+)
 @click.option("--source", type=int, default=None, help="One source node (with --target) instead of random pairs.")
 @click.option("--target", type=int, default=None, help="Target node (with --source).")
 @click.option("--seed", type=SEED, default=1, show_default=True, help="Seed of the topology and of the pairs.")
 @output_options
-def network_cmd(topology, pairs, source, target, seed, link_fidelity, gate_fidelity, coherence_time_s,
-                loss_db_per_km, fmt, **geometry):
+def network_cmd(
+    topology,
+    pairs,
+    source,
+    target,
+    seed,
+    link_fidelity,
+    gate_fidelity,
+    coherence_time_s,
+    loss_db_per_km,
+    fmt,
+    **geometry,
+):
     """Capacities, best routes and end-to-end fidelities between user pairs of a network.
 
     Per pair: single-path and multipath capacity (ebits per channel use; Pirandola, Commun. Phys. 2, 51
@@ -109,9 +171,13 @@ def network_cmd(topology, pairs, source, target, seed, link_fidelity, gate_fidel
     if coherence_time_s is not None:
         node_attrs["coherence_time_s"] = coherence_time_s
     with library_errors():
-        graph = build_topology(topology, seed=seed, edge_attrs={"link_fidelity": link_fidelity,
-                                                                "loss_db_per_km": loss_db_per_km},
-                               node_attrs=node_attrs, **params)
+        graph = build_topology(
+            topology,
+            seed=seed,
+            edge_attrs={"link_fidelity": link_fidelity, "loss_db_per_km": loss_db_per_km},
+            node_attrs=node_attrs,
+            **params,
+        )
         model = validate_network(graph)
         for name, node in (("source", source), ("target", target)):
             if node is not None:
@@ -122,16 +188,39 @@ def network_cmd(topology, pairs, source, target, seed, link_fidelity, gate_fidel
             multi = network_capacity(model, a, b, multipath=True)
             if single.connected:
                 r = best_path(model, a, b, by="fidelity")
-                rows.append((a, b, r.hops, r.length_km, single.capacity, multi.capacity, r.fidelity, r.qber_z,
-                             r.rate_per_s))
+                rows.append(
+                    (a, b, r.hops, r.length_km, single.capacity, multi.capacity, r.fidelity, r.qber_z, r.rate_per_s)
+                )
             else:
                 rows.append((a, b, None, None, 0.0, 0.0, None, None, None))
-    cols = ("source", "target", "hops", "route_km", "capacity_single", "capacity_multipath", "fidelity",
-            "qber_z", "rate_per_s")
-    parameters = {"topology": topology, **params, "link_fidelity": link_fidelity, "gate_fidelity": gate_fidelity,
-                  "coherence_time_s": coherence_time_s if coherence_time_s is not None else "inf",
-                  "loss_db_per_km": loss_db_per_km, "seed": seed}
+    cols = (
+        "source",
+        "target",
+        "hops",
+        "route_km",
+        "capacity_single",
+        "capacity_multipath",
+        "fidelity",
+        "qber_z",
+        "rate_per_s",
+    )
+    parameters = {
+        "topology": topology,
+        **params,
+        "link_fidelity": link_fidelity,
+        "gate_fidelity": gate_fidelity,
+        "coherence_time_s": coherence_time_s if coherence_time_s is not None else "inf",
+        "loss_db_per_km": loss_db_per_km,
+        "seed": seed,
+    }
     summary = {"nodes": model.n_nodes, "edges": model.graph.number_of_edges()}
-    emit(fmt, "network", cols, rows, parameters=parameters, summary=summary,
-         title=f"{topology} network, {model.n_nodes} nodes, {summary['edges']} edges: capacities in ebits per "
-               "channel use; best route by fidelity (rate: parallel-then-swap model)")
+    emit(
+        fmt,
+        "network",
+        cols,
+        rows,
+        parameters=parameters,
+        summary=summary,
+        title=f"{topology} network, {model.n_nodes} nodes, {summary['edges']} edges: capacities in ebits per "
+        "channel use; best route by fidelity (rate: parallel-then-swap model)",
+    )

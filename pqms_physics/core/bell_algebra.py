@@ -96,8 +96,9 @@ def swap_weights(w1, w2, gate_fidelity=1.0, measurement_fidelity=1.0, memory_wei
     return from_characters(chars)
 
 
-def chain_weights(link_weights, n_links, gate_fidelity=1.0, measurement_fidelity=1.0, memory_weights=None,
-                  twirl: bool = False) -> np.ndarray:
+def chain_weights(
+    link_weights, n_links, gate_fidelity=1.0, measurement_fidelity=1.0, memory_weights=None, twirl: bool = False
+) -> np.ndarray:
     """Bell weights after sequentially swapping ``n_links`` identical Bell-diagonal links (exact).
 
     Untwirled: ``chi_n = chi_link**n * g**(n - 1)`` (``g`` from :func:`swap_factor`).
@@ -146,6 +147,7 @@ def bell_matrix(rho: np.ndarray) -> np.ndarray:
     from pqms_physics.core.states import (
         BELL_BASIS,  # deferred: states imports QuTiP, the character algebra does not need it
     )
+
     return BELL_BASIS.T @ np.asarray(rho) @ BELL_BASIS
 
 
@@ -172,6 +174,7 @@ def pauli_weights_of_superop(superop: np.ndarray, atol: float = BELL_DIAGONAL_AT
 def phi_plus_matrix() -> np.ndarray:
     """``|Phi+><Phi+|`` as a 4x4 real array."""
     from pqms_physics.core.states import BELL_BASIS
+
     v = BELL_BASIS[:, 0]
     return np.outer(v, v)
 
@@ -188,8 +191,20 @@ def apply_one_qubit_superop(superop: np.ndarray, rho: np.ndarray, qubit: int) ->
 
 
 __all__ = [
-    "HADAMARD4", "BELL_DIAGONAL_ATOL", "characters", "from_characters", "xor_convolve",
-    "measurement_error_weights", "swap_factor", "swap_weights", "chain_weights", "werner_weights",
-    "hashing_yield", "bell_matrix", "bell_diagonal_weights_or_none", "pauli_weights_of_superop",
-    "phi_plus_matrix", "apply_one_qubit_superop",
+    "HADAMARD4",
+    "BELL_DIAGONAL_ATOL",
+    "characters",
+    "from_characters",
+    "xor_convolve",
+    "measurement_error_weights",
+    "swap_factor",
+    "swap_weights",
+    "chain_weights",
+    "werner_weights",
+    "hashing_yield",
+    "bell_matrix",
+    "bell_diagonal_weights_or_none",
+    "pauli_weights_of_superop",
+    "phi_plus_matrix",
+    "apply_one_qubit_superop",
 ]

@@ -92,8 +92,14 @@ class Channel:
     # ``ndarray @ Channel`` must not silently become an array (as in QuTiP's Qobj).
     __array_ufunc__ = None
 
-    def __init__(self, superop: np.ndarray, in_dims: tuple[int, ...], out_dims: tuple[int, ...],
-                 label: str, _trusted: bool = False):
+    def __init__(
+        self,
+        superop: np.ndarray,
+        in_dims: tuple[int, ...],
+        out_dims: tuple[int, ...],
+        label: str,
+        _trusted: bool = False,
+    ):
         if not _trusted:
             raise TypeError("use Channel.from_kraus, Channel.from_superop or a factory to build a Channel")
         arr = np.array(superop, dtype=complex)
@@ -155,8 +161,9 @@ class Channel:
         gram = sum(m.conj().T @ m for m in mats)
         err = np.abs(gram - np.eye(gram.shape[0])).max()
         if err > atol:
-            raise NotCPTPError(f"ops must satisfy sum K^dagger K = I (trace preserving); "
-                               f"max deviation {err:.3g} > atol={atol}")
+            raise NotCPTPError(
+                f"ops must satisfy sum K^dagger K = I (trace preserving); max deviation {err:.3g} > atol={atol}"
+            )
         return cls._from_array(kraus_to_superop(mats), in_dims, out_dims, label or f"kraus({len(mats)} ops)")
 
     @classmethod
@@ -170,8 +177,15 @@ class Channel:
         return cls.from_kraus([u], label=label or "unitary")
 
     @classmethod
-    def from_superop(cls, s: qt.Qobj | np.ndarray, atol: float = ATOL, label: str | None = None, *,
-                     in_dims: Sequence[int] | None = None, out_dims: Sequence[int] | None = None) -> Channel:
+    def from_superop(
+        cls,
+        s: qt.Qobj | np.ndarray,
+        atol: float = ATOL,
+        label: str | None = None,
+        *,
+        in_dims: Sequence[int] | None = None,
+        out_dims: Sequence[int] | None = None,
+    ) -> Channel:
         """Channel from a QuTiP superoperator (any ``superrep`` QuTiP converts) or a column-stacked array.
 
         For an array, ``in_dims`` / ``out_dims`` name the registers (default: one subsystem each).
@@ -195,16 +209,24 @@ class Channel:
             in_dims = (d_in,) if in_dims is None else tuple(in_dims)
             out_dims = (d_out,) if out_dims is None else tuple(out_dims)
             if int(np.prod(in_dims)) != d_in or int(np.prod(out_dims)) != d_out:
-                raise DimensionError(f"s of shape {arr.shape} maps dimension {d_in} to {d_out}, "
-                                     f"but in_dims {list(in_dims)} -> out_dims {list(out_dims)} were given")
+                raise DimensionError(
+                    f"s of shape {arr.shape} maps dimension {d_in} to {d_out}, "
+                    f"but in_dims {list(in_dims)} -> out_dims {list(out_dims)} were given"
+                )
         ch = cls._from_array(arr, in_dims, out_dims, label or "superop")
         if not ch.is_cptp(atol=atol):
             raise NotCPTPError(f"s must be completely positive and trace preserving within atol={atol}")
         return ch
 
     @classmethod
-    def from_povm(cls, effects: Sequence[np.ndarray], in_dims: Sequence[int] | None = None,
-                  out_dims: Sequence[int] | None = None, atol: float = ATOL, label: str | None = None) -> Channel:
+    def from_povm(
+        cls,
+        effects: Sequence[np.ndarray],
+        in_dims: Sequence[int] | None = None,
+        out_dims: Sequence[int] | None = None,
+        atol: float = ATOL,
+        label: str | None = None,
+    ) -> Channel:
         """Quantum-to-classical channel ``rho -> sum_o tr(M_o rho) |o><o|`` of a POVM ``{M_o}``.
 
         The output is a classical register: a diagonal density matrix whose entry ``o``
@@ -223,10 +245,10 @@ class Channel:
         in_dims = (d,) if in_dims is None else tuple(in_dims)
         out_dims = (k,) if out_dims is None else tuple(out_dims)
         if int(np.prod(in_dims)) != d or int(np.prod(out_dims)) != k:
-            raise DimensionError(f"effects ({k} of size {d}) do not fit in_dims {list(in_dims)} "
-                                 f"-> out_dims {list(out_dims)}")
-        if np.abs(mats - np.swapaxes(mats, 1, 2).conj()).max() > atol or \
-                np.linalg.eigvalsh(mats).min() < -atol:
+            raise DimensionError(
+                f"effects ({k} of size {d}) do not fit in_dims {list(in_dims)} -> out_dims {list(out_dims)}"
+            )
+        if np.abs(mats - np.swapaxes(mats, 1, 2).conj()).max() > atol or np.linalg.eigvalsh(mats).min() < -atol:
             raise NotCPTPError("effects must be positive semidefinite")
         err = np.abs(mats.sum(axis=0) - np.eye(d)).max()
         if err > atol:
@@ -297,10 +319,13 @@ class Channel:
         if not isinstance(first, Channel):
             raise PQMSValueError(f"first must be a Channel, got {type(first).__name__}")
         if first.out_dims != self.in_dims:
-            raise DimensionError(f"cannot compose: first's output dims {list(first.out_dims)} "
-                                 f"differ from the second's input dims {list(self.in_dims)}")
-        return Channel._from_array(self._superop @ first._superop, first.in_dims, self.out_dims,
-                                   f"({self.label}) @ ({first.label})")
+            raise DimensionError(
+                f"cannot compose: first's output dims {list(first.out_dims)} "
+                f"differ from the second's input dims {list(self.in_dims)}"
+            )
+        return Channel._from_array(
+            self._superop @ first._superop, first.in_dims, self.out_dims, f"({self.label}) @ ({first.label})"
+        )
 
     def __matmul__(self, other):
         if isinstance(other, Channel):
@@ -311,9 +336,12 @@ class Channel:
         """``self (x) other``: ``self`` acts on the left factors, ``other`` on the right ones."""
         if not isinstance(other, Channel):
             raise PQMSValueError(f"other must be a Channel, got {type(other).__name__}")
-        return Channel._from_array(reps.superop_tensor(self._superop, other._superop),
-                                   self.in_dims + other.in_dims, self.out_dims + other.out_dims,
-                                   f"({self.label}) & ({other.label})")
+        return Channel._from_array(
+            reps.superop_tensor(self._superop, other._superop),
+            self.in_dims + other.in_dims,
+            self.out_dims + other.out_dims,
+            f"({self.label}) & ({other.label})",
+        )
 
     def __and__(self, other):
         if isinstance(other, Channel):
@@ -328,15 +356,19 @@ class Channel:
         get the identity and have this channel's (common) subsystem dimension.
         """
         if self.in_dims != self.out_dims or len(set(self.in_dims)) != 1 or self.in_dims == (1,):
-            raise DimensionError(f"on() needs a channel with equal input and output dims of one subsystem "
-                                 f"dimension, got in {list(self.in_dims)} out {list(self.out_dims)}")
+            raise DimensionError(
+                f"on() needs a channel with equal input and output dims of one subsystem "
+                f"dimension, got in {list(self.in_dims)} out {list(self.out_dims)}"
+            )
         n = check_int("n", n, 1)
         single = not isinstance(qubit, Sequence)
         targets = [qubit] if single else list(qubit)
         k = len(self.in_dims)
         if len(targets) != k:
-            raise DimensionError(f"qubit must name {k} factor(s) for a channel on dims {list(self.in_dims)}, "
-                                 f"got {len(targets)}: {targets}")
+            raise DimensionError(
+                f"qubit must name {k} factor(s) for a channel on dims {list(self.in_dims)}, "
+                f"got {len(targets)}: {targets}"
+            )
         targets = [check_int("qubit" if single else f"qubit[{i}]", q, 0, n - 1) for i, q in enumerate(targets)]
         if len(set(targets)) != k:
             raise PQMSValueError(f"qubit must hold distinct factors, got {targets}")
@@ -353,8 +385,9 @@ class Channel:
         """The channel applied ``k`` times (``k >= 0``), by repeated squaring."""
         k = check_int("k", k, 0)
         if self.in_dims != self.out_dims:
-            raise DimensionError(f"power() needs equal input and output dims, "
-                                 f"got in {list(self.in_dims)} out {list(self.out_dims)}")
+            raise DimensionError(
+                f"power() needs equal input and output dims, got in {list(self.in_dims)} out {list(self.out_dims)}"
+            )
         mat = np.linalg.matrix_power(self._superop, k)
         return Channel._from_array(mat, self.in_dims, self.out_dims, f"({self.label})^{k}")
 
@@ -374,8 +407,12 @@ class Channel:
 
     def allclose(self, other: Channel, atol: float = 1e-12) -> bool:
         """True when both channels have the same dims and superoperators within ``atol``."""
-        return (isinstance(other, Channel) and self.in_dims == other.in_dims and self.out_dims == other.out_dims
-                and bool(np.allclose(self._superop, other._superop, atol=atol, rtol=0.0)))
+        return (
+            isinstance(other, Channel)
+            and self.in_dims == other.in_dims
+            and self.out_dims == other.out_dims
+            and bool(np.allclose(self._superop, other._superop, atol=atol, rtol=0.0))
+        )
 
     def __repr__(self) -> str:
         return f"Channel({self.label}; in {list(self.in_dims)} -> out {list(self.out_dims)})"

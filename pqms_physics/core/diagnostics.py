@@ -376,8 +376,19 @@ def werner_parameter(rho) -> float | np.ndarray:
 
 
 __all__ = [
-    "concurrence", "negativity", "log_negativity", "coherent_information", "hashing_yield",
-    "bell_diagonal_weights", "werner_parameter", "check_bell_weights", "concurrence_of_matrices",
-    "partial_transpose_of_matrices", "pt_trace_norm_of_matrices", "coherent_information_of_matrices",
-    "phi_plus_fidelity_of_matrices", "SIGMA_YY", "PHI_PLUS",
+    "concurrence",
+    "negativity",
+    "log_negativity",
+    "coherent_information",
+    "hashing_yield",
+    "bell_diagonal_weights",
+    "werner_parameter",
+    "check_bell_weights",
+    "concurrence_of_matrices",
+    "partial_transpose_of_matrices",
+    "pt_trace_norm_of_matrices",
+    "coherent_information_of_matrices",
+    "phi_plus_fidelity_of_matrices",
+    "SIGMA_YY",
+    "PHI_PLUS",
 ]

@@ -47,8 +47,15 @@ class Instrument:
 
     __array_ufunc__ = None
 
-    def __init__(self, branches: Sequence[np.ndarray], in_dims, out_dims, outcomes: Sequence[str],
-                 label: str, _trusted: bool = False):
+    def __init__(
+        self,
+        branches: Sequence[np.ndarray],
+        in_dims,
+        out_dims,
+        outcomes: Sequence[str],
+        label: str,
+        _trusted: bool = False,
+    ):
         if not _trusted:
             raise TypeError("use Instrument.from_kraus or Instrument.from_superops to build an Instrument")
         arrs = []
@@ -56,17 +63,28 @@ class Instrument:
             arr = np.array(b, dtype=complex)
             arr.flags.writeable = False
             arrs.append(arr)
-        for name, value in (("_branches", tuple(arrs)), ("in_dims", _register(in_dims)),
-                            ("out_dims", _register(out_dims)), ("outcomes", tuple(outcomes)), ("label", label)):
+        for name, value in (
+            ("_branches", tuple(arrs)),
+            ("in_dims", _register(in_dims)),
+            ("out_dims", _register(out_dims)),
+            ("outcomes", tuple(outcomes)),
+            ("label", label),
+        ):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name, value):
         raise AttributeError(f"Instrument is immutable; cannot set {name!r}")
 
     @classmethod
-    def from_superops(cls, branches: Sequence[np.ndarray], in_dims: Sequence[int], out_dims: Sequence[int],
-                      outcomes: Sequence[str] | None = None, atol: float = ATOL,
-                      label: str = "instrument") -> Instrument:
+    def from_superops(
+        cls,
+        branches: Sequence[np.ndarray],
+        in_dims: Sequence[int],
+        out_dims: Sequence[int],
+        outcomes: Sequence[str] | None = None,
+        atol: float = ATOL,
+        label: str = "instrument",
+    ) -> Instrument:
         """Instrument from column-stacked branch superoperators, each ``(d_out**2, d_in**2)``.
 
         Raises
@@ -80,8 +98,10 @@ class Instrument:
         d_in, d_out = int(np.prod(in_dims)), int(np.prod(out_dims))
         for k, b in enumerate(arrs):
             if b.shape != (d_out * d_out, d_in * d_in):
-                raise DimensionError(f"branches[{k}] has shape {b.shape}, in_dims {list(in_dims)} -> out_dims "
-                                     f"{list(out_dims)} need {(d_out * d_out, d_in * d_in)}")
+                raise DimensionError(
+                    f"branches[{k}] has shape {b.shape}, in_dims {list(in_dims)} -> out_dims "
+                    f"{list(out_dims)} need {(d_out * d_out, d_in * d_in)}"
+                )
             if not reps.is_completely_positive(b, atol):
                 raise NotCPTPError(f"branches[{k}] must be completely positive within atol={atol}")
         if not reps.is_trace_preserving(sum(arrs), atol):
@@ -92,8 +112,13 @@ class Instrument:
         return cls(arrs, in_dims, out_dims, outcomes, label, _trusted=True)
 
     @classmethod
-    def from_kraus(cls, branches: Sequence[Sequence[np.ndarray]], outcomes: Sequence[str] | None = None,
-                   atol: float = ATOL, label: str = "instrument") -> Instrument:
+    def from_kraus(
+        cls,
+        branches: Sequence[Sequence[np.ndarray]],
+        outcomes: Sequence[str] | None = None,
+        atol: float = ATOL,
+        label: str = "instrument",
+    ) -> Instrument:
         """Instrument whose branch ``k`` is ``rho -> sum_m K_km rho K_km^dagger`` (arrays, one subsystem each side).
 
         Raises
@@ -105,8 +130,7 @@ class Instrument:
         if not mats or not all(mats):
             raise PQMSValueError("branches must each hold at least one Kraus operator")
         d_out, d_in = mats[0][0].shape
-        return cls.from_superops([reps.kraus_to_superop(ops) for ops in mats], (d_in,), (d_out,), outcomes,
-                                 atol, label)
+        return cls.from_superops([reps.kraus_to_superop(ops) for ops in mats], (d_in,), (d_out,), outcomes, atol, label)
 
     # ------------------------------------------------------------------ views
     def __len__(self) -> int:
@@ -143,8 +167,10 @@ class Instrument:
         return np.array([np.trace(reps.apply_superop(b, mat)).real for b in self._branches])
 
     def __repr__(self) -> str:
-        return (f"Instrument({self.label}; {len(self)} outcomes {list(self.outcomes)}; "
-                f"in {list(self.in_dims)} -> out {list(self.out_dims)})")
+        return (
+            f"Instrument({self.label}; {len(self)} outcomes {list(self.outcomes)}; "
+            f"in {list(self.in_dims)} -> out {list(self.out_dims)})"
+        )
 
 
 __all__ = ["Instrument"]

@@ -102,8 +102,7 @@ def amplitude_damping(gamma_per_s: float, t_s: float) -> Channel:
     lam = -np.expm1(-g * t)
     k0 = np.array([[1.0, 0.0], [0.0, np.sqrt(1.0 - lam)]], dtype=complex)
     k1 = np.array([[0.0, np.sqrt(lam)], [0.0, 0.0]], dtype=complex)
-    return Channel._from_array(kraus_to_superop([k0, k1]), (2,), (2,),
-                               f"amplitude_damping(gamma_per_s={g}, t_s={t})")
+    return Channel._from_array(kraus_to_superop([k0, k1]), (2,), (2,), f"amplitude_damping(gamma_per_s={g}, t_s={t})")
 
 
 def depolarizing(p: float) -> Channel:

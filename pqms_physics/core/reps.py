@@ -222,7 +222,21 @@ def apply_superop(superop: np.ndarray, rho: np.ndarray) -> np.ndarray:
     return np.swapaxes(out.reshape(batch + (d_out, d_out)), -1, -2)
 
 
-__all__ = ["superop_dims", "kraus_to_superop", "superop_to_choi", "choi_to_superop", "kraus_to_choi",
-           "choi_to_kraus", "superop_to_kraus", "superop_tensor", "permute_subsystems", "partial_trace_superop",
-           "povm_to_superop", "is_completely_positive", "is_trace_preserving", "column_to_row_stacked",
-           "row_to_column_stacked", "apply_superop"]
+__all__ = [
+    "superop_dims",
+    "kraus_to_superop",
+    "superop_to_choi",
+    "choi_to_superop",
+    "kraus_to_choi",
+    "choi_to_kraus",
+    "superop_to_kraus",
+    "superop_tensor",
+    "permute_subsystems",
+    "partial_trace_superop",
+    "povm_to_superop",
+    "is_completely_positive",
+    "is_trace_preserving",
+    "column_to_row_stacked",
+    "row_to_column_stacked",
+    "apply_superop",
+]

@@ -78,8 +78,7 @@ def bell_diagonal_state(p_i: float, p_x: float, p_y: float, p_z: float) -> qt.Qo
     qutip.Qobj
         Density matrix, dims ``[[2, 2], [2, 2]]``; its fidelity to ``Phi+`` is ``p_i``.
     """
-    weights = np.array([check_probability(n, v) for n, v in
-                        (("p_i", p_i), ("p_x", p_x), ("p_y", p_y), ("p_z", p_z))])
+    weights = np.array([check_probability(n, v) for n, v in (("p_i", p_i), ("p_x", p_x), ("p_y", p_y), ("p_z", p_z))])
     total = weights.sum()
     if abs(total - 1.0) > PROB_SUM_ATOL:
         raise PQMSValueError(f"p_i + p_x + p_y + p_z must equal 1 (within {PROB_SUM_ATOL}), got {total!r}")
@@ -170,6 +169,15 @@ def fidelity(rho: qt.Qobj, target: qt.Qobj) -> float:
 
 
 __all__ = [
-    "BELL_BASIS", "bell_state", "bell_diagonal_state", "bell_diagonal_from_weights", "werner_state",
-    "werner_parameter", "bell_weights", "as_density_matrix", "fidelity", "pauli", "PAULI_MATRICES",
+    "BELL_BASIS",
+    "bell_state",
+    "bell_diagonal_state",
+    "bell_diagonal_from_weights",
+    "werner_state",
+    "werner_parameter",
+    "bell_weights",
+    "as_density_matrix",
+    "fidelity",
+    "pauli",
+    "PAULI_MATRICES",
 ]

@@ -31,8 +31,12 @@ def call_edges(plan: SamplingPlan, call_pairs: int) -> list[tuple[int, int]]:
     return [(lo, min(end, lo + call_pairs)) for lo in range(plan.start, end, call_pairs)]
 
 
-def accumulate_calls(plan: SamplingPlan, call_pairs: int, count_range: Callable[[int, int], np.ndarray],
-                     update: Callable[[int], Any] | None) -> tuple[np.ndarray, np.ndarray | None]:
+def accumulate_calls(
+    plan: SamplingPlan,
+    call_pairs: int,
+    count_range: Callable[[int, int], np.ndarray],
+    update: Callable[[int], Any] | None,
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Run ``count_range(lo, hi)`` over the plan in calls of at most ``call_pairs`` pairs.
 
     Returns the total counts ``(S*K,)`` and the window counts ``(n_windows, S*K)`` (None without
@@ -48,7 +52,7 @@ def accumulate_calls(plan: SamplingPlan, call_pairs: int, count_range: Callable[
         counts += rows.sum(axis=0)
         if windows is not None:
             first = lo // plan.window - w_start
-            windows[first:first + rows.shape[0]] += rows
+            windows[first : first + rows.shape[0]] += rows
         if update is not None:
             update(hi - lo)
     return counts, windows

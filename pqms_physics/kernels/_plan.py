@@ -28,18 +28,18 @@ SPEC_RULE, SPEC_S, SPEC_K, SPEC_BLOCK, SPEC_WINDOW, SPEC_W_FIRST, SPEC_ROWS, SPE
 class SamplingPlan:
     """A validated request: sample global pairs ``[start, start + pairs)`` of a run."""
 
-    probs: np.ndarray          # (S, K) float64, read-only
-    table: np.ndarray          # thresholds(probs, setting_choice), int64 read-only
+    probs: np.ndarray  # (S, K) float64, read-only
+    table: np.ndarray  # thresholds(probs, setting_choice), int64 read-only
     pairs: int
     start: int
     total_pairs: int
     seed: int
     stream: int
-    key: int                   # stream_key(seed, stream)
+    key: int  # stream_key(seed, stream)
     setting_choice: str
-    rule: int                  # RULE_CODES[setting_choice]
+    rule: int  # RULE_CODES[setting_choice]
     window: int | None
-    block_len: int             # total_pairs // S for "blocks", else 0
+    block_len: int  # total_pairs // S for "blocks", else 0
     table_hash: str
 
     @property
@@ -55,9 +55,17 @@ class SamplingPlan:
         return 0 if self.window is None else self.pairs // self.window
 
 
-def make_plan(probs: Any, pairs: Any, seed: Any, *, setting_choice: str = "random",
-              window: Any = None, stream: Any = 0, start: Any = 0,
-              total_pairs: Any = None) -> SamplingPlan:
+def make_plan(
+    probs: Any,
+    pairs: Any,
+    seed: Any,
+    *,
+    setting_choice: str = "random",
+    window: Any = None,
+    stream: Any = 0,
+    start: Any = 0,
+    total_pairs: Any = None,
+) -> SamplingPlan:
     """Validate the arguments of ``sample_counts`` (see its docstring) and build the plan."""
     p = validate_probs(probs)
     n_settings = p.shape[0]
@@ -70,9 +78,7 @@ def make_plan(probs: Any, pairs: Any, seed: Any, *, setting_choice: str = "rando
         total_pairs = start + pairs
     total_pairs = check_int("total_pairs", total_pairs, 1, MAX_TOTAL_PAIRS)
     if start + pairs > total_pairs:
-        raise PQMSValueError(
-            f"start + pairs must be <= total_pairs ({total_pairs}), got start={start}, pairs={pairs}"
-        )
+        raise PQMSValueError(f"start + pairs must be <= total_pairs ({total_pairs}), got start={start}, pairs={pairs}")
     block_len = 0
     if setting_choice == "blocks":
         if total_pairs % n_settings:
@@ -97,9 +103,18 @@ def make_plan(probs: Any, pairs: Any, seed: Any, *, setting_choice: str = "rando
             )
     table = thresholds(p, setting_choice)
     return SamplingPlan(
-        probs=p, table=table, pairs=pairs, start=start, total_pairs=total_pairs, seed=seed,
-        stream=stream, key=stream_key(seed, stream), setting_choice=setting_choice,
-        rule=RULE_CODES[setting_choice], window=window, block_len=block_len,
+        probs=p,
+        table=table,
+        pairs=pairs,
+        start=start,
+        total_pairs=total_pairs,
+        seed=seed,
+        stream=stream,
+        key=stream_key(seed, stream),
+        setting_choice=setting_choice,
+        rule=RULE_CODES[setting_choice],
+        window=window,
+        block_len=block_len,
         table_hash=table_hash(table),
     )
 

@@ -125,8 +125,13 @@ def _fused_row(x, dx, n, nt, t, lt):
     elif nt <= 8:  # zero-padded thresholds count nothing
         _fused(x, dx, n, (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]), lt)
     else:
-        _fused(x, dx, n, (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7],
-                          t[8], t[9], t[10], t[11], t[12], t[13], t[14], t[15]), lt)
+        _fused(
+            x,
+            dx,
+            n,
+            (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11], t[12], t[13], t[14], t[15]),
+            lt,
+        )
 
 
 @njit(cache=True)
@@ -254,13 +259,13 @@ def _range(key, spec, table, tpad, lo, hi, out, scratch):
             if first < hi:
                 n = (hi - 1 - first) // n_settings + 1
                 base = s * n_outcomes
-                _segment(key, first, n, n_settings, table[s], tpad[s], out[base:base + n_outcomes], scratch)
+                _segment(key, first, n, n_settings, table[s], tpad[s], out[base : base + n_outcomes], scratch)
     else:
         for s in range(lo // block_len, (hi - 1) // block_len + 1):
             a = max(lo, s * block_len)
             b = min(hi, (s + 1) * block_len)
             base = s * n_outcomes
-            _segment(key, a, b - a, 1, table[s], tpad[s], out[base:base + n_outcomes], scratch)
+            _segment(key, a, b - a, 1, table[s], tpad[s], out[base : base + n_outcomes], scratch)
 
 
 @njit(cache=True)
@@ -335,13 +340,11 @@ def plan_tasks(a: int, b: int, chunk: int, window: int) -> tuple[np.ndarray, boo
         pieces = [(a, b, 0)]
     else:
         w0 = a // window
-        pieces = [(max(a, w * window), min(b, (w + 1) * window), w - w0)
-                  for w in range(w0, (b - 1) // window + 1)]
+        pieces = [(max(a, w * window), min(b, (w + 1) * window), w - w0) for w in range(w0, (b - 1) // window + 1)]
     rows = []
     for wl, wh, r in pieces:
         starts = np.arange(wl, wh, chunk, dtype=np.int64)
-        rows.append(np.stack([starts, np.minimum(starts + chunk, wh), np.full(starts.size, r, dtype=np.int64)],
-                             axis=1))
+        rows.append(np.stack([starts, np.minimum(starts + chunk, wh), np.full(starts.size, r, dtype=np.int64)], axis=1))
     return np.ascontiguousarray(np.concatenate(rows)), False
 
 
@@ -373,12 +376,11 @@ def padded_thresholds(table: np.ndarray) -> np.ndarray:
     if 8 < inner.shape[1] <= MAX_FUSED_THRESHOLDS:
         width = MAX_FUSED_THRESHOLDS
     tpad = np.zeros((table.shape[0], width), dtype=np.int64)
-    tpad[:, :inner.shape[1]] = inner
+    tpad[:, : inner.shape[1]] = inner
     return tpad
 
 
-def count_plan_range(plan, a: int, b: int, chunk: int = DEFAULT_CHUNK,
-                     tpad: np.ndarray | None = None) -> np.ndarray:
+def count_plan_range(plan, a: int, b: int, chunk: int = DEFAULT_CHUNK, tpad: np.ndarray | None = None) -> np.ndarray:
     """Cell counts of global pairs [a, b) of a validated plan.
 
     Returns int64 (rows, S*K): one row without windows, else one row per window touched by

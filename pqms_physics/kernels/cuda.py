@@ -40,8 +40,10 @@ PER_THREAD: int = 1 << 14
 THREADS_PER_BLOCK: int = 256
 LAUNCH_PAIRS: int = 1 << 34
 
-_INSTALL_HINT = ("install the 'gpu' extra (pip install 'pqms_physics[gpu]', i.e. numba-cuda) on a machine with an "
-                 "NVIDIA GPU and driver, or use device='cpu'")
+_INSTALL_HINT = (
+    "install the 'gpu' extra (pip install 'pqms_physics[gpu]', i.e. numba-cuda) on a machine with an "
+    "NVIDIA GPU and driver, or use device='cpu'"
+)
 
 
 #: numba.cuda once imported. Kernels must reach it as this module global (not a closure
@@ -66,7 +68,8 @@ def _import_cuda():
         from numba import cuda as numba_cuda
     except ImportError as exc:  # numba-cuda (or numba) missing
         raise CudaUnavailableError(
-            f"device='cuda' needs numba-cuda, which failed to import ({exc}); {_INSTALL_HINT}") from exc
+            f"device='cuda' needs numba-cuda, which failed to import ({exc}); {_INSTALL_HINT}"
+        ) from exc
     cuda = numba_cuda
     return numba_cuda
 
@@ -86,7 +89,8 @@ def require_cuda():
         raise CudaUnavailableError(f"device='cuda': CUDA initialisation failed ({exc}); {_INSTALL_HINT}") from exc
     if not available:
         raise CudaUnavailableError(
-            f"device='cuda': no CUDA GPU or driver found (numba.cuda.is_available() is False); {_INSTALL_HINT}")
+            f"device='cuda': no CUDA GPU or driver found (numba.cuda.is_available() is False); {_INSTALL_HINT}"
+        )
     return numba_cuda
 
 
@@ -180,9 +184,16 @@ def _kernel(n_thresholds: int):
     return kernel
 
 
-def count_range(plan, a: int, b: int, *, per_thread: int = PER_THREAD,
-                threads_per_block: int = THREADS_PER_BLOCK, blocks: int | None = None,
-                d_table: Any = None) -> np.ndarray:
+def count_range(
+    plan,
+    a: int,
+    b: int,
+    *,
+    per_thread: int = PER_THREAD,
+    threads_per_block: int = THREADS_PER_BLOCK,
+    blocks: int | None = None,
+    d_table: Any = None,
+) -> np.ndarray:
     """Cell counts of global pairs [a, b) on the GPU: rows as :func:`.cpu.count_plan_range`."""
     require_cuda()
     kernel = _kernel(plan.table.shape[1] - 2)
@@ -196,15 +207,18 @@ def count_range(plan, a: int, b: int, *, per_thread: int = PER_THREAD,
 
         sms = 1 if config.ENABLE_CUDASIM else cuda.get_current_device().MULTIPROCESSOR_COUNT
         blocks = max(1, min(-(-n_tasks // threads_per_block), 32 * sms))
-    kernel[blocks, threads_per_block](np.uint64(plan.key), cuda.to_device(spec), d_table, np.int64(a),
-                                      np.int64(b), np.int64(per_thread), out)
+    kernel[blocks, threads_per_block](
+        np.uint64(plan.key), cuda.to_device(spec), d_table, np.int64(a), np.int64(b), np.int64(per_thread), out
+    )
     return out.copy_to_host()
 
 
-def count_plan(plan, update: Callable[[int], Any] | None = None, *,
-               launch_pairs: int = LAUNCH_PAIRS, **launch: Any) -> tuple[np.ndarray, np.ndarray | None]:
+def count_plan(
+    plan, update: Callable[[int], Any] | None = None, *, launch_pairs: int = LAUNCH_PAIRS, **launch: Any
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Counts (S*K,) and window counts (n_windows, S*K) of a validated plan on the GPU."""
     require_cuda()
     d_table = cuda.to_device(plan.table)
-    return accumulate_calls(plan, launch_pairs,
-                            lambda lo, hi: count_range(plan, lo, hi, d_table=d_table, **launch), update)
+    return accumulate_calls(
+        plan, launch_pairs, lambda lo, hi: count_range(plan, lo, hi, d_table=d_table, **launch), update
+    )

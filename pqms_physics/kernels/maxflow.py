@@ -28,6 +28,7 @@ import numpy as np
 try:  # Numba is a base dependency; the twins below run without it
     from numba import njit
 except ImportError:  # pragma: no cover
+
     def njit(*args, **kwargs):
         return (lambda f: f) if not args or not callable(args[0]) else args[0]
 

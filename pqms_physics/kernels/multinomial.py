@@ -84,9 +84,13 @@ class MultinomialCounts:
         return {
             "counts": self.counts.tolist(),
             "window_counts": None if self.window_counts is None else self.window_counts.tolist(),
-            "pairs": self.pairs, "seed": self.seed, "stream": self.stream,
-            "setting_choice": self.setting_choice, "window": self.window,
-            "stream_version": self.stream_version, "device": self.device,
+            "pairs": self.pairs,
+            "seed": self.seed,
+            "stream": self.stream,
+            "setting_choice": self.setting_choice,
+            "window": self.window,
+            "stream_version": self.stream_version,
+            "device": self.device,
         }
 
 
@@ -119,8 +123,9 @@ def setting_pairs(n_settings: int, lo: int, hi: int, setting_choice: str, total_
     return np.maximum(0, np.minimum(hi, (s + 1) * block) - np.maximum(lo, s * block))
 
 
-def sample_multinomial(probs: Any, pairs: Any, seed: Any, *, setting_choice: str = "random",
-                       window: Any = None, stream: Any = 0) -> MultinomialCounts:
+def sample_multinomial(
+    probs: Any, pairs: Any, seed: Any, *, setting_choice: str = "random", window: Any = None, stream: Any = 0
+) -> MultinomialCounts:
     """Counts of ``pairs`` pairs drawn from their exact multinomial law (module docstring).
 
     Parameters
@@ -160,8 +165,9 @@ def sample_multinomial(probs: Any, pairs: Any, seed: Any, *, setting_choice: str
     pairs = check_int("pairs", pairs, 1, MAX_TOTAL_PAIRS)
     check_choice("setting_choice", setting_choice, SETTING_CHOICES)
     if setting_choice == "blocks" and pairs % n_settings:
-        raise PQMSValueError(f"pairs must be divisible by the number of settings ({n_settings}) for "
-                             f"setting_choice='blocks', got {pairs}")
+        raise PQMSValueError(
+            f"pairs must be divisible by the number of settings ({n_settings}) for setting_choice='blocks', got {pairs}"
+        )
     if window is not None:
         window = check_int("window", window, 1, pairs)
         if pairs % window:
@@ -176,8 +182,12 @@ def sample_multinomial(probs: Any, pairs: Any, seed: Any, *, setting_choice: str
         drawn = rng.multinomial(np.full(edges.size - 1, width, dtype=np.int64), joint)
         per_window = drawn.reshape(-1, n_settings, p.shape[1])
     else:
-        n_ws = np.stack([setting_pairs(n_settings, int(lo), int(hi), setting_choice, pairs)
-                         for lo, hi in zip(edges[:-1], edges[1:], strict=True)])
+        n_ws = np.stack(
+            [
+                setting_pairs(n_settings, int(lo), int(hi), setting_choice, pairs)
+                for lo, hi in zip(edges[:-1], edges[1:], strict=True)
+            ]
+        )
         per_window = rng.multinomial(n_ws, p)
     per_window = np.asarray(per_window, dtype=np.int64)
     counts = per_window.sum(axis=0)
@@ -186,10 +196,22 @@ def sample_multinomial(probs: Any, pairs: Any, seed: Any, *, setting_choice: str
     if window is not None:
         window_counts = per_window
         window_counts.flags.writeable = False
-    return MultinomialCounts(counts=counts, window_counts=window_counts, pairs=pairs, seed=int(seed),
-                             stream=int(stream), setting_choice=setting_choice, window=window,
-                             stream_version=f"{MULTINOMIAL_STREAM_VERSION}+numpy-{np.__version__}")
+    return MultinomialCounts(
+        counts=counts,
+        window_counts=window_counts,
+        pairs=pairs,
+        seed=int(seed),
+        stream=int(stream),
+        setting_choice=setting_choice,
+        window=window,
+        stream_version=f"{MULTINOMIAL_STREAM_VERSION}+numpy-{np.__version__}",
+    )
 
 
-__all__ = ["MULTINOMIAL_STREAM_VERSION", "MultinomialCounts", "multinomial_generator", "sample_multinomial",
-           "setting_pairs"]
+__all__ = [
+    "MULTINOMIAL_STREAM_VERSION",
+    "MultinomialCounts",
+    "multinomial_generator",
+    "sample_multinomial",
+    "setting_pairs",
+]

@@ -70,8 +70,9 @@ def _table_draw(b, cdf, guide):
 
 
 @njit(cache=True)
-def _nested_run(levels, c, w0, thr, inv_tc, cutoffs, wcut, v_cdf, v_guide, d_cdf, d_guide, key, start, phase,
-                t_first, w_first):
+def _nested_run(
+    levels, c, w0, thr, inv_tc, cutoffs, wcut, v_cdf, v_guide, d_cdf, d_guide, key, start, phase, t_first, w_first
+):
     """One NESTED run (module docstring of protocol_reference); the depth-first recursion as a loop."""
     x = key
     if levels == 0:
@@ -217,8 +218,25 @@ def _chain_run(n, asap, c, w0, thr, inv_tc, tau, wcut, key, arrival, cover, hi, 
 
 
 @njit(cache=True, parallel=True)
-def simulate_block(scheme, segments, c, w0, thr, inv_tc, cutoffs, wcut, v_cdf, v_guide, d_cdf, d_guide, base,
-                   start, n_runs, t_trunc, n_tasks):
+def simulate_block(
+    scheme,
+    segments,
+    c,
+    w0,
+    thr,
+    inv_tc,
+    cutoffs,
+    wcut,
+    v_cdf,
+    v_guide,
+    d_cdf,
+    d_guide,
+    base,
+    start,
+    n_runs,
+    t_trunc,
+    n_tasks,
+):
     """Runs ``[start, start + n_runs)``: ``(hist, hist_w, sums)`` as in
     :func:`~pqms_physics.kernels.protocol_reference.simulate_reference`.
 
@@ -252,14 +270,16 @@ def simulate_block(scheme, segments, c, w0, thr, inv_tc, cutoffs, wcut, v_cdf, v
         for r in range(lo, up):
             key = _mix64(base ^ _mix64(np.uint64(r) + _G2))
             if scheme == NESTED:
-                t, w = _nested_run(levels, c, w0, thr, inv_tc, cutoffs, wcut, v_cdf, v_guide, d_cdf, d_guide, key,
-                                   st, ph, tf, wf)
+                t, w = _nested_run(
+                    levels, c, w0, thr, inv_tc, cutoffs, wcut, v_cdf, v_guide, d_cdf, d_guide, key, st, ph, tf, wf
+                )
             elif segments == 1:
                 t = _geom(key + _G, c)
                 w = w0
             else:
-                t, w = _chain_run(segments, scheme == SWAP_ASAP, c, w0, thr, inv_tc, tau, wcut, key,
-                                  arrival, cover, hi, ctime, wl)
+                t, w = _chain_run(
+                    segments, scheme == SWAP_ASAP, c, w0, thr, inv_tc, tau, wcut, key, arrival, cover, hi, ctime, wl
+                )
             b = min(t, t_trunc + 1)
             wfix = np.int64(math.floor(w * _WS + 0.5))
             hist[task, b] += 1

@@ -290,8 +290,21 @@ def _chain(n, asap, st, c, w0, thr, inv_tc, tau, wcut):
                 arrival[s] = t + st.geometric(c)
 
 
-def simulate_run(scheme: int, segments: int, c: float, w0: float, thr: int, inv_tc: float,
-                 cutoffs, wcut: float, v_cdf, v_guide, d_cdf, d_guide, key: int) -> tuple[int, float]:
+def simulate_run(
+    scheme: int,
+    segments: int,
+    c: float,
+    w0: float,
+    thr: int,
+    inv_tc: float,
+    cutoffs,
+    wcut: float,
+    v_cdf,
+    v_guide,
+    d_cdf,
+    d_guide,
+    key: int,
+) -> tuple[int, float]:
     """One protocol run with stream key ``key``: ``(T, w)`` (delivery round and Werner parameter).
 
     Examples
@@ -310,9 +323,24 @@ def simulate_run(scheme: int, segments: int, c: float, w0: float, thr: int, inv_
     return _chain(segments, scheme == SWAP_ASAP, st, c, w0, thr, inv_tc, tau, wcut)
 
 
-def simulate_reference(scheme: int, segments: int, c: float, w0: float, thr: int, inv_tc: float, cutoffs,
-                       wcut: float, v_cdf, v_guide, d_cdf, d_guide, seed: int, start: int, n_runs: int,
-                       t_trunc: int) -> tuple:
+def simulate_reference(
+    scheme: int,
+    segments: int,
+    c: float,
+    w0: float,
+    thr: int,
+    inv_tc: float,
+    cutoffs,
+    wcut: float,
+    v_cdf,
+    v_guide,
+    d_cdf,
+    d_guide,
+    seed: int,
+    start: int,
+    n_runs: int,
+    t_trunc: int,
+) -> tuple:
     """Twin of :func:`pqms_physics.kernels.protocol_cpu.simulate_block`: the same accumulators.
 
     Returns ``(hist, hist_w, sums)``: ``hist[t]`` runs with ``T = t`` for ``t <= t_trunc`` and
@@ -323,8 +351,9 @@ def simulate_reference(scheme: int, segments: int, c: float, w0: float, thr: int
     hist_w = np.zeros(t_trunc + 2, dtype=np.int64)
     sums = [0, 0, 0, 0]
     for r in range(start, start + n_runs):
-        t, w = simulate_run(scheme, segments, c, w0, thr, inv_tc, cutoffs, wcut, v_cdf, v_guide, d_cdf, d_guide,
-                            run_key(seed, r))
+        t, w = simulate_run(
+            scheme, segments, c, w0, thr, inv_tc, cutoffs, wcut, v_cdf, v_guide, d_cdf, d_guide, run_key(seed, r)
+        )
         b = min(t, t_trunc + 1)
         wf = fixed_point(w)
         hist[b] += 1
@@ -336,6 +365,22 @@ def simulate_reference(scheme: int, segments: int, c: float, w0: float, thr: int
     return hist, hist_w, np.array(sums, dtype=np.int64)
 
 
-__all__ = ["NESTED", "SWAP_ASAP", "PARALLEL", "SCHEME_CODES", "W_SCALE", "NO_CUTOFF", "GUIDE_BITS", "MAX_TABLE",
-           "run_key", "base_key", "geometric_factor", "swap_threshold", "fixed_point", "level1_tables", "table_draw",
-           "simulate_run", "simulate_reference"]
+__all__ = [
+    "NESTED",
+    "SWAP_ASAP",
+    "PARALLEL",
+    "SCHEME_CODES",
+    "W_SCALE",
+    "NO_CUTOFF",
+    "GUIDE_BITS",
+    "MAX_TABLE",
+    "run_key",
+    "base_key",
+    "geometric_factor",
+    "swap_threshold",
+    "fixed_point",
+    "level1_tables",
+    "table_draw",
+    "simulate_run",
+    "simulate_reference",
+]

@@ -65,15 +65,31 @@ def _count_plan(plan: SamplingPlan, progress: Any = None) -> SampleCounts:
     return SampleCounts(
         counts=counts.reshape(s_count, k),
         window_counts=None if window_counts is None else window_counts.reshape(-1, s_count, k),
-        pairs=plan.pairs, start=plan.start, total_pairs=plan.total_pairs, seed=plan.seed,
-        stream=plan.stream, setting_choice=plan.setting_choice, window=plan.window,
-        device="numpy", stream_version=STREAM_VERSION, table_hash=plan.table_hash,
+        pairs=plan.pairs,
+        start=plan.start,
+        total_pairs=plan.total_pairs,
+        seed=plan.seed,
+        stream=plan.stream,
+        setting_choice=plan.setting_choice,
+        window=plan.window,
+        device="numpy",
+        stream_version=STREAM_VERSION,
+        table_hash=plan.table_hash,
     )
 
 
-def sample_counts_reference(probs: Any, pairs: Any, seed: Any, *, setting_choice: str = "random",
-                            window: Any = None, stream: Any = 0, start: Any = 0,
-                            total_pairs: Any = None, progress: Any = None) -> SampleCounts:
+def sample_counts_reference(
+    probs: Any,
+    pairs: Any,
+    seed: Any,
+    *,
+    setting_choice: str = "random",
+    window: Any = None,
+    stream: Any = 0,
+    start: Any = 0,
+    total_pairs: Any = None,
+    progress: Any = None,
+) -> SampleCounts:
     """NumPy twin of :func:`pqms_physics.kernels.sample_counts` (its ``device="numpy"``).
 
     Same parameters and result as ``sample_counts`` (without ``device``); see its docstring.
@@ -86,14 +102,29 @@ def sample_counts_reference(probs: Any, pairs: Any, seed: Any, *, setting_choice
     >>> int(res.counts.sum()), res.device
     (10000, 'numpy')
     """
-    plan = make_plan(probs, pairs, seed, setting_choice=setting_choice, window=window,
-                     stream=stream, start=start, total_pairs=total_pairs)
+    plan = make_plan(
+        probs,
+        pairs,
+        seed,
+        setting_choice=setting_choice,
+        window=window,
+        stream=stream,
+        start=start,
+        total_pairs=total_pairs,
+    )
     return _count_plan(plan, progress if callable(progress) else None)
 
 
-def sample_records(probs: Any, pairs: Any, seed: Any, *, setting_choice: str = "random",
-                   stream: Any = 0, start: Any = 0,
-                   total_pairs: Any = None) -> tuple[np.ndarray, np.ndarray]:
+def sample_records(
+    probs: Any,
+    pairs: Any,
+    seed: Any,
+    *,
+    setting_choice: str = "random",
+    stream: Any = 0,
+    start: Any = 0,
+    total_pairs: Any = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Per-pair settings and outcomes of global pairs ``[start, start + pairs)``.
 
     The only function of the package that returns per-pair arrays (the FPGA testbench's golden
@@ -116,11 +147,11 @@ def sample_records(probs: Any, pairs: Any, seed: Any, *, setting_choice: str = "
     >>> s.tolist()
     [0, 1, 0, 1]
     """
-    plan = make_plan(probs, pairs, seed, setting_choice=setting_choice, stream=stream,
-                     start=start, total_pairs=total_pairs)
+    plan = make_plan(
+        probs, pairs, seed, setting_choice=setting_choice, stream=stream, start=start, total_pairs=total_pairs
+    )
     if plan.pairs > MAX_RECORDS:
         raise PQMSValueError(
-            f"pairs must be <= {MAX_RECORDS} for per-pair records (use sample_counts for more), "
-            f"got {plan.pairs}"
+            f"pairs must be <= {MAX_RECORDS} for per-pair records (use sample_counts for more), got {plan.pairs}"
         )
     return _records(plan, plan.start, plan.start + plan.pairs)

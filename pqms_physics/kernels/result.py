@@ -124,8 +124,7 @@ class SampleCounts:
         return self.ranges == ((0, self.total_pairs),)
 
     def _check_compatible(self, other: SampleCounts) -> None:
-        for name in ("seed", "stream", "setting_choice", "total_pairs", "window", "stream_version",
-                     "table_hash"):
+        for name in ("seed", "stream", "setting_choice", "total_pairs", "window", "stream_version", "table_hash"):
             a, b = getattr(self, name), getattr(other, name)
             if a != b:
                 raise PQMSValueError(f"shards to merge must have the same {name}, got {a!r} and {b!r}")
@@ -151,18 +150,26 @@ class SampleCounts:
                 row = 0
                 for lo, hi in res.ranges:
                     n = (hi - lo) // res.window
-                    pieces.append((lo, res.window_counts[row:row + n]))
+                    pieces.append((lo, res.window_counts[row : row + n]))
                     row += n
             pieces.sort(key=lambda t: t[0])
             window_counts = np.concatenate([p for _, p in pieces], axis=0)
         ranges = _coalesce(list(self.ranges) + list(other.ranges))
         devices = sorted(set(self.device.split("+")) | set(other.device.split("+")))
         return SampleCounts(
-            counts=self.counts + other.counts, window_counts=window_counts,
-            pairs=self.pairs + other.pairs, start=ranges[0][0], total_pairs=self.total_pairs,
-            seed=self.seed, stream=self.stream, setting_choice=self.setting_choice,
-            window=self.window, device="+".join(devices), stream_version=self.stream_version,
-            ranges=ranges, table_hash=self.table_hash,
+            counts=self.counts + other.counts,
+            window_counts=window_counts,
+            pairs=self.pairs + other.pairs,
+            start=ranges[0][0],
+            total_pairs=self.total_pairs,
+            seed=self.seed,
+            stream=self.stream,
+            setting_choice=self.setting_choice,
+            window=self.window,
+            device="+".join(devices),
+            stream_version=self.stream_version,
+            ranges=ranges,
+            table_hash=self.table_hash,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -170,8 +177,15 @@ class SampleCounts:
         return {
             "counts": self.counts.tolist(),
             "window_counts": None if self.window_counts is None else self.window_counts.tolist(),
-            "pairs": self.pairs, "start": self.start, "total_pairs": self.total_pairs,
-            "seed": self.seed, "stream": self.stream, "setting_choice": self.setting_choice,
-            "window": self.window, "device": self.device, "stream_version": self.stream_version,
-            "ranges": [list(r) for r in self.ranges], "table_hash": self.table_hash,
+            "pairs": self.pairs,
+            "start": self.start,
+            "total_pairs": self.total_pairs,
+            "seed": self.seed,
+            "stream": self.stream,
+            "setting_choice": self.setting_choice,
+            "window": self.window,
+            "device": self.device,
+            "stream_version": self.stream_version,
+            "ranges": [list(r) for r in self.ranges],
+            "table_hash": self.table_hash,
         }

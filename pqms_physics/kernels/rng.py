@@ -244,7 +244,7 @@ def _cell_thresholds(p: np.ndarray) -> np.ndarray:
     """Integer thresholds ``T_0..T_C`` of one validated probability vector (module docstring)."""
     cum = np.cumsum(p)
     nonzero = np.flatnonzero(p)
-    cum[nonzero[-1]:] = 1.0  # the last non-zero cell ends exactly at 2**53
+    cum[nonzero[-1] :] = 1.0  # the last non-zero cell ends exactly at 2**53
     t = np.empty(p.size + 1, dtype=np.int64)
     t[0] = 0
     t[1:] = np.minimum(np.rint(cum * float(DRAW_ONE)), float(DRAW_ONE)).astype(np.int64)

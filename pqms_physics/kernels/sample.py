@@ -39,15 +39,21 @@ def _progress_bar(plan: SamplingPlan, device: str, progress: Any):
     return progress_bar(progress, plan.pairs, desc=f"sampling ({device})", unit="pair", unit_scale=True)
 
 
-def _count_cpu(plan: SamplingPlan, update: Callable[[int], Any] | None, *, chunk: int | None = None,
-               call_pairs: int = CPU_CALL_PAIRS) -> tuple[np.ndarray, np.ndarray | None]:
+def _count_cpu(
+    plan: SamplingPlan,
+    update: Callable[[int], Any] | None,
+    *,
+    chunk: int | None = None,
+    call_pairs: int = CPU_CALL_PAIRS,
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Counts (S*K,) and window counts (n_windows, S*K) of a plan with the Numba kernels."""
     from pqms_physics.kernels import cpu
 
     chunk = cpu.DEFAULT_CHUNK if chunk is None else chunk
     tpad = cpu.padded_thresholds(plan.table)
-    return accumulate_calls(plan, call_pairs,
-                            lambda lo, hi: cpu.count_plan_range(plan, lo, hi, chunk=chunk, tpad=tpad), update)
+    return accumulate_calls(
+        plan, call_pairs, lambda lo, hi: cpu.count_plan_range(plan, lo, hi, chunk=chunk, tpad=tpad), update
+    )
 
 
 def _result(plan: SamplingPlan, counts: np.ndarray, windows: np.ndarray | None, device: str) -> SampleCounts:
@@ -55,15 +61,32 @@ def _result(plan: SamplingPlan, counts: np.ndarray, windows: np.ndarray | None, 
     return SampleCounts(
         counts=counts.reshape(s, k),
         window_counts=None if windows is None else windows.reshape(-1, s, k),
-        pairs=plan.pairs, start=plan.start, total_pairs=plan.total_pairs, seed=plan.seed,
-        stream=plan.stream, setting_choice=plan.setting_choice, window=plan.window, device=device,
-        stream_version=STREAM_VERSION, table_hash=plan.table_hash,
+        pairs=plan.pairs,
+        start=plan.start,
+        total_pairs=plan.total_pairs,
+        seed=plan.seed,
+        stream=plan.stream,
+        setting_choice=plan.setting_choice,
+        window=plan.window,
+        device=device,
+        stream_version=STREAM_VERSION,
+        table_hash=plan.table_hash,
     )
 
 
-def sample_counts(probs: Any, pairs: Any, seed: Any, *, setting_choice: str = "random",
-                  window: Any = None, stream: Any = 0, start: Any = 0, total_pairs: Any = None,
-                  device: str = "cpu", progress: bool | None = None) -> SampleCounts:
+def sample_counts(
+    probs: Any,
+    pairs: Any,
+    seed: Any,
+    *,
+    setting_choice: str = "random",
+    window: Any = None,
+    stream: Any = 0,
+    start: Any = 0,
+    total_pairs: Any = None,
+    device: str = "cpu",
+    progress: bool | None = None,
+) -> SampleCounts:
     """Sample pairs from exact outcome probabilities and return their counts (never per-pair data).
 
     Parameters
@@ -124,8 +147,16 @@ def sample_counts(probs: Any, pairs: Any, seed: Any, *, setting_choice: str = "r
     ((1, 4), 1000, 0)
     """
     check_choice("device", device, DEVICES)
-    plan = make_plan(probs, pairs, seed, setting_choice=setting_choice, window=window,
-                     stream=stream, start=start, total_pairs=total_pairs)
+    plan = make_plan(
+        probs,
+        pairs,
+        seed,
+        setting_choice=setting_choice,
+        window=window,
+        stream=stream,
+        start=start,
+        total_pairs=total_pairs,
+    )
     if device == "cuda":
         from pqms_physics.kernels import cuda
 

@@ -84,14 +84,26 @@ def sample_shard(probs: np.ndarray, lo: int, hi: int, seed: int, kwargs: dict[st
 def _check_scheduler(scheduler: Any) -> None:
     distributed = import_distributed()
     if not isinstance(scheduler, (distributed.Client, str)):
-        raise PQMSValueError(f"scheduler must be a distributed.Client, 'local-cluster' or a scheduler address, "
-                             f"got {scheduler!r}")
+        raise PQMSValueError(
+            f"scheduler must be a distributed.Client, 'local-cluster' or a scheduler address, got {scheduler!r}"
+        )
 
 
-def sample_counts_sharded(probs: Any, pairs: Any, seed: Any, *, scheduler: Any, shards: Any = None,
-                          setting_choice: str = "random", window: Any = None, stream: Any = 0, start: Any = 0,
-                          total_pairs: Any = None, device: str = "cpu",
-                          progress: ProgressArg = None) -> SampleCounts:
+def sample_counts_sharded(
+    probs: Any,
+    pairs: Any,
+    seed: Any,
+    *,
+    scheduler: Any,
+    shards: Any = None,
+    setting_choice: str = "random",
+    window: Any = None,
+    stream: Any = 0,
+    start: Any = 0,
+    total_pairs: Any = None,
+    device: str = "cpu",
+    progress: ProgressArg = None,
+) -> SampleCounts:
     """:func:`~pqms_physics.kernels.sample_counts` over a dask.distributed cluster, shard by shard.
 
     Parameters
@@ -120,8 +132,16 @@ def sample_counts_sharded(probs: Any, pairs: Any, seed: Any, *, scheduler: Any, 
     Shard ``[lo, hi)`` is ``sample_counts(probs, hi - lo, seed, start=lo, total_pairs=T, ...)``; the stream
     promise of :mod:`pqms_physics.kernels.rng` makes the sum of the shards the single call's counts.
     """
-    plan = make_plan(probs, pairs, seed, setting_choice=setting_choice, window=window, stream=stream,
-                     start=start, total_pairs=total_pairs)
+    plan = make_plan(
+        probs,
+        pairs,
+        seed,
+        setting_choice=setting_choice,
+        window=window,
+        stream=stream,
+        start=start,
+        total_pairs=total_pairs,
+    )
     from pqms_physics.kernels.sample import DEVICES
 
     check_choice("device", device, DEVICES)
@@ -129,15 +149,22 @@ def sample_counts_sharded(probs: Any, pairs: Any, seed: Any, *, scheduler: Any, 
         shards = -(-plan.pairs // DEFAULT_SHARD_PAIRS)
     shards = check_int("shards", shards, 1)
     ranges = shard_ranges(plan.start, plan.pairs, shards, plan.window)
-    kwargs = dict(setting_choice=plan.setting_choice, window=plan.window, stream=plan.stream,
-                  total_pairs=plan.total_pairs, device=device)
+    kwargs = dict(
+        setting_choice=plan.setting_choice,
+        window=plan.window,
+        stream=plan.stream,
+        total_pairs=plan.total_pairs,
+        device=device,
+    )
     _check_scheduler(scheduler)
     with dask_client(scheduler) as client:
         distributed = import_distributed()
         token = uuid.uuid4().hex[:12]
         probs = np.array(plan.probs)  # small: sent with each task
-        futures = [client.submit(sample_shard, probs, lo, hi, plan.seed, kwargs,
-                                 key=f"pqms-shard-{token}-{k}") for k, (lo, hi) in enumerate(ranges)]
+        futures = [
+            client.submit(sample_shard, probs, lo, hi, plan.seed, kwargs, key=f"pqms-shard-{token}-{k}")
+            for k, (lo, hi) in enumerate(ranges)
+        ]
         parts: dict[int, SampleCounts] = {}
         index = {fut.key: k for k, fut in enumerate(futures)}
         try:
@@ -175,10 +202,18 @@ def merge_shards(parts: list[SampleCounts]) -> SampleCounts:
         window_counts = np.concatenate([p.window_counts for p in parts], axis=0)
     devices = sorted({d for p in parts for d in p.device.split("+")})
     return SampleCounts(
-        counts=np.sum([p.counts for p in parts], axis=0), window_counts=window_counts,
-        pairs=sum(p.pairs for p in parts), start=first.start, total_pairs=first.total_pairs, seed=first.seed,
-        stream=first.stream, setting_choice=first.setting_choice, window=first.window, device="+".join(devices),
-        stream_version=first.stream_version, ranges=((first.start, parts[-1].ranges[-1][1]),),
+        counts=np.sum([p.counts for p in parts], axis=0),
+        window_counts=window_counts,
+        pairs=sum(p.pairs for p in parts),
+        start=first.start,
+        total_pairs=first.total_pairs,
+        seed=first.seed,
+        stream=first.stream,
+        setting_choice=first.setting_choice,
+        window=first.window,
+        device="+".join(devices),
+        stream_version=first.stream_version,
+        ranges=((first.start, parts[-1].ranges[-1][1]),),
         table_hash=first.table_hash,
     )
 

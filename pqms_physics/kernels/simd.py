@@ -39,8 +39,9 @@ def _signed64(v: int) -> int:
 def _splat(builder, value, vtype):
     undef = ir.Constant(vtype, ir.Undefined)
     one = builder.insert_element(undef, value, ir.Constant(ir.IntType(32), 0))
-    return builder.shuffle_vector(one, undef, ir.Constant(ir.VectorType(ir.IntType(32), vtype.count),
-                                                          [0] * vtype.count))
+    return builder.shuffle_vector(
+        one, undef, ir.Constant(ir.VectorType(ir.IntType(32), vtype.count), [0] * vtype.count)
+    )
 
 
 @intrinsic
@@ -50,8 +51,9 @@ def block_counts(typingctx, x, dx, thresholds, acc):
     ``x``, ``dx``: uint64 counter words (``key + (i0 + 1)*GAMMA`` and ``step*GAMMA``);
     ``thresholds``, ``acc``: equal-length tuples of int64.
     """
-    if not (isinstance(thresholds, types.UniTuple) and isinstance(acc, types.UniTuple)
-            and thresholds.count == acc.count):
+    if not (
+        isinstance(thresholds, types.UniTuple) and isinstance(acc, types.UniTuple) and thresholds.count == acc.count
+    ):
         return None
     m = thresholds.count
     sig = types.UniTuple(types.int64, m)(types.uint64, types.uint64, thresholds, acc)
@@ -73,9 +75,10 @@ def block_counts(typingctx, x, dx, thresholds, acc):
         mask_int = ir.IntType(MASK_BITS)
         ctpop = builder.module.declare_intrinsic("llvm.ctpop", [mask_int])
         i32 = ir.IntType(32)
-        parts = [builder.shuffle_vector(r, r, ir.Constant(ir.VectorType(i32, MASK_BITS),
-                                                          list(range(p, p + MASK_BITS))))
-                 for p in range(0, LANES, MASK_BITS)]
+        parts = [
+            builder.shuffle_vector(r, r, ir.Constant(ir.VectorType(i32, MASK_BITS), list(range(p, p + MASK_BITS))))
+            for p in range(0, LANES, MASK_BITS)
+        ]
         pt = ir.VectorType(i64, MASK_BITS)
         outs = []
         for j in range(m):

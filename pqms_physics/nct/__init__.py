@@ -29,7 +29,6 @@ True
 0.5
 """
 
-
 from pqms_physics._lazy import lazy_exports
 
 _EXPORTS = {

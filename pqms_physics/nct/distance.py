@@ -91,16 +91,18 @@ def signalling_distance(rho: qt.Qobj, channels: Channel | Sequence[Channel], rec
     try:
         chans = list(chans)
     except TypeError:
-        raise PQMSValueError(f"channels must be a Channel or a sequence of Channel, "
-                             f"got {type(channels).__name__}") from None
+        raise PQMSValueError(
+            f"channels must be a Channel or a sequence of Channel, got {type(channels).__name__}"
+        ) from None
     if not chans:
         raise PQMSValueError("channels must contain at least one Channel, got none")
     for k, ch in enumerate(chans):
         if not isinstance(ch, Channel):
             raise PQMSValueError(f"channels[{k}] must be a Channel, got {type(ch).__name__}")
         if ch.in_dims != dims or ch.out_dims != dims:
-            raise DimensionError(f"channels[{k}] must act on the whole register with dims {list(dims)}, got "
-                                 f"in {list(ch.in_dims)} out {list(ch.out_dims)}")
+            raise DimensionError(
+                f"channels[{k}] must act on the whole register with dims {list(dims)}, got "
+                f"in {list(ch.in_dims)} out {list(ch.out_dims)}"
+            )
     reduced = [rho_dm.ptrace(keep).full()] + [ch(rho_dm).ptrace(keep).full() for ch in chans]
-    return max(trace_distance(reduced[j], reduced[k])
-               for j in range(len(reduced)) for k in range(j + 1, len(reduced)))
+    return max(trace_distance(reduced[j], reduced[k]) for j in range(len(reduced)) for k in range(j + 1, len(reduced)))

@@ -58,8 +58,10 @@ def register_channel(sender_channel: Channel | None, name: str = "sender_channel
         return sender_channel.on(0, 2)
     if dims == ((2, 2), (2, 2)):
         return sender_channel
-    raise DimensionError(f"{name} must act on one qubit (the sender's) or on the two-qubit pair, "
-                         f"got in {list(sender_channel.in_dims)} out {list(sender_channel.out_dims)}")
+    raise DimensionError(
+        f"{name} must act on one qubit (the sender's) or on the two-qubit pair, "
+        f"got in {list(sender_channel.in_dims)} out {list(sender_channel.out_dims)}"
+    )
 
 
 def joint_outcome_probabilities(rho: qt.Qobj, basis: str = "z") -> np.ndarray:
@@ -81,8 +83,9 @@ def joint_outcome_probabilities(rho: qt.Qobj, basis: str = "z") -> np.ndarray:
     return p / p.sum()
 
 
-def pool_probabilities(state: qt.Qobj | None = None, sender_channel: Channel | None = None,
-                       basis: str = "z") -> np.ndarray:
+def pool_probabilities(
+    state: qt.Qobj | None = None, sender_channel: Channel | None = None, basis: str = "z"
+) -> np.ndarray:
     """The (2, 4) table of exact joint outcome probabilities: row 0 pool 0 (untouched), row 1 pool 1.
 
     Parameters
@@ -197,8 +200,16 @@ def _readonly(a: np.ndarray, dtype) -> np.ndarray:
     return out
 
 
-def sample_pools(table: np.ndarray, pairs_per_pool: int, seed: int, *, stream: int = 0, sampler: str = "kernel",
-                 device: str = "cpu", window_per_pool: int | None = None):
+def sample_pools(
+    table: np.ndarray,
+    pairs_per_pool: int,
+    seed: int,
+    *,
+    stream: int = 0,
+    sampler: str = "kernel",
+    device: str = "cpu",
+    window_per_pool: int | None = None,
+):
     """Sample ``N`` pairs from each row of a trusted (2, 4) table; returns (counts, window_counts, provenance).
 
     ``provenance`` is a dict with ``sampler``, ``device``, ``stream_version`` and ``setting_choice``.
@@ -210,23 +221,46 @@ def sample_pools(table: np.ndarray, pairs_per_pool: int, seed: int, *, stream: i
     """
     if sampler == "kernel":
         from pqms_physics.kernels import sample_counts  # light import; Numba loads on the first kernel call
-        res = sample_counts(table, 2 * pairs_per_pool, seed, setting_choice=POOL_SETTING_CHOICE,
-                            window=None if window_per_pool is None else 2 * window_per_pool,
-                            stream=stream, device=device)
-        prov = dict(sampler=sampler, device=res.device, stream_version=res.stream_version,
-                    setting_choice=res.setting_choice)
+
+        res = sample_counts(
+            table,
+            2 * pairs_per_pool,
+            seed,
+            setting_choice=POOL_SETTING_CHOICE,
+            window=None if window_per_pool is None else 2 * window_per_pool,
+            stream=stream,
+            device=device,
+        )
+        prov = dict(
+            sampler=sampler, device=res.device, stream_version=res.stream_version, setting_choice=res.setting_choice
+        )
         return res.counts, res.window_counts, prov
     from pqms_physics.kernels.multinomial import sample_multinomial
 
-    res = sample_multinomial(table, 2 * pairs_per_pool, seed, setting_choice=POOL_SETTING_CHOICE,
-                             window=None if window_per_pool is None else 2 * window_per_pool, stream=stream)
+    res = sample_multinomial(
+        table,
+        2 * pairs_per_pool,
+        seed,
+        setting_choice=POOL_SETTING_CHOICE,
+        window=None if window_per_pool is None else 2 * window_per_pool,
+        stream=stream,
+    )
     prov = dict(sampler=sampler, device=res.device, stream_version=res.stream_version, setting_choice="per-pool")
     return res.counts, res.window_counts, prov
 
 
-def pool_bias_experiment(pairs_per_pool, seed, state: qt.Qobj | None = None, sender_channel: Channel | None = None,
-                         basis: str = "z", sampler: str = "kernel", *, stream=0, device: str = "cpu",
-                         window_per_pool=None) -> PoolBiasResult:
+def pool_bias_experiment(
+    pairs_per_pool,
+    seed,
+    state: qt.Qobj | None = None,
+    sender_channel: Channel | None = None,
+    basis: str = "z",
+    sampler: str = "kernel",
+    *,
+    stream=0,
+    device: str = "cpu",
+    window_per_pool=None,
+) -> PoolBiasResult:
     """Run the two-pool bias experiment: does the sender's operation move the receiver's mean outcome?
 
     Parameters
@@ -289,24 +323,62 @@ def pool_bias_experiment(pairs_per_pool, seed, state: qt.Qobj | None = None, sen
         if n % window_per_pool:
             raise PQMSValueError(f"window_per_pool must divide pairs_per_pool={n}, got {window_per_pool}")
     table = pool_probabilities(state, sender_channel, basis)
-    return pool_bias_from_table(table, n, seed, stream=stream, sampler=sampler, device=device, basis=basis,
-                                window_per_pool=window_per_pool,
-                                sender_label="none" if sender_channel is None else sender_channel.label)
+    return pool_bias_from_table(
+        table,
+        n,
+        seed,
+        stream=stream,
+        sampler=sampler,
+        device=device,
+        basis=basis,
+        window_per_pool=window_per_pool,
+        sender_label="none" if sender_channel is None else sender_channel.label,
+    )
 
 
-def pool_bias_from_table(table: np.ndarray, pairs_per_pool: int, seed: int, *, stream: int, sampler: str,
-                         device: str, basis: str, sender_label: str,
-                         window_per_pool: int | None = None) -> PoolBiasResult:
+def pool_bias_from_table(
+    table: np.ndarray,
+    pairs_per_pool: int,
+    seed: int,
+    *,
+    stream: int,
+    sampler: str,
+    device: str,
+    basis: str,
+    sender_label: str,
+    window_per_pool: int | None = None,
+) -> PoolBiasResult:
     """Sample a trusted (2, 4) table (from :func:`pool_probabilities`) and build the result (no validation)."""
-    counts, windows, prov = sample_pools(table, pairs_per_pool, seed, stream=stream, sampler=sampler,
-                                         device=device, window_per_pool=window_per_pool)
-    return result_from_counts(table, counts, windows, pairs_per_pool, seed, stream=stream, basis=basis,
-                              sender_label=sender_label, window_per_pool=window_per_pool, provenance=prov)
+    counts, windows, prov = sample_pools(
+        table, pairs_per_pool, seed, stream=stream, sampler=sampler, device=device, window_per_pool=window_per_pool
+    )
+    return result_from_counts(
+        table,
+        counts,
+        windows,
+        pairs_per_pool,
+        seed,
+        stream=stream,
+        basis=basis,
+        sender_label=sender_label,
+        window_per_pool=window_per_pool,
+        provenance=prov,
+    )
 
 
-def result_from_counts(table: np.ndarray, counts: np.ndarray, windows: np.ndarray | None, pairs_per_pool: int,
-                       seed: int, *, stream: int, basis: str, sender_label: str, window_per_pool: int | None,
-                       provenance: dict) -> PoolBiasResult:
+def result_from_counts(
+    table: np.ndarray,
+    counts: np.ndarray,
+    windows: np.ndarray | None,
+    pairs_per_pool: int,
+    seed: int,
+    *,
+    stream: int,
+    basis: str,
+    sender_label: str,
+    window_per_pool: int | None,
+    provenance: dict,
+) -> PoolBiasResult:
     """The pool-bias result of sampled (2, 4) counts: receiver ones per pool, the pooled z, the exact expectation.
 
     ``provenance`` holds the sampler's ``sampler``, ``device``, ``stream_version`` and ``setting_choice``.
@@ -315,13 +387,34 @@ def result_from_counts(table: np.ndarray, counts: np.ndarray, windows: np.ndarra
     stat = pool_z(ones[0], ones[1], pairs_per_pool, pairs_per_pool)
     expected = float((table[1, 1] + table[1, 3]) - (table[0, 1] + table[0, 3]))
     return PoolBiasResult(
-        pairs_per_pool=pairs_per_pool, seed=seed, stream=stream, basis=basis, sender_channel=sender_label,
-        probabilities=_readonly(table, np.float64), counts=_readonly(counts, np.int64),
-        delta_mu=stat.delta_mu, stderr=stat.stderr, z=stat.z, p_value=stat.p_value, expected_delta_mu=expected,
+        pairs_per_pool=pairs_per_pool,
+        seed=seed,
+        stream=stream,
+        basis=basis,
+        sender_channel=sender_label,
+        probabilities=_readonly(table, np.float64),
+        counts=_readonly(counts, np.int64),
+        delta_mu=stat.delta_mu,
+        stderr=stat.stderr,
+        z=stat.z,
+        p_value=stat.p_value,
+        expected_delta_mu=expected,
         window_per_pool=window_per_pool,
-        window_counts=None if windows is None else _readonly(windows, np.int64), **provenance)
+        window_counts=None if windows is None else _readonly(windows, np.int64),
+        **provenance,
+    )
 
 
-__all__ = ["SAMPLERS", "BASES", "POOL_SETTING_CHOICE", "register_channel", "joint_outcome_probabilities",
-           "pool_probabilities", "PoolBiasResult", "sample_pools", "pool_bias_experiment", "pool_bias_from_table",
-           "result_from_counts"]
+__all__ = [
+    "SAMPLERS",
+    "BASES",
+    "POOL_SETTING_CHOICE",
+    "register_channel",
+    "joint_outcome_probabilities",
+    "pool_probabilities",
+    "PoolBiasResult",
+    "sample_pools",
+    "pool_bias_experiment",
+    "pool_bias_from_table",
+    "result_from_counts",
+]

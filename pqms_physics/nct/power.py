@@ -232,11 +232,26 @@ def threshold_pass_probability(threshold: float, pairs_per_pool) -> ThresholdPas
     else:
         exact = float(1.0 - 2.0 * stats.binom.sf(n + d, 2 * n, 0.5))
     k = t / sigma
-    return ThresholdPassResult(threshold=t, pairs_per_pool=n, sigma=sigma, threshold_in_sigma=k,
-                               probability_exact=min(exact, 1.0),
-                               probability_normal=float(special.erf(k / math.sqrt(2))),
-                               max_abs_count_difference=int(d))
+    return ThresholdPassResult(
+        threshold=t,
+        pairs_per_pool=n,
+        sigma=sigma,
+        threshold_in_sigma=k,
+        probability_exact=min(exact, 1.0),
+        probability_normal=float(special.erf(k / math.sqrt(2))),
+        max_abs_count_difference=int(d),
+    )
 
 
-__all__ = ["PoolZ", "pool_z", "no_signalling_stderr", "detectable_bias", "pairs_needed", "ThresholdPassResult",
-           "threshold_pass_probability", "binomial_ci", "confidence_to_z", "P_FAIR"]
+__all__ = [
+    "PoolZ",
+    "pool_z",
+    "no_signalling_stderr",
+    "detectable_bias",
+    "pairs_needed",
+    "ThresholdPassResult",
+    "threshold_pass_probability",
+    "binomial_ci",
+    "confidence_to_z",
+    "P_FAIR",
+]

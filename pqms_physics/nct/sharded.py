@@ -20,10 +20,20 @@ from pqms_physics.nct.pools import DEVICES, POOL_SETTING_CHOICE, PoolBiasResult,
 from pqms_physics.progress import ProgressArg
 
 
-def pool_bias_sharded(pairs_per_pool: Any, seed: Any, *, scheduler: Any, state: qt.Qobj | None = None,
-                      sender_channel: Channel | None = None, basis: str = "z", stream: Any = 0,
-                      device: str = "cpu", window_per_pool: Any = None, shards: Any = None,
-                      progress: ProgressArg = None) -> PoolBiasResult:
+def pool_bias_sharded(
+    pairs_per_pool: Any,
+    seed: Any,
+    *,
+    scheduler: Any,
+    state: qt.Qobj | None = None,
+    sender_channel: Channel | None = None,
+    basis: str = "z",
+    stream: Any = 0,
+    device: str = "cpu",
+    window_per_pool: Any = None,
+    shards: Any = None,
+    progress: ProgressArg = None,
+) -> PoolBiasResult:
     """:func:`~pqms_physics.nct.pools.pool_bias_experiment` (kernel sampler) with its pairs sampled on a cluster.
 
     Parameters
@@ -76,14 +86,35 @@ def pool_bias_sharded(pairs_per_pool: Any, seed: Any, *, scheduler: Any, state: 
         if n % window_per_pool:
             raise PQMSValueError(f"window_per_pool must divide pairs_per_pool={n}, got {window_per_pool}")
     table = pool_probabilities(state, sender_channel, basis)
-    res = sample_counts_sharded(table, 2 * n, seed, scheduler=scheduler, shards=shards,
-                                setting_choice=POOL_SETTING_CHOICE, stream=stream, device=device, progress=progress,
-                                window=None if window_per_pool is None else 2 * window_per_pool)
-    return result_from_counts(table, res.counts, res.window_counts, n, seed, stream=stream, basis=basis,
-                              sender_label="none" if sender_channel is None else sender_channel.label,
-                              window_per_pool=window_per_pool,
-                              provenance={"sampler": "kernel", "device": res.device,
-                                          "stream_version": res.stream_version, "setting_choice": res.setting_choice})
+    res = sample_counts_sharded(
+        table,
+        2 * n,
+        seed,
+        scheduler=scheduler,
+        shards=shards,
+        setting_choice=POOL_SETTING_CHOICE,
+        stream=stream,
+        device=device,
+        progress=progress,
+        window=None if window_per_pool is None else 2 * window_per_pool,
+    )
+    return result_from_counts(
+        table,
+        res.counts,
+        res.window_counts,
+        n,
+        seed,
+        stream=stream,
+        basis=basis,
+        sender_label="none" if sender_channel is None else sender_channel.label,
+        window_per_pool=window_per_pool,
+        provenance={
+            "sampler": "kernel",
+            "device": res.device,
+            "stream_version": res.stream_version,
+            "setting_choice": res.setting_choice,
+        },
+    )
 
 
 __all__ = ["pool_bias_sharded"]

@@ -106,9 +106,20 @@ def _message(message_bits) -> tuple[int, ...]:
     return tuple(int(b) for b in bits)
 
 
-def signalling_trial(message_bits, pairs_per_bit, seed, threshold: float = 0.0, *, state: qt.Qobj | None = None,
-                     sender_channel: Channel | None = None, basis: str = "z", confidence: float = 0.95,
-                     ci_level: float = 0.95, sampler: str = "kernel", device: str = "cpu") -> SignallingTrialResult:
+def signalling_trial(
+    message_bits,
+    pairs_per_bit,
+    seed,
+    threshold: float = 0.0,
+    *,
+    state: qt.Qobj | None = None,
+    sender_channel: Channel | None = None,
+    basis: str = "z",
+    confidence: float = 0.95,
+    ci_level: float = 0.95,
+    sampler: str = "kernel",
+    device: str = "cpu",
+) -> SignallingTrialResult:
     """Encode bits by operating on one of two pools, decode them from the receiver's pool means.
 
     Parameters
@@ -172,9 +183,13 @@ def signalling_trial(message_bits, pairs_per_bit, seed, threshold: float = 0.0, 
     if sender_channel is None:
         sender_channel = dephasing(DOCUMENTS_GAMMA_PER_S, DOCUMENTS_T_S)
     table_one = pool_probabilities(state, sender_channel, basis)  # bit 1: pool 1 operated
-    tables = {1: table_one, 0: table_one[::-1].copy()}            # bit 0: pool 0 operated
-    results = [pool_bias_from_table(tables[m], n, seed, stream=i, sampler=sampler, device=device, basis=basis,
-                                    sender_label=sender_channel.label) for i, m in enumerate(bits)]
+    tables = {1: table_one, 0: table_one[::-1].copy()}  # bit 0: pool 0 operated
+    results = [
+        pool_bias_from_table(
+            tables[m], n, seed, stream=i, sampler=sampler, device=device, basis=basis, sender_label=sender_channel.label
+        )
+        for i, m in enumerate(bits)
+    ]
     decisions = tuple(int(r.delta_mu > thr) for r in results)
     vetoed = tuple(bool(1.0 - r.p_value < conf) for r in results)
     errors = [d != m for d, m in zip(decisions, bits)]
@@ -184,17 +199,35 @@ def signalling_trial(message_bits, pairs_per_bit, seed, threshold: float = 0.0, 
     n_acc_err = int(sum(e for e, v in zip(errors, vetoed) if not v))
     first = results[0]
     return SignallingTrialResult(
-        message_bits=bits, decisions=decisions, vetoed=vetoed,
-        delta_mu=tuple(r.delta_mu for r in results), z=tuple(r.z for r in results),
+        message_bits=bits,
+        decisions=decisions,
+        vetoed=vetoed,
+        delta_mu=tuple(r.delta_mu for r in results),
+        z=tuple(r.z for r in results),
         p_values=tuple(r.p_value for r in results),
-        n_bits=len(bits), n_errors=n_err, ber=n_err / len(bits), ber_ci=binomial_ci(n_err, len(bits), lev),
-        n_vetoed=n_veto, veto_rate=n_veto / len(bits), veto_rate_ci=binomial_ci(n_veto, len(bits), lev),
-        n_accepted=n_acc, n_accepted_errors=n_acc_err,
+        n_bits=len(bits),
+        n_errors=n_err,
+        ber=n_err / len(bits),
+        ber_ci=binomial_ci(n_err, len(bits), lev),
+        n_vetoed=n_veto,
+        veto_rate=n_veto / len(bits),
+        veto_rate_ci=binomial_ci(n_veto, len(bits), lev),
+        n_accepted=n_acc,
+        n_accepted_errors=n_acc_err,
         ber_accepted=n_acc_err / n_acc if n_acc else float("nan"),
         ber_accepted_ci=binomial_ci(n_acc_err, n_acc, lev),
-        pairs_per_bit=n, seed=seed, threshold=thr, confidence=conf, ci_level=lev, basis=basis,
-        sender_channel=sender_channel.label, sampler=first.sampler, device=first.device,
-        stream_version=first.stream_version, setting_choice=first.setting_choice)
+        pairs_per_bit=n,
+        seed=seed,
+        threshold=thr,
+        confidence=conf,
+        ci_level=lev,
+        basis=basis,
+        sender_channel=sender_channel.label,
+        sampler=first.sampler,
+        device=first.device,
+        stream_version=first.stream_version,
+        setting_choice=first.setting_choice,
+    )
 
 
 __all__ = ["SignallingTrialResult", "signalling_trial", "DOCUMENTS_GAMMA_PER_S", "DOCUMENTS_T_S"]

@@ -224,10 +224,18 @@ class EntanglementRate:
         return out
 
 
-def entanglement_rate(length_km, n_links: int, *, mean_pairs_per_mode: float = 0.01,
-                      detector_efficiency: float = 1.0, loss_db_per_km: float = 0.2,
-                      gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0,
-                      repetition_rate_hz: float | None = None, local_time_s: float = 0.0) -> EntanglementRate:
+def entanglement_rate(
+    length_km,
+    n_links: int,
+    *,
+    mean_pairs_per_mode: float = 0.01,
+    detector_efficiency: float = 1.0,
+    loss_db_per_km: float = 0.2,
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
+    repetition_rate_hz: float | None = None,
+    local_time_s: float = 0.0,
+) -> EntanglementRate:
     """Distillable entanglement per attempt (and per second) of an SPDC repeater chain over fibre.
 
     Parameters
@@ -341,17 +349,41 @@ def entanglement_rate(length_km, n_links: int, *, mean_pairs_per_mode: float = 0
         with np.errstate(divide="ignore"):
             attempts = None if rate_hz is None else np.minimum(rate_hz, 1.0 / t_round)
     return EntanglementRate(
-        length_km=length, n_links=n, mean_pairs_per_mode=lam, detector_efficiency=eta_det,
-        loss_db_per_km=alpha, gate_fidelity=p, measurement_fidelity=eta_m, repetition_rate_hz=rate_hz,
-        segment_length_km=segment, total_transmissivity=np.asarray(fiber_transmissivity(length, alpha)),
-        arm_efficiency=arm, link_success_probability=success, link_fidelity=link_f, expected_pulses=pulses,
-        pairs_per_pulse=1.0 / pulses, delivered_fidelity=weights[..., 0], distillable_fraction=yield_,
-        ebits_per_pulse=per_pulse, ebits_per_mode=per_pulse / 2.0,
+        length_km=length,
+        n_links=n,
+        mean_pairs_per_mode=lam,
+        detector_efficiency=eta_det,
+        loss_db_per_km=alpha,
+        gate_fidelity=p,
+        measurement_fidelity=eta_m,
+        repetition_rate_hz=rate_hz,
+        segment_length_km=segment,
+        total_transmissivity=np.asarray(fiber_transmissivity(length, alpha)),
+        arm_efficiency=arm,
+        link_success_probability=success,
+        link_fidelity=link_f,
+        expected_pulses=pulses,
+        pairs_per_pulse=1.0 / pulses,
+        delivered_fidelity=weights[..., 0],
+        distillable_fraction=yield_,
+        ebits_per_pulse=per_pulse,
+        ebits_per_mode=per_pulse / 2.0,
         ebits_per_s=None if attempts is None else per_pulse * attempts,
         plob_repeaterless=np.asarray(plob_bound(fiber_transmissivity(length, alpha))),
-        plob_chain=np.asarray(plob_bound(fiber_transmissivity(segment, alpha))), local_time_s=local,
-        round_time_s=t_round, attempts_per_s=attempts)
+        plob_chain=np.asarray(plob_bound(fiber_transmissivity(segment, alpha))),
+        local_time_s=local,
+        round_time_s=t_round,
+        attempts_per_s=attempts,
+    )
 
 
-__all__ = ["fiber_transmissivity", "plob_bound", "tgw_bound", "binary_entropy", "dephasing_capacity",
-           "expected_attempts", "entanglement_rate", "EntanglementRate"]
+__all__ = [
+    "fiber_transmissivity",
+    "plob_bound",
+    "tgw_bound",
+    "binary_entropy",
+    "dephasing_capacity",
+    "expected_attempts",
+    "entanglement_rate",
+    "EntanglementRate",
+]

@@ -45,11 +45,11 @@ import qutip as qt
 
 from pqms_physics.core import bell_algebra as ba
 from pqms_physics.core import reps
-from pqms_physics.validation import in_range_array, int_array, scalar_or_array
 from pqms_physics.core.channels import Channel
-from pqms_physics.errors import PQMSValueError, check_int, check_probability
 from pqms_physics.core.states import as_density_matrix, bell_diagonal_from_weights
+from pqms_physics.errors import PQMSValueError, check_int, check_probability
 from pqms_physics.network.swapping import memory_superop, swap_arrays
+from pqms_physics.validation import in_range_array, int_array, scalar_or_array
 
 
 def werner_twirl_matrix() -> np.ndarray:
@@ -63,8 +63,13 @@ def werner_twirl_matrix() -> np.ndarray:
     return np.outer(phi, phi) + np.outer((ident - phi) / 3.0, ident - phi)
 
 
-def chain_map(link: np.ndarray, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0,
-              memory: np.ndarray | None = None, twirl: bool = False) -> np.ndarray:
+def chain_map(
+    link: np.ndarray,
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
+    memory: np.ndarray | None = None,
+    twirl: bool = False,
+) -> np.ndarray:
     """The 16x16 superoperator ``M`` of one chain step ``rho -> swap(rho, link)`` (then the twirl, if asked).
 
     Column stacking, the package convention (:mod:`pqms_physics.core.reps`): acts on
@@ -81,9 +86,14 @@ def chain_map(link: np.ndarray, gate_fidelity: float = 1.0, measurement_fidelity
     return m
 
 
-def chain_states_general(link: np.ndarray, hops: np.ndarray, gate_fidelity: float = 1.0,
-                         measurement_fidelity: float = 1.0, memory: np.ndarray | None = None,
-                         twirl: bool = False) -> np.ndarray:
+def chain_states_general(
+    link: np.ndarray,
+    hops: np.ndarray,
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
+    memory: np.ndarray | None = None,
+    twirl: bool = False,
+) -> np.ndarray:
     """Chain states by powers of :func:`chain_map` for any link (trusted inputs).
 
     Returns an array of shape ``(len(hops), 4, 4)``: the state after ``hops[i]``
@@ -119,8 +129,14 @@ def _validated(link_state, gate_fidelity, measurement_fidelity, memory):
     return link, p, eta, mem, (weights, mem_w) if fast else None
 
 
-def fidelity_vs_hops(link_state: qt.Qobj, hops, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0,
-                     memory: Channel | None = None, twirl: bool = False) -> np.ndarray:
+def fidelity_vs_hops(
+    link_state: qt.Qobj,
+    hops,
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
+    memory: Channel | None = None,
+    twirl: bool = False,
+) -> np.ndarray:
     """Squared fidelity to ``|Phi+>`` of the end-to-end pair of a chain, for each number of links.
 
     Parameters
@@ -180,8 +196,14 @@ def fidelity_vs_hops(link_state: qt.Qobj, hops, gate_fidelity: float = 1.0, meas
     return np.real(np.einsum("ij,nij->n", phi, states))
 
 
-def chain_state(link_state: qt.Qobj, n_links: int, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0,
-                memory: Channel | None = None, twirl: bool = False) -> qt.Qobj:
+def chain_state(
+    link_state: qt.Qobj,
+    n_links: int,
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
+    memory: Channel | None = None,
+    twirl: bool = False,
+) -> qt.Qobj:
     """End-to-end state of a chain of ``n_links`` identical links (sequential swapping).
 
     Parameters
@@ -215,8 +237,7 @@ def chain_state(link_state: qt.Qobj, n_links: int, gate_fidelity: float = 1.0, m
     return qt.Qobj(state, dims=[[2, 2], [2, 2]])
 
 
-def werner_chain_fidelity(link_fidelity, n_links, gate_fidelity=1.0, measurement_fidelity=1.0,
-                          twirl: bool = False):
+def werner_chain_fidelity(link_fidelity, n_links, gate_fidelity=1.0, measurement_fidelity=1.0, twirl: bool = False):
     """Vectorised chain fidelity for Werner links: every argument broadcasts (NumPy rules).
 
     The fast path of :func:`fidelity_vs_hops` for sweeps (no QuTiP objects, no
@@ -257,5 +278,11 @@ def werner_chain_fidelity(link_fidelity, n_links, gate_fidelity=1.0, measurement
     return scalar_or_array(out)
 
 
-__all__ = ["fidelity_vs_hops", "chain_state", "werner_chain_fidelity", "chain_map", "chain_states_general",
-           "werner_twirl_matrix"]
+__all__ = [
+    "fidelity_vs_hops",
+    "chain_state",
+    "werner_chain_fidelity",
+    "chain_map",
+    "chain_states_general",
+    "werner_twirl_matrix",
+]

@@ -94,8 +94,11 @@ def spdc_source(mean_pairs_per_mode: float, detector_efficiency: float, setup: s
     options = {} if setup is None else {"setup": setup}
     state = spdc_pair_state(mean_pairs_per_mode, detector_efficiency, **options)
     extra = "" if setup is None else f", setup={setup!r}"
-    return pair_source(state, label=f"spdc_source(mean_pairs_per_mode={mean_pairs_per_mode}, "
-                                    f"detector_efficiency={detector_efficiency}{extra})")
+    return pair_source(
+        state,
+        label=f"spdc_source(mean_pairs_per_mode={mean_pairs_per_mode}, "
+        f"detector_efficiency={detector_efficiency}{extra})",
+    )
 
 
 def prepare(channel: Channel) -> qt.Qobj:

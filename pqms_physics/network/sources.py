@@ -239,10 +239,12 @@ class SPDCSource:
     setup: str = "pbs"
 
     def __post_init__(self):
-        object.__setattr__(self, "mean_pairs_per_mode", check_nonnegative("mean_pairs_per_mode",
-                                                                          self.mean_pairs_per_mode))
-        object.__setattr__(self, "detector_efficiency", check_probability("detector_efficiency",
-                                                                          self.detector_efficiency))
+        object.__setattr__(
+            self, "mean_pairs_per_mode", check_nonnegative("mean_pairs_per_mode", self.mean_pairs_per_mode)
+        )
+        object.__setattr__(
+            self, "detector_efficiency", check_probability("detector_efficiency", self.detector_efficiency)
+        )
         check_choice("setup", self.setup, SPDC_SETUPS)
 
     @property
@@ -271,12 +273,12 @@ class SPDCSource:
 
     def coincidence_probability(self, angle_difference_rad):
         """Coincidence probability per pulse behind polarisers at angle difference ``Delta`` (radians)."""
-        return spdc_coincidence_probability(self.mean_pairs_per_mode, self.detector_efficiency,
-                                            angle_difference_rad)
+        return spdc_coincidence_probability(self.mean_pairs_per_mode, self.detector_efficiency, angle_difference_rad)
 
     def state(self):
         """Werner-form state relative to ``|Phi+>``: ``V |Phi+><Phi+| + (1 - V) I/4`` (QuTiP, 2 qubits)."""
         from pqms_physics.core.states import werner_state  # deferred: QuTiP only when a state is asked for
+
         return werner_state(self.fidelity)
 
     def native_state(self):
@@ -284,16 +286,23 @@ class SPDCSource:
         import qutip as qt
 
         from pqms_physics.core.states import bell_state
+
         v = self.visibility
         return v * qt.ket2dm(bell_state("psi-")) + (1.0 - v) * qt.qeye([2, 2]) / 4.0
 
     def to_dict(self) -> dict:
         """Inputs and derived quantities as plain floats (JSON-ready)."""
-        return {"mean_pairs_per_mode": self.mean_pairs_per_mode,
-                "detector_efficiency": self.detector_efficiency, "setup": self.setup,
-                "visibility": self.visibility, "fidelity": self.fidelity, "qber": self.qber,
-                "heralding_probability": self.heralding_probability,
-                "coincidence_min": self.coincidence_min, "coincidence_max": self.coincidence_max}
+        return {
+            "mean_pairs_per_mode": self.mean_pairs_per_mode,
+            "detector_efficiency": self.detector_efficiency,
+            "setup": self.setup,
+            "visibility": self.visibility,
+            "fidelity": self.fidelity,
+            "qber": self.qber,
+            "heralding_probability": self.heralding_probability,
+            "coincidence_min": self.coincidence_min,
+            "coincidence_max": self.coincidence_max,
+        }
 
 
 def spdc_pair_state(mean_pairs_per_mode: float, detector_efficiency: float, setup: str = "pbs"):
@@ -327,5 +336,13 @@ def spdc_pair_state(mean_pairs_per_mode: float, detector_efficiency: float, setu
     return SPDCSource(mean_pairs_per_mode, detector_efficiency, setup).state()
 
 
-__all__ = ["SPDC_SETUPS", "SPDCSource", "spdc_pair_state", "spdc_visibility", "spdc_polariser_visibility",
-           "spdc_qber", "spdc_heralding_probability", "spdc_coincidence_probability"]
+__all__ = [
+    "SPDC_SETUPS",
+    "SPDCSource",
+    "spdc_pair_state",
+    "spdc_visibility",
+    "spdc_polariser_visibility",
+    "spdc_qber",
+    "spdc_heralding_probability",
+    "spdc_coincidence_probability",
+]

@@ -96,8 +96,9 @@ def _channel(p: float, eta: float, mem_key: bytes | None) -> Channel:
     return Channel._from_array(sum(_branches(p, eta, mem_key)), (2, 2, 2, 2), (2, 2), label)
 
 
-def swap_channel(*, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0,
-                 memory: Channel | None = None) -> Channel:
+def swap_channel(
+    *, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0, memory: Channel | None = None
+) -> Channel:
     """Entanglement swapping as a :class:`~pqms_physics.core.channels.Channel` from (A, B, C, D) to (A, D).
 
     Parameters
@@ -144,8 +145,9 @@ def swap_channel(*, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.
     return _channel(*_validated(gate_fidelity, measurement_fidelity, memory))
 
 
-def swap_instrument(*, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0,
-                    memory: Channel | None = None) -> Instrument:
+def swap_instrument(
+    *, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0, memory: Channel | None = None
+) -> Instrument:
     """The four read-outcome branches of :func:`swap_channel`, for studies that post-select.
 
     Parameters
@@ -170,8 +172,14 @@ def swap_instrument(*, gate_fidelity: float = 1.0, measurement_fidelity: float =
     ['0.250', '0.250', '0.250', '0.250']
     """
     p, eta, key = _validated(gate_fidelity, measurement_fidelity, memory)
-    return Instrument(_branches(p, eta, key), (2, 2, 2, 2), (2, 2), BELL_NAMES,
-                      f"swap instrument(gate_fidelity={p}, measurement_fidelity={eta})", _trusted=True)
+    return Instrument(
+        _branches(p, eta, key),
+        (2, 2, 2, 2),
+        (2, 2),
+        BELL_NAMES,
+        f"swap instrument(gate_fidelity={p}, measurement_fidelity={eta})",
+        _trusted=True,
+    )
 
 
 __all__ = ["swap_channel", "swap_instrument"]

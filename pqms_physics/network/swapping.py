@@ -39,11 +39,11 @@ from __future__ import annotations
 import numpy as np
 import qutip as qt
 
+from pqms_physics.conventions import PAULI_NAMES
 from pqms_physics.core import bell_algebra as ba
 from pqms_physics.core.channels import Channel
-from pqms_physics.conventions import PAULI_NAMES
-from pqms_physics.errors import DimensionError, PQMSValueError, check_probability
 from pqms_physics.core.states import BELL_BASIS, as_density_matrix, bell_diagonal_from_weights, pauli
+from pqms_physics.errors import DimensionError, PQMSValueError, check_probability
 
 #: Pauli matrices in the Bell / Pauli index order I, X, Y, Z, shape (4, 2, 2).
 PAULI_ARRAY = np.stack([pauli(name).full() for name in PAULI_NAMES])
@@ -58,13 +58,20 @@ def memory_superop(memory) -> np.ndarray | None:
     if not isinstance(memory, Channel):
         raise PQMSValueError(f"memory must be a one-qubit Channel or None, got {type(memory).__name__}")
     if memory.in_dims != (2,) or memory.out_dims != (2,):
-        raise DimensionError(f"memory must be a one-qubit Channel with dims [2] -> [2], "
-                             f"got {list(memory.in_dims)} -> {list(memory.out_dims)}")
+        raise DimensionError(
+            f"memory must be a one-qubit Channel with dims [2] -> [2], "
+            f"got {list(memory.in_dims)} -> {list(memory.out_dims)}"
+        )
     return memory.superop_matrix
 
 
-def swap_arrays(rho_ab: np.ndarray, rho_cd: np.ndarray, gate_fidelity: float = 1.0,
-                measurement_fidelity: float = 1.0, memory: np.ndarray | None = None) -> np.ndarray:
+def swap_arrays(
+    rho_ab: np.ndarray,
+    rho_cd: np.ndarray,
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
+    memory: np.ndarray | None = None,
+) -> np.ndarray:
     """General swap on trusted arrays (the map of :func:`swap`, linear in ``rho_ab``).
 
     Parameters
@@ -97,7 +104,7 @@ def swap_arrays(rho_ab: np.ndarray, rho_cd: np.ndarray, gate_fidelity: float = 1
     """
     rho_ab = np.asarray(rho_ab, dtype=complex)
     batch = rho_ab.shape[:-2]
-    r_ab = rho_ab.reshape(batch + (2, 2, 2, 2))      # [a, b, a', b']
+    r_ab = rho_ab.reshape(batch + (2, 2, 2, 2))  # [a, b, a', b']
     r_cd = np.asarray(rho_cd, dtype=complex).reshape(2, 2, 2, 2)  # [c, d, c', d']
     # <B_k|_BC (rho_ab (x) rho_cd) |B_k>_BC, contracted in two steps: [..., k, a, d, a', d']
     proj_cd = np.einsum("kbc,cdCD,kBC->kbdBD", BELL_KETS, r_cd, BELL_KETS)
@@ -119,8 +126,14 @@ def swap_arrays(rho_ab: np.ndarray, rho_cd: np.ndarray, gate_fidelity: float = 1
     return out.reshape(batch + (4, 4))
 
 
-def swap(rho_ab: qt.Qobj, rho_cd: qt.Qobj, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0,
-         *, memory: Channel | None = None) -> qt.Qobj:
+def swap(
+    rho_ab: qt.Qobj,
+    rho_cd: qt.Qobj,
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
+    *,
+    memory: Channel | None = None,
+) -> qt.Qobj:
     """Entanglement swapping of pairs A-B and C-D into A-D with the Duer noise model.
 
     Parameters

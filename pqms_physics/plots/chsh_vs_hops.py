@@ -20,10 +20,18 @@ from pqms_physics.plots.style import (
 )
 
 
-def plot_chsh_vs_hops(hops, s_exact, *, band: Mapping[str, tuple] | None = None,
-                      estimates: Mapping[str, tuple] | None = None, pairs: int | None = None,
-                      band_level: float = 0.95, local_bound: float = 2.0,
-                      tsirelson_bound: float = 2.0 * math.sqrt(2.0), title: str | None = None) -> Figure:
+def plot_chsh_vs_hops(
+    hops,
+    s_exact,
+    *,
+    band: Mapping[str, tuple] | None = None,
+    estimates: Mapping[str, tuple] | None = None,
+    pairs: int | None = None,
+    band_level: float = 0.95,
+    local_bound: float = 2.0,
+    tsirelson_bound: float = 2.0 * math.sqrt(2.0),
+    title: str | None = None,
+) -> Figure:
     """CHSH value S versus number of elementary links (log x) with the local and Tsirelson bounds.
 
     Parameters
@@ -90,17 +98,33 @@ def plot_chsh_vs_hops(hops, s_exact, *, band: Mapping[str, tuple] | None = None,
                 ax.fill_between(hops_arr, lo, hi, color=color, alpha=0.25, lw=0)
             if label in estimates:
                 val, lo, hi = (as_series(f"estimates[{label}]", a, n) for a in estimates[label])
-                ax.errorbar(hops_arr, val, yerr=np.vstack([val - lo, hi - val]), fmt="o", ms=2.5,
-                            color=color, elinewidth=0.7, ls="none")
+                ax.errorbar(
+                    hops_arr,
+                    val,
+                    yerr=np.vstack([val - lo, hi - val]),
+                    fmt="o",
+                    ms=2.5,
+                    color=color,
+                    elinewidth=0.7,
+                    ls="none",
+                )
         # one generic legend entry each for bands and estimates (drawn in the curve colours)
         if band:
             ax.fill_between([], [], [], color="#999999", alpha=0.4, lw=0, label=f"{level_txt} band{pairs_txt}")
         if estimates:
-            ax.errorbar([], [], yerr=[], fmt="o", ms=2.5, color="#666666", elinewidth=0.7, ls="none",
-                        label=f"Monte Carlo estimate, {level_txt} CI")
+            ax.errorbar(
+                [],
+                [],
+                yerr=[],
+                fmt="o",
+                ms=2.5,
+                color="#666666",
+                elinewidth=0.7,
+                ls="none",
+                label=f"Monte Carlo estimate, {level_txt} CI",
+            )
         ax.axhline(local_bound, color=REFERENCE_COLOR, lw=0.9, ls=(0, (4, 2)), label=f"local bound S = {local_bound:g}")
-        ax.axhline(tsirelson_bound, color="#000000", lw=0.9, ls=(0, (1, 1)),
-                   label="Tsirelson bound $2\\sqrt{2}$")
+        ax.axhline(tsirelson_bound, color="#000000", lw=0.9, ls=(0, (1, 1)), label="Tsirelson bound $2\\sqrt{2}$")
         ax.set_xscale("log")
         # a little room in log x so the end markers and bands are not cut by the axes
         ax.set_xlim(hops_arr.min() / 1.15, hops_arr.max() * 1.15)

@@ -12,10 +12,15 @@ from pqms_physics.errors import PQMSValueError, check_probability
 from pqms_physics.plots.style import REFERENCE_COLOR, as_curves, as_series, new_figure, style_context
 
 
-def plot_fidelity_vs_hops(hops, fidelities, *, classical_limit: float | None = 0.5,
-                          chsh_threshold: float | None = None,
-                          styles: Mapping[str, dict] | None = None,
-                          title: str | None = None) -> Figure:
+def plot_fidelity_vs_hops(
+    hops,
+    fidelities,
+    *,
+    classical_limit: float | None = 0.5,
+    chsh_threshold: float | None = None,
+    styles: Mapping[str, dict] | None = None,
+    title: str | None = None,
+) -> Figure:
     """Fidelity to Phi+ versus number of elementary links (log x), one curve per chain model.
 
     Parameters
@@ -58,8 +63,7 @@ def plot_fidelity_vs_hops(hops, fidelities, *, classical_limit: float | None = 0
     curves = as_curves("fidelities", fidelities, hops_arr.size)
     for label, vals in curves.items():
         if np.any((vals < -ROUNDOFF_ATOL) | (vals > 1 + ROUNDOFF_ATOL)):
-            raise PQMSValueError(f"fidelities[{label}] must be in [0, 1], got values in "
-                                 f"[{vals.min()}, {vals.max()}]")
+            raise PQMSValueError(f"fidelities[{label}] must be in [0, 1], got values in [{vals.min()}, {vals.max()}]")
     styles = dict(styles or {})
     with style_context():
         n_rows = -(-(len(curves) + 2) // 2)
@@ -73,8 +77,7 @@ def plot_fidelity_vs_hops(hops, fidelities, *, classical_limit: float | None = 0
             ax.axhline(f, color=REFERENCE_COLOR, lw=0.9, ls=(0, (1, 1.2)), label=f"classical limit F = {f:g}")
         if chsh_threshold is not None:
             f = check_probability("chsh_threshold", chsh_threshold)
-            ax.axhline(f, color="#000000", lw=0.9, ls=(0, (5, 2)),
-                       label=f"CHSH threshold F = {f:.3f}")
+            ax.axhline(f, color="#000000", lw=0.9, ls=(0, (5, 2)), label=f"CHSH threshold F = {f:.3f}")
         ax.set_xscale("log")
         ax.set_xlim(hops_arr.min(), hops_arr.max())
         ax.set_ylim(0.2, 1.01)

@@ -19,9 +19,18 @@ from pqms_physics.plots.style import (
 )
 
 
-def plot_nct_pool_bias(pairs_per_pool, delta_mu, stderr, z_values, *, k_sigma: float = 3.0,
-                       threshold: float | None = 1e-6, z_pairs_per_pool: int | None = None,
-                       yscale: str = "abs", z_label: str | None = None) -> Figure:
+def plot_nct_pool_bias(
+    pairs_per_pool,
+    delta_mu,
+    stderr,
+    z_values,
+    *,
+    k_sigma: float = 3.0,
+    threshold: float | None = 1e-6,
+    z_pairs_per_pool: int | None = None,
+    yscale: str = "abs",
+    z_label: str | None = None,
+) -> Figure:
     """Two panels: Δμ versus pairs per pool with ±kσ bands, and the histogram of z against N(0, 1).
 
     Parameters
@@ -85,8 +94,9 @@ def plot_nct_pool_bias(pairs_per_pool, delta_mu, stderr, z_values, *, k_sigma: f
         ax, axz = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
         band_label = f"$\\pm{k:g}\\sigma$, $\\sigma = \\sqrt{{0.5/N}}$"
         if yscale == "symlog":
-            ax.fill_between(n_sorted, -k * se_sorted, k * se_sorted, color=PALETTE[0], alpha=0.18, lw=0,
-                            label=band_label)
+            ax.fill_between(
+                n_sorted, -k * se_sorted, k * se_sorted, color=PALETTE[0], alpha=0.18, lw=0, label=band_label
+            )
             ax.plot(n_sorted, k * se_sorted, color=PALETTE[0], lw=0.8, ls="-")
             ax.plot(n_sorted, -k * se_sorted, color=PALETTE[0], lw=0.8, ls="-")
             ax.plot(n, dmu, "o", color=PALETTE[1], ms=3, label=r"observed $\Delta\mu$ (single runs)")
@@ -94,25 +104,54 @@ def plot_nct_pool_bias(pairs_per_pool, delta_mu, stderr, z_values, *, k_sigma: f
             ax.set_yscale("symlog", linthresh=lin, linscale=0.6)
             if threshold is not None:
                 for sign in (1, -1):
-                    ax.axhline(sign * threshold, color=REFERENCE_COLOR, lw=0.9, ls=(0, (4, 2)),
-                               label=f"fixed threshold ±{format_sci(threshold)}" if sign > 0 else None)
+                    ax.axhline(
+                        sign * threshold,
+                        color=REFERENCE_COLOR,
+                        lw=0.9,
+                        ls=(0, (4, 2)),
+                        label=f"fixed threshold ±{format_sci(threshold)}" if sign > 0 else None,
+                    )
             ax.set_ylabel(r"$\Delta\mu$ = mean(pool 1) $-$ mean(pool 0)")
         else:
             ax.fill_between(n_sorted, 0, k * se_sorted, color=PALETTE[0], alpha=0.18, lw=0, label=band_label)
             ax.plot(n_sorted, k * se_sorted, color=PALETTE[0], lw=0.8, ls="-")
             nonzero = dmu != 0
-            ax.plot(n[nonzero], np.abs(dmu[nonzero]), "o", color=PALETTE[1], ms=3,
-                    label=r"observed $|\Delta\mu|$ (single runs)")
+            ax.plot(
+                n[nonzero],
+                np.abs(dmu[nonzero]),
+                "o",
+                color=PALETTE[1],
+                ms=3,
+                label=r"observed $|\Delta\mu|$ (single runs)",
+            )
             ax.set_yscale("log")
-            floor = min(float(np.min(np.abs(dmu[nonzero]))) if nonzero.any() else k * se.min(),
-                        threshold if threshold is not None else np.inf, k * se.min()) / 3
+            floor = (
+                min(
+                    float(np.min(np.abs(dmu[nonzero]))) if nonzero.any() else k * se.min(),
+                    threshold if threshold is not None else np.inf,
+                    k * se.min(),
+                )
+                / 3
+            )
             ax.set_ylim(bottom=floor)
             if not nonzero.all():  # a zero cannot sit on a log axis: drawn at the floor, and said so
-                ax.plot(n[~nonzero], np.full((~nonzero).sum(), floor), "v", color=PALETTE[1], ms=3.5,
-                        clip_on=False, label=r"observed $\Delta\mu = 0$ (at axis floor)")
+                ax.plot(
+                    n[~nonzero],
+                    np.full((~nonzero).sum(), floor),
+                    "v",
+                    color=PALETTE[1],
+                    ms=3.5,
+                    clip_on=False,
+                    label=r"observed $\Delta\mu = 0$ (at axis floor)",
+                )
             if threshold is not None:
-                ax.axhline(threshold, color=REFERENCE_COLOR, lw=0.9, ls=(0, (4, 2)),
-                           label=f"fixed threshold {format_sci(threshold)}")
+                ax.axhline(
+                    threshold,
+                    color=REFERENCE_COLOR,
+                    lw=0.9,
+                    ls=(0, (4, 2)),
+                    label=f"fixed threshold {format_sci(threshold)}",
+                )
             ax.set_ylabel(r"$|\Delta\mu|$ = |mean(pool 1) $-$ mean(pool 0)|")
         ax.set_xscale("log")
         ax.set_xlabel("Pairs per pool $N$")
@@ -121,14 +160,19 @@ def plot_nct_pool_bias(pairs_per_pool, delta_mu, stderr, z_values, *, k_sigma: f
         # z histogram against the standard normal density
         lim = max(4.0, float(np.ceil(np.abs(z).max())))
         bins = np.linspace(-lim, lim, int(2 * lim / 0.4) + 1)
-        runs_txt = z_label or (f"{z.size} runs" + (
-            f", N = {format_count(check_int('z_pairs_per_pool', z_pairs_per_pool, 1))}"
-            if z_pairs_per_pool is not None else ""))
-        axz.hist(z, bins=bins, density=True, color=PALETTE[2], alpha=0.55, edgecolor="white", lw=0.3,
-                 label=runs_txt)
+        runs_txt = z_label or (
+            f"{z.size} runs"
+            + (
+                f", N = {format_count(check_int('z_pairs_per_pool', z_pairs_per_pool, 1))}"
+                if z_pairs_per_pool is not None
+                else ""
+            )
+        )
+        axz.hist(z, bins=bins, density=True, color=PALETTE[2], alpha=0.55, edgecolor="white", lw=0.3, label=runs_txt)
         grid = np.linspace(-lim, lim, 400)
-        axz.plot(grid, np.exp(-grid ** 2 / 2) / math.sqrt(2 * math.pi), color="#000000", lw=1.0,
-                 label="N(0, 1) density")
+        axz.plot(
+            grid, np.exp(-(grid**2) / 2) / math.sqrt(2 * math.pi), color="#000000", lw=1.0, label="N(0, 1) density"
+        )
         axz.set_xlim(-lim, lim)
         axz.set_ylim(0, 0.62)
         axz.set_xlabel(r"$z = \Delta\mu / \sigma$")

@@ -14,9 +14,19 @@ from pqms_physics.errors import PQMSValueError
 from pqms_physics.plots.style import PALETTE, REFERENCE_COLOR, as_series, new_figure, style_context
 
 
-def plot_network(positions: Mapping, edges: Sequence[tuple], edge_capacity, route: Sequence,
-                 distance_km: Mapping[str, object], capacity: Mapping[str, object], bound_distance_km,
-                 bound, *, route_label: str = "best route", title: str | None = None) -> Figure:
+def plot_network(
+    positions: Mapping,
+    edges: Sequence[tuple],
+    edge_capacity,
+    route: Sequence,
+    distance_km: Mapping[str, object],
+    capacity: Mapping[str, object],
+    bound_distance_km,
+    bound,
+    *,
+    route_label: str = "best route",
+    title: str | None = None,
+) -> Figure:
     """Two panels: (a) the network with edges coloured by capacity and one route; (b) capacity vs distance.
 
     Parameters

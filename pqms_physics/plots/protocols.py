@@ -11,8 +11,9 @@ from pqms_physics.errors import PQMSValueError
 from pqms_physics.plots.style import PALETTE, REFERENCE_COLOR, as_curves, as_series, new_figure, style_context
 
 
-def plot_waiting_time(t_rounds, pmf_exact, mc_pmf, *, mc_label: str = "Monte Carlo",
-                      title: str | None = None) -> Figure:
+def plot_waiting_time(
+    t_rounds, pmf_exact, mc_pmf, *, mc_label: str = "Monte Carlo", title: str | None = None
+) -> Figure:
     """Two panels: (a) pmf of the waiting time T, exact line over the Monte Carlo histogram; (b) its cdf.
 
     Parameters
@@ -68,8 +69,9 @@ def plot_waiting_time(t_rounds, pmf_exact, mc_pmf, *, mc_label: str = "Monte Car
     return fig
 
 
-def plot_cutoff_tradeoff(cutoffs, fidelity: Mapping[str, object], key_rate: Mapping[str, object], *,
-                         title: str | None = None) -> Figure:
+def plot_cutoff_tradeoff(
+    cutoffs, fidelity: Mapping[str, object], key_rate: Mapping[str, object], *, title: str | None = None
+) -> Figure:
     """Two panels against the memory cutoff: (a) mean delivered fidelity, (b) secret-key rate (bits/round).
 
     Parameters
@@ -121,8 +123,15 @@ def plot_cutoff_tradeoff(cutoffs, fidelity: Mapping[str, object], key_rate: Mapp
     return fig
 
 
-def plot_protocol_rates(distance_km, ebits_per_s: Mapping[str, object], secret_bits_per_s: Mapping[str, object],
-                        plob_bits_per_s, *, memory_note: str, title: str | None = None) -> Figure:
+def plot_protocol_rates(
+    distance_km,
+    ebits_per_s: Mapping[str, object],
+    secret_bits_per_s: Mapping[str, object],
+    plob_bits_per_s,
+    *,
+    memory_note: str,
+    title: str | None = None,
+) -> Figure:
     """Two panels against distance: (a) delivered ebit/s, (b) secret bits/s; the repeaterless PLOB bound in both.
 
     Parameters
@@ -160,13 +169,21 @@ def plot_protocol_rates(distance_km, ebits_per_s: Mapping[str, object], secret_b
     with style_context():
         fig = new_figure("double", height_in=2.9)
         ax_a, ax_b = fig.subplots(1, 2)
-        for ax, curves, ylabel, tag in ((ax_a, ebits, "Delivered pairs (ebit/s)", "(a)"),
-                                        (ax_b, secret, "Secret key (bits/s, BB84)", "(b)")):
+        for ax, curves, ylabel, tag in (
+            (ax_a, ebits, "Delivered pairs (ebit/s)", "(a)"),
+            (ax_b, secret, "Secret key (bits/s, BB84)", "(b)"),
+        ):
             for i, (label, vals) in enumerate(curves.items()):
                 shown = np.where(vals > 0, vals, np.nan)
                 ax.plot(dist, shown, marker="o", ms=2.5, color=PALETTE[i % len(PALETTE)], label=label)
-            ax.plot(dist, np.where(plob > 0, plob, np.nan), color=REFERENCE_COLOR, lw=1.0, ls=(0, (4, 2)),
-                    label="PLOB bound (no repeater)")
+            ax.plot(
+                dist,
+                np.where(plob > 0, plob, np.nan),
+                color=REFERENCE_COLOR,
+                lw=1.0,
+                ls=(0, (4, 2)),
+                label="PLOB bound (no repeater)",
+            )
             ax.set_xscale("log")
             ax.set_yscale("log")
             ax.set_xlabel("Distance (km)")

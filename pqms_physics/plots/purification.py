@@ -11,8 +11,16 @@ from pqms_physics.errors import PQMSValueError
 from pqms_physics.plots.style import PALETTE, REFERENCE_COLOR, as_curves, as_series, new_figure, style_context
 
 
-def plot_purification(input_fidelity, output_fidelity, fixed_points: Mapping[str, tuple[float, float]],
-                      distance_km, raw_pairs, *, rounds: int | None = None, title: str | None = None) -> Figure:
+def plot_purification(
+    input_fidelity,
+    output_fidelity,
+    fixed_points: Mapping[str, tuple[float, float]],
+    distance_km,
+    raw_pairs,
+    *,
+    rounds: int | None = None,
+    title: str | None = None,
+) -> Figure:
     """Two panels: (a) fidelity after ``k`` rounds vs input fidelity, F_min / F_max marked; (b) raw pairs vs distance.
 
     Parameters

@@ -9,13 +9,16 @@ from pqms_physics.errors import PQMSValueError
 from pqms_physics.plots.style import as_curves, as_series, new_figure, style_context
 
 # Bounds are drawn in black/grey with their own dash patterns, distinct from the data cycle.
-_BOUND_STYLES = ({"color": "#000000", "ls": "-", "lw": 1.6},
-                 {"color": "#777777", "ls": (0, (5, 1.5)), "lw": 1.4},
-                 {"color": "#000000", "ls": (0, (1, 1)), "lw": 1.2})
+_BOUND_STYLES = (
+    {"color": "#000000", "ls": "-", "lw": 1.6},
+    {"color": "#777777", "ls": (0, (5, 1.5)), "lw": 1.4},
+    {"color": "#000000", "ls": (0, (1, 1)), "lw": 1.2},
+)
 
 
-def plot_rate_vs_distance(distance_km, rates, *, bounds=None, ylabel: str | None = None,
-                          title: str | None = None, ymin: float | None = None) -> Figure:
+def plot_rate_vs_distance(
+    distance_km, rates, *, bounds=None, ylabel: str | None = None, title: str | None = None, ymin: float | None = None
+) -> Figure:
     """Rate (ebits per channel use) versus total distance (km), log y, bounds as reference curves.
 
     Parameters

@@ -31,8 +31,7 @@ SINGLE_COLUMN_IN: float = 3.4
 #: Width of a double-column figure, in inches.
 DOUBLE_COLUMN_IN: float = 7.0
 #: Okabe-Ito palette (hex), in the order of the style's colour cycle (yellow last: low contrast on white).
-PALETTE: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
-                            "#000000", "#F0E442")
+PALETTE: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 #: Colour for reference lines (bounds, thresholds): dark grey, distinct from the data colours.
 REFERENCE_COLOR: str = "#555555"
 #: Resolution of saved raster figures, dots per inch.
@@ -112,8 +111,12 @@ def save_figure(fig: Figure, stem: str | Path, formats: Sequence[str] = ("pdf", 
             if fmt not in allowed:
                 raise PQMSValueError(f"formats must contain only {list(allowed)}, got {fmt!r}")
             path = stem.with_name(f"{stem.name}.{fmt}")
-            fig.savefig(path, format=fmt, dpi=PNG_DPI if fmt == "png" else None,
-                        metadata={"Creator": "pqms_physics"} if fmt != "png" else None)
+            fig.savefig(
+                path,
+                format=fmt,
+                dpi=PNG_DPI if fmt == "png" else None,
+                metadata={"Creator": "pqms_physics"} if fmt != "png" else None,
+            )
             paths.append(path)
     return tuple(paths)
 
@@ -142,11 +145,13 @@ def as_curves(name: str, curves, length: int) -> dict[str, object]:
         if "curve" not in curves.dims or curves.ndim != 2:
             raise PQMSValueError(f"{name} as a DataArray must be 2-D with a 'curve' dimension, got dims {curves.dims}")
         da = curves.transpose("curve", ...)
-        return {str(lbl): as_series(f"{name}[{lbl}]", row, length)
-                for lbl, row in zip(da.coords["curve"].values, da.values)}
+        return {
+            str(lbl): as_series(f"{name}[{lbl}]", row, length) for lbl, row in zip(da.coords["curve"].values, da.values)
+        }
     if not hasattr(curves, "items"):
-        raise PQMSValueError(f"{name} must be a mapping label -> array or an xarray.DataArray, "
-                             f"got {type(curves).__name__}")
+        raise PQMSValueError(
+            f"{name} must be a mapping label -> array or an xarray.DataArray, got {type(curves).__name__}"
+        )
     if len(curves) == 0:
         raise PQMSValueError(f"{name} must contain at least one curve, got none")
     return {str(lbl): as_series(f"{name}[{lbl}]", vals, length) for lbl, vals in curves.items()}
@@ -156,7 +161,7 @@ def format_count(n: int) -> str:
     """A count for a label: ``10$^{k}$`` for an exact power of ten, otherwise with thousands separators."""
     n = int(n)
     k = len(str(n)) - 1
-    if n >= 1000 and n == 10 ** k:
+    if n >= 1000 and n == 10**k:
         return f"$10^{{{k}}}$"
     return f"{n:,}"
 
@@ -166,7 +171,7 @@ def format_sci(x: float) -> str:
     import math
 
     k = math.floor(math.log10(x))
-    m = x / 10 ** k
+    m = x / 10**k
     if abs(m - 1) < 1e-9:
         return f"$10^{{{k}}}$"
     return f"${m:.2g}\\times10^{{{k}}}$"

@@ -67,6 +67,7 @@ measurement_fidelity = 1.0
 twirl = false
 """
 
+
 def write_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Write a CSV table; floats keep full precision (``repr``), None becomes an empty field."""
     with open(path, "w", newline="", encoding="utf-8") as fh:
@@ -104,8 +105,14 @@ class ReportResult:
     timings_s: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"out_dir": self.out_dir, "files": list(self.files), "seed": self.seed, "quick": self.quick,
-                "steps": list(self.steps), "timings_s": dict(self.timings_s)}
+        return {
+            "out_dir": self.out_dir,
+            "files": list(self.files),
+            "seed": self.seed,
+            "quick": self.quick,
+            "steps": list(self.steps),
+            "timings_s": dict(self.timings_s),
+        }
 
 
 def _run_study(study_fn: Callable[..., Study], out: Path, quick: bool, seed: int) -> tuple[list[str], dict]:
@@ -116,15 +123,20 @@ def _run_study(study_fn: Callable[..., Study], out: Path, quick: bool, seed: int
     paths = save_figure(fig, out / study.name)
     write_csv(out / f"{study.name}.csv", study.columns, study.rows)
     files = [p.name for p in paths] + [f"{study.name}.csv"]
-    entry = {"caption": study.caption, "files": files, "parameters": study.parameters,
-             "functions": list(study.functions), "seeds": list(study.seeds), "summary": study.summary}
+    entry = {
+        "caption": study.caption,
+        "files": files,
+        "parameters": study.parameters,
+        "functions": list(study.functions),
+        "seeds": list(study.seeds),
+        "summary": study.summary,
+    }
     return files, entry
 
 
 def _sweep_config_text(quick: bool) -> str:
     hops = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000]
-    return SWEEP_CONFIG.format(hops=hops[::2] if quick else hops, num_f=5 if quick else 21,
-                               chunk=50 if quick else 200)
+    return SWEEP_CONFIG.format(hops=hops[::2] if quick else hops, num_f=5 if quick else 21, chunk=50 if quick else 200)
 
 
 def _run_sweep_step(out: Path, quick: bool) -> tuple[list[str], dict]:
@@ -134,16 +146,21 @@ def _run_sweep_step(out: Path, quick: bool) -> tuple[list[str], dict]:
     cfg.write_text(_sweep_config_text(quick), encoding="utf-8")
     ds = run_sweep(cfg, out / "sweep.nc", resume=False, progress=False, workers=1)
     try:
-        entry = {"caption": (f"Sweep of the Werner-chain fidelity over {', '.join(ds.sizes)} "
-                             f"({int(ds['fidelity'].size)} points) as netCDF, config and versions in its attributes."),
-                 "files": ["sweep.toml", "sweep.nc"],
-                 "parameters": {"dims": {k: int(v) for k, v in ds.sizes.items()},
-                                "config_hash": str(ds.attrs.get("config_hash", "")),
-                                "quantity": "fidelity_vs_hops"},
-                 "functions": ["pqms_physics.sweep.engine.run_sweep",
-                               "pqms_physics.network.chains.werner_chain_fidelity"],
-                 "seeds": [], "summary": {"fidelity_min": float(ds["fidelity"].min()),
-                                          "fidelity_max": float(ds["fidelity"].max())}}
+        entry = {
+            "caption": (
+                f"Sweep of the Werner-chain fidelity over {', '.join(ds.sizes)} "
+                f"({int(ds['fidelity'].size)} points) as netCDF, config and versions in its attributes."
+            ),
+            "files": ["sweep.toml", "sweep.nc"],
+            "parameters": {
+                "dims": {k: int(v) for k, v in ds.sizes.items()},
+                "config_hash": str(ds.attrs.get("config_hash", "")),
+                "quantity": "fidelity_vs_hops",
+            },
+            "functions": ["pqms_physics.sweep.engine.run_sweep", "pqms_physics.network.chains.werner_chain_fidelity"],
+            "seeds": [],
+            "summary": {"fidelity_min": float(ds["fidelity"].min()), "fidelity_max": float(ds["fidelity"].max())},
+        }
     finally:
         ds.close()
     return ["sweep.toml", "sweep.nc"], entry
@@ -156,17 +173,27 @@ def _run_audit_step(out: Path, quick: bool, seed: int) -> tuple[list[str], dict]
     (out / "audit.md").write_text(report.to_markdown(), encoding="utf-8")
     (out / "audit.json").write_text(report.to_json(), encoding="utf-8")
     verdicts = {k: v for k, v in report.summary().items() if v}
-    entry = {"caption": "Seed-claims audit: each claim of the design documents, the value computed with the "
-                        "toolkit (with its uncertainty) and the verdict.",
-             "files": ["audit.md", "audit.json"],
-             "parameters": {"quick": quick, "claims_path": report.claims_path, "seed": report.seed},
-             "functions": ["pqms_physics.audit.runner.run_audit"], "seeds": [seed],
-             "summary": {"claims": len(report.entries), "verdicts": verdicts}}
+    entry = {
+        "caption": "Seed-claims audit: each claim of the design documents, the value computed with the "
+        "toolkit (with its uncertainty) and the verdict.",
+        "files": ["audit.md", "audit.json"],
+        "parameters": {"quick": quick, "claims_path": report.claims_path, "seed": report.seed},
+        "functions": ["pqms_physics.audit.runner.run_audit"],
+        "seeds": [seed],
+        "summary": {"claims": len(report.entries), "verdicts": verdicts},
+    }
     return ["audit.md", "audit.json"], entry
 
 
-def run_report(out_dir, *, quick: bool = False, seed: int = DEFAULT_SEED, progress=None,
-               command: str | None = None, steps: Sequence[str] | None = None) -> ReportResult:
+def run_report(
+    out_dir,
+    *,
+    quick: bool = False,
+    seed: int = DEFAULT_SEED,
+    progress=None,
+    command: str | None = None,
+    steps: Sequence[str] | None = None,
+) -> ReportResult:
     """Run the standard studies, the built-in sweep and the audit; write figures, data and index.
 
     Parameters
@@ -221,15 +248,20 @@ def run_report(out_dir, *, quick: bool = False, seed: int = DEFAULT_SEED, progre
             bar.update(1)
     finally:
         bar.close()
-    meta = {"generated_utc": started.isoformat(timespec="seconds"),
-            "command": command or f"run_report({str(out)!r}, quick={quick}, seed={seed})",
-            "quick": quick, "base_seed": seed, "steps": list(chosen), "timings_s": timings,
-            "versions": package_versions(), "entries": entries}
+    meta = {
+        "generated_utc": started.isoformat(timespec="seconds"),
+        "command": command or f"run_report({str(out)!r}, quick={quick}, seed={seed})",
+        "quick": quick,
+        "base_seed": seed,
+        "steps": list(chosen),
+        "timings_s": timings,
+        "versions": package_versions(),
+        "entries": entries,
+    }
     (out / "report.json").write_text(json.dumps(meta, indent=2, default=str), encoding="utf-8")
     (out / "index.md").write_text(render_index(meta), encoding="utf-8")
     files += ["report.json", "index.md"]
-    return ReportResult(out_dir=str(out), files=tuple(files), seed=seed, quick=quick, steps=chosen,
-                        timings_s=timings)
+    return ReportResult(out_dir=str(out), files=tuple(files), seed=seed, quick=quick, steps=chosen, timings_s=timings)
 
 
 def _cell(text: str) -> str:
@@ -239,22 +271,39 @@ def _cell(text: str) -> str:
 
 def render_index(meta: dict) -> str:
     """The ``index.md`` text from the report metadata (see :func:`run_report`)."""
-    lines = ["# pqms_physics report", "",
-             f"Generated {meta['generated_utc']} by `{meta['command']}`"
-             + (" (quick mode: coarser grids, fewer Monte Carlo pairs)." if meta["quick"] else "."), "",
-             f"Base seed: `{meta['base_seed']}`. Every Monte Carlo seed is derived from it with "
-             "`numpy.random.SeedSequence(base_seed, spawn_key=(study, ...))` "
-             "(`pqms_physics._provenance.derive_seed`) and is written next to its result in the CSV.", "",
-             "## Contents", "", "| step | files | caption |", "|---|---|---|"]
+    lines = [
+        "# pqms_physics report",
+        "",
+        f"Generated {meta['generated_utc']} by `{meta['command']}`"
+        + (" (quick mode: coarser grids, fewer Monte Carlo pairs)." if meta["quick"] else "."),
+        "",
+        f"Base seed: `{meta['base_seed']}`. Every Monte Carlo seed is derived from it with "
+        "`numpy.random.SeedSequence(base_seed, spawn_key=(study, ...))` "
+        "(`pqms_physics._provenance.derive_seed`) and is written next to its result in the CSV.",
+        "",
+        "## Contents",
+        "",
+        "| step | files | caption |",
+        "|---|---|---|",
+    ]
     for step, e in meta["entries"].items():
         links = ", ".join(f"[{f}]({f})" for f in e["files"])
         lines.append(f"| {step} | {links} | {_cell(e['caption'])} |")
     lines.append("| index | [report.json](report.json) | All of this page, machine-readable. |")
     for step, e in meta["entries"].items():
-        lines += ["", f"## {step}", "", e["caption"], "",
-                  f"Files: {', '.join(f'`{f}`' for f in e['files'])}. "
-                  f"Computed by: {', '.join(f'`{f}`' for f in e['functions'])}. "
-                  f"Wall time: {meta['timings_s'].get(step, float('nan')):.2f} s.", "", "Parameters:", ""]
+        lines += [
+            "",
+            f"## {step}",
+            "",
+            e["caption"],
+            "",
+            f"Files: {', '.join(f'`{f}`' for f in e['files'])}. "
+            f"Computed by: {', '.join(f'`{f}`' for f in e['functions'])}. "
+            f"Wall time: {meta['timings_s'].get(step, float('nan')):.2f} s.",
+            "",
+            "Parameters:",
+            "",
+        ]
         lines += [f"- `{k}`: `{json.dumps(v, default=str)}`" for k, v in e["parameters"].items()]
         if e["summary"]:
             lines += ["", "Summary: " + "; ".join(f"{k} = {v}" for k, v in e["summary"].items())]

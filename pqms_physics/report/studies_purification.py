@@ -29,8 +29,13 @@ PURIFICATION_MAX_ROUNDS: int = 4
 
 
 def _label(p2: float, eta: float) -> str:
-    return "perfect operations" if (p2, eta) == (1.0, 1.0) else f"p2 = eta = {p2:g}" if p2 == eta else \
-        f"p2 = {p2:g}, eta = {eta:g}"
+    return (
+        "perfect operations"
+        if (p2, eta) == (1.0, 1.0)
+        else f"p2 = eta = {p2:g}"
+        if p2 == eta
+        else f"p2 = {p2:g}, eta = {eta:g}"
+    )
 
 
 def study_purification(quick: bool = False, seed: int | None = None) -> Study:
@@ -57,8 +62,17 @@ def study_purification(quick: bool = False, seed: int | None = None) -> Study:
         for f, out, cost in zip(f_in.tolist(), s.fidelities[-1].tolist(), s.raw_pairs[-1].tolist(), strict=True):
             rows.append(("rounds", p2, eta, PURIFICATION_ROUNDS, f, out, cost, None, None, fp.f_min, fp.f_max))
         for k in range(1, PURIFICATION_MAX_ROUNDS + 1):  # fewest rounds per level that keep F at the far end
-            nested = [nested_repeater(PURIFICATION_LINK_FIDELITY, n, k, gate_fidelity=p2, measurement_fidelity=eta,
-                                      link_length_km=PURIFICATION_LINK_KM) for n in hops]
+            nested = [
+                nested_repeater(
+                    PURIFICATION_LINK_FIDELITY,
+                    n,
+                    k,
+                    gate_fidelity=p2,
+                    measurement_fidelity=eta,
+                    link_length_km=PURIFICATION_LINK_KM,
+                )
+                for n in hops
+            ]
             if nested[-1].fidelity >= PURIFICATION_MIN_FIDELITY:
                 break
         else:
@@ -66,32 +80,84 @@ def study_purification(quick: bool = False, seed: int | None = None) -> Study:
             continue
         costs[f"{label}, k = {k} (F = {nested[-1].fidelity:.3f})"] = np.array([r.raw_pairs for r in nested])
         for r in nested:
-            rows.append(("nested", p2, eta, k, PURIFICATION_LINK_FIDELITY, r.fidelity,
-                         r.raw_pairs, r.hops, r.distance_km, fp.f_min, fp.f_max))
-        summary[label].update(rounds_per_level=k, end_to_end_fidelity_at_max_distance=nested[-1].fidelity,
-                              raw_pairs_at_max_distance=nested[-1].raw_pairs)
-    params = {"protocol": "dejmps", "noise": [list(x) for x in PURIFICATION_NOISE], "rounds": PURIFICATION_ROUNDS,
-              "input_fidelity": {"start": 0.5, "stop": 1.0, "num": int(f_in.size)},
-              "nested": {"link_fidelity": PURIFICATION_LINK_FIDELITY, "link_length_km": PURIFICATION_LINK_KM,
-                         "min_fidelity": PURIFICATION_MIN_FIDELITY, "max_rounds": PURIFICATION_MAX_ROUNDS,
-                         "hops": hops, "scheme": "recurrence"}}
-    caption = (f"(a) Fidelity after {PURIFICATION_ROUNDS} DEJMPS recurrence rounds vs Werner input fidelity, "
-               "for gate / measurement fidelities p2, eta (Duer et al. 1999 noise), with the fixed points F_max "
-               "(dashed) and F_min (dotted). (b) Expected raw pairs per delivered pair of the nested BDCZ repeater "
-               f"(links F = {PURIFICATION_LINK_FIDELITY:g}, {PURIFICATION_LINK_KM:g} km per hop, the fewest k rounds "
-               f"per level keeping F >= {PURIFICATION_MIN_FIDELITY:g} at the largest distance) vs distance: "
-               "polynomial growth.")
+            rows.append(
+                (
+                    "nested",
+                    p2,
+                    eta,
+                    k,
+                    PURIFICATION_LINK_FIDELITY,
+                    r.fidelity,
+                    r.raw_pairs,
+                    r.hops,
+                    r.distance_km,
+                    fp.f_min,
+                    fp.f_max,
+                )
+            )
+        summary[label].update(
+            rounds_per_level=k,
+            end_to_end_fidelity_at_max_distance=nested[-1].fidelity,
+            raw_pairs_at_max_distance=nested[-1].raw_pairs,
+        )
+    params = {
+        "protocol": "dejmps",
+        "noise": [list(x) for x in PURIFICATION_NOISE],
+        "rounds": PURIFICATION_ROUNDS,
+        "input_fidelity": {"start": 0.5, "stop": 1.0, "num": int(f_in.size)},
+        "nested": {
+            "link_fidelity": PURIFICATION_LINK_FIDELITY,
+            "link_length_km": PURIFICATION_LINK_KM,
+            "min_fidelity": PURIFICATION_MIN_FIDELITY,
+            "max_rounds": PURIFICATION_MAX_ROUNDS,
+            "hops": hops,
+            "scheme": "recurrence",
+        },
+    }
+    caption = (
+        f"(a) Fidelity after {PURIFICATION_ROUNDS} DEJMPS recurrence rounds vs Werner input fidelity, "
+        "for gate / measurement fidelities p2, eta (Duer et al. 1999 noise), with the fixed points F_max "
+        "(dashed) and F_min (dotted). (b) Expected raw pairs per delivered pair of the nested BDCZ repeater "
+        f"(links F = {PURIFICATION_LINK_FIDELITY:g}, {PURIFICATION_LINK_KM:g} km per hop, the fewest k rounds "
+        f"per level keeping F >= {PURIFICATION_MIN_FIDELITY:g} at the largest distance) vs distance: "
+        "polynomial growth."
+    )
     return Study(
-        name="purification", caption=caption, parameters=params,
-        columns=("panel", "gate_fidelity", "measurement_fidelity", "rounds", "input_fidelity", "output_fidelity",
-                 "raw_pairs", "hops", "distance_km", "f_min", "f_max"),
+        name="purification",
+        caption=caption,
+        parameters=params,
+        columns=(
+            "panel",
+            "gate_fidelity",
+            "measurement_fidelity",
+            "rounds",
+            "input_fidelity",
+            "output_fidelity",
+            "raw_pairs",
+            "hops",
+            "distance_km",
+            "f_min",
+            "f_max",
+        ),
         rows=tuple(rows),
-        functions=("pqms_physics.network.purification.recurrence",
-                   "pqms_physics.network.purification.purification_fixed_point",
-                   "pqms_physics.network.purification.nested_repeater"),
-        plot="plot_purification", plot_args=(f_in, curves, fixed, distance, costs),
-        plot_kwargs={"rounds": PURIFICATION_ROUNDS}, summary=summary)
+        functions=(
+            "pqms_physics.network.purification.recurrence",
+            "pqms_physics.network.purification.purification_fixed_point",
+            "pqms_physics.network.purification.nested_repeater",
+        ),
+        plot="plot_purification",
+        plot_args=(f_in, curves, fixed, distance, costs),
+        plot_kwargs={"rounds": PURIFICATION_ROUNDS},
+        summary=summary,
+    )
 
 
-__all__ = ["study_purification", "PURIFICATION_NOISE", "PURIFICATION_ROUNDS", "PURIFICATION_LINK_FIDELITY",
-           "PURIFICATION_LINK_KM", "PURIFICATION_MIN_FIDELITY", "PURIFICATION_MAX_ROUNDS"]
+__all__ = [
+    "study_purification",
+    "PURIFICATION_NOISE",
+    "PURIFICATION_ROUNDS",
+    "PURIFICATION_LINK_FIDELITY",
+    "PURIFICATION_LINK_KM",
+    "PURIFICATION_MIN_FIDELITY",
+    "PURIFICATION_MAX_ROUNDS",
+]

@@ -112,5 +112,19 @@ def _round_half_away(q2: int, negative: bool) -> int:
     return -mag if negative else mag
 
 
-__all__ = ["COUNT_BITS", "W_MAX", "N_SETTINGS", "N_OUTCOMES", "FRAC_BITS", "THRESHOLD_MAX", "ZSQ_SHIFT", "ZSQ_BITS",
-           "E_QBITS", "TOPK_DEFAULT", "MODES", "divide_floor", "isqrt_floor", "threshold_raw"]
+__all__ = [
+    "COUNT_BITS",
+    "W_MAX",
+    "N_SETTINGS",
+    "N_OUTCOMES",
+    "FRAC_BITS",
+    "THRESHOLD_MAX",
+    "ZSQ_SHIFT",
+    "ZSQ_BITS",
+    "E_QBITS",
+    "TOPK_DEFAULT",
+    "MODES",
+    "divide_floor",
+    "isqrt_floor",
+    "threshold_raw",
+]

@@ -41,7 +41,7 @@ def float_reference(counts: Any, config: RPUConfig) -> FloatReference:
     veto and forwarding bits must equal the fixed-point ones except on exact ties.
     """
     arr = np.zeros((np.shape(counts)[0], N_SETTINGS, N_OUTCOMES))
-    arr[:, :np.shape(counts)[1], :] = np.asarray(counts, dtype=np.float64)
+    arr[:, : np.shape(counts)[1], :] = np.asarray(counts, dtype=np.float64)
     reg = {k: v / 2**FRAC_BITS for k, v in config.registers().items()}
     n_w = arr.shape[0]
     nan = np.full(n_w, np.nan)
@@ -68,7 +68,7 @@ def float_reference(counts: Any, config: RPUConfig) -> FloatReference:
         forwarded = np.ones(n_w, dtype=bool)
     else:
         forwarded = valid & (absz > reg["prune_z"])
-    return FloatReference(z=z, z_valid=valid, decision=decision, veto=veto, forwarded=forwarded,
-                          e=e, s=s)
+    return FloatReference(z=z, z_valid=valid, decision=decision, veto=veto, forwarded=forwarded, e=e, s=s)
+
 
 __all__ = ["FloatReference", "float_reference"]

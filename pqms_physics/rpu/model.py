@@ -222,7 +222,7 @@ def _window_stats(c: list[int], index: int, config: RPUConfig, reg: dict[str, in
             z_raw = _round_half_away(_isqrt_floor(zsq, ZSQ_BITS), d < 0)
     else:
         for s in range(N_SETTINGS):
-            n_s = sum(c[4 * s:4 * s + 4])
+            n_s = sum(c[4 * s : 4 * s + 4])
             corr = c[4 * s] + c[4 * s + 3] - c[4 * s + 1] - c[4 * s + 2]
             if n_s:
                 q2 = _divide_floor(abs(corr) << (FRAC_BITS + 1), n_s, E_QBITS)
@@ -237,9 +237,19 @@ def _window_stats(c: list[int], index: int, config: RPUConfig, reg: dict[str, in
     else:
         forwarded = z_valid and zsq > 4 * reg["prune_z"] ** 2
     return WindowStats(
-        index=index, counts=tuple(c), mode=config.mode, z_raw=z_raw, zsq=zsq, z_valid=z_valid,
-        decision=decision, veto=veto, forwarded=forwarded, e_raw=tuple(e_raw),  # type: ignore[arg-type]
-        e_valid=e_valid, s_raw=s_raw, s_valid=e_valid == 0b1111,
+        index=index,
+        counts=tuple(c),
+        mode=config.mode,
+        z_raw=z_raw,
+        zsq=zsq,
+        z_valid=z_valid,
+        decision=decision,
+        veto=veto,
+        forwarded=forwarded,
+        e_raw=tuple(e_raw),  # type: ignore[arg-type]
+        e_valid=e_valid,
+        s_raw=s_raw,
+        s_valid=e_valid == 0b1111,
     )
 
 
@@ -266,8 +276,7 @@ def window_counts(settings: Any, outcomes: Any, window: int) -> np.ndarray:
         raise PQMSValueError(f"outcomes must have the length of settings ({s.size}), got {o.size}")
     for name, arr in (("settings", s), ("outcomes", o)):
         if arr.size and (arr.min() < 0 or arr.max() > 3):
-            raise PQMSValueError(f"{name} must be in [0, 3], got values in "
-                                 f"[{arr.min()}, {arr.max()}]")
+            raise PQMSValueError(f"{name} must be in [0, 3], got values in [{arr.min()}, {arr.max()}]")
     if s.size % window:
         raise PQMSValueError(f"window must divide the number of pairs ({s.size}), got {window}")
     n_windows = s.size // window
@@ -302,10 +311,15 @@ class RPURun:
     n_valid: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"config": self.config.to_dict(), "windows": [w.to_dict() for w in self.windows],
-                "topk": [t.to_dict() for t in self.topk], "n_forwarded": self.n_forwarded,
-                "n_decisions": self.n_decisions, "n_vetoes": self.n_vetoes,
-                "n_valid": self.n_valid}
+        return {
+            "config": self.config.to_dict(),
+            "windows": [w.to_dict() for w in self.windows],
+            "topk": [t.to_dict() for t in self.topk],
+            "n_forwarded": self.n_forwarded,
+            "n_decisions": self.n_decisions,
+            "n_vetoes": self.n_vetoes,
+            "n_valid": self.n_valid,
+        }
 
 
 def run_rpu(counts: Any, config: RPUConfig) -> RPURun:
@@ -325,21 +339,26 @@ def run_rpu(counts: Any, config: RPUConfig) -> RPURun:
     if arr.ndim != 3 or arr.shape[1] > N_SETTINGS or arr.shape[2] != N_OUTCOMES:
         raise PQMSValueError(f"counts must have shape (n_windows, S <= 4, 4), got {arr.shape}")
     full = np.zeros((arr.shape[0], N_SETTINGS, N_OUTCOMES), dtype=np.int64)
-    full[:, :arr.shape[1], :] = arr
+    full[:, : arr.shape[1], :] = arr
     sums = full.sum(axis=(1, 2))
     if np.any(sums != config.window):
         bad = int(np.flatnonzero(sums != config.window)[0])
-        raise PQMSValueError(f"counts of every window must sum to window = {config.window}, "
-                             f"got {int(sums[bad])} in window {bad}")
+        raise PQMSValueError(
+            f"counts of every window must sum to window = {config.window}, got {int(sums[bad])} in window {bad}"
+        )
     if full.size and full.min() < 0:
         raise PQMSValueError(f"counts must be >= 0, got {int(full.min())}")
     reg = config.registers()
-    wins = tuple(_window_stats(row, i, config, reg)
-                 for i, row in enumerate(full.reshape(-1, 16).tolist()))
+    wins = tuple(_window_stats(row, i, config, reg) for i, row in enumerate(full.reshape(-1, 16).tolist()))
     ranked = sorted((w for w in wins if w.z_valid), key=lambda w: (-w.zsq, w.index))
-    top = [TopKEntry(True, w.index, w.z_raw, w.zsq) for w in ranked[:config.top_k]]
+    top = [TopKEntry(True, w.index, w.z_raw, w.zsq) for w in ranked[: config.top_k]]
     top += [TopKEntry(False, 0, 0, 0)] * (config.top_k - len(top))
-    return RPURun(config=config, windows=wins, topk=tuple(top),
-                  n_forwarded=sum(w.forwarded for w in wins),
-                  n_decisions=sum(w.decision for w in wins),
-                  n_vetoes=sum(w.veto for w in wins), n_valid=sum(w.z_valid for w in wins))
+    return RPURun(
+        config=config,
+        windows=wins,
+        topk=tuple(top),
+        n_forwarded=sum(w.forwarded for w in wins),
+        n_decisions=sum(w.decision for w in wins),
+        n_vetoes=sum(w.veto for w in wins),
+        n_valid=sum(w.z_valid for w in wins),
+    )

@@ -11,5 +11,12 @@ from pqms_physics.sweep.checkpoint import CheckpointError, read_checkpoint_log
 from pqms_physics.sweep.config import SweepConfig, SweepConfigError, load_config, parse_config
 from pqms_physics.sweep.engine import run_sweep
 
-__all__ = ["run_sweep", "load_config", "parse_config", "SweepConfig", "SweepConfigError", "CheckpointError",
-           "read_checkpoint_log"]
+__all__ = [
+    "run_sweep",
+    "load_config",
+    "parse_config",
+    "SweepConfig",
+    "SweepConfigError",
+    "CheckpointError",
+    "read_checkpoint_log",
+]

@@ -75,20 +75,24 @@ class Checkpoint:
     def _mismatch(self, what: str) -> CheckpointError:
         return CheckpointError(
             f"checkpoint directory {str(self.dir)!r} {what}; refusing to resume into it. Delete the "
-            f"directory to start over, choose another out_path (--out), or restore the original config")
+            f"directory to start over, choose another out_path (--out), or restore the original config"
+        )
 
     def is_ours_or_absent(self) -> bool:
         """True when the directory is absent, empty, or has a manifest (safe to delete on request)."""
-        return (not self.dir.exists()) or (self.dir.is_dir() and ((self.dir / MANIFEST).exists()
-                                                                  or not any(self.dir.iterdir())))
+        return (not self.dir.exists()) or (
+            self.dir.is_dir() and ((self.dir / MANIFEST).exists() or not any(self.dir.iterdir()))
+        )
 
     def check(self) -> None:
         """Read-only: raise if an existing directory belongs to another config or version."""
         if not self.dir.exists():
             return
         if not self.is_ours_or_absent():
-            raise CheckpointError(f"{str(self.dir)!r} exists and is not a sweep checkpoint directory "
-                                  f"(no manifest.json); move it away or choose another out_path (--out)")
+            raise CheckpointError(
+                f"{str(self.dir)!r} exists and is not a sweep checkpoint directory "
+                f"(no manifest.json); move it away or choose another out_path (--out)"
+            )
         manifest = self.dir / MANIFEST
         if not manifest.exists():
             return
@@ -97,22 +101,32 @@ class Checkpoint:
         except (OSError, ValueError) as exc:
             raise self._mismatch(f"has an unreadable manifest ({exc})") from None
         if info.get("config_hash") != self.cfg.config_hash:
-            raise self._mismatch(f"holds chunks of a different sweep configuration (config hash "
-                                 f"{str(info.get('config_hash'))[:12]}... there, {self.cfg.config_hash[:12]}... "
-                                 f"now)")
+            raise self._mismatch(
+                f"holds chunks of a different sweep configuration (config hash "
+                f"{str(info.get('config_hash'))[:12]}... there, {self.cfg.config_hash[:12]}... "
+                f"now)"
+            )
         if info.get("checkpoint_format") != CHECKPOINT_FORMAT or info.get("pqms_physics") != __version__:
-            raise self._mismatch(f"was written by pqms_physics {info.get('pqms_physics')} (checkpoint format "
-                                 f"{info.get('checkpoint_format')}), this is {__version__} (format "
-                                 f"{CHECKPOINT_FORMAT})")
+            raise self._mismatch(
+                f"was written by pqms_physics {info.get('pqms_physics')} (checkpoint format "
+                f"{info.get('checkpoint_format')}), this is {__version__} (format "
+                f"{CHECKPOINT_FORMAT})"
+            )
 
     def open(self) -> None:
         """Check, then create the directory and its manifest if needed."""
         self.check()
         self.dir.mkdir(parents=True, exist_ok=True)
         if not (self.dir / MANIFEST).exists():
-            info = {"checkpoint_format": CHECKPOINT_FORMAT, "pqms_physics": __version__,
-                    "config_hash": self.cfg.config_hash, "config": self.cfg.canonical(),
-                    "n_points": self.cfg.n_points, "n_chunks": self.cfg.n_chunks, "created_utc": utc_now()}
+            info = {
+                "checkpoint_format": CHECKPOINT_FORMAT,
+                "pqms_physics": __version__,
+                "config_hash": self.cfg.config_hash,
+                "config": self.cfg.canonical(),
+                "n_points": self.cfg.n_points,
+                "n_chunks": self.cfg.n_chunks,
+                "created_utc": utc_now(),
+            }
             atomic_write(self.dir / MANIFEST, lambda fh: fh.write(json.dumps(info, indent=1).encode()))
 
     def load_finished(self, flat: dict[str, np.ndarray]) -> set[int]:

@@ -25,8 +25,8 @@ Config format
     twirl = false
 
 Registered quantities (parameters, units and domains: ``QUANTITIES[name].to_dict()``):
-``dephasing_fidelity``, ``fidelity_vs_hops``, ``chsh_value``, ``entanglement_rate``,
-``pool_bias`` (randomised), and any quantity of your own named ``"module:ATTRIBUTE"`` (a
+``dephasing_fidelity``, ``fidelity_vs_hops``, ``chsh_value``, ``entanglement_rate``, ``pool_bias`` (randomised),
+``protocol_mean_time``, ``protocol_mean_werner``, and any quantity of your own named ``"module:ATTRIBUTE"`` (a
 :class:`~pqms_physics.sweep.spec.Quantity` object importable in every worker).
 
 Rules
@@ -173,10 +173,14 @@ class SweepConfig:
 
     def canonical(self) -> dict[str, Any]:
         """The resolved configuration that determines the results (what the hash covers)."""
-        return {"format": CONFIG_FORMAT, "quantity": self.quantity,
-                "parameters": [[name, list(values)] for name, values in self.parameters],
-                "fixed": [[name, value] for name, value in self.fixed],
-                "seed": self.seed, "chunk_points": self.chunk_points}
+        return {
+            "format": CONFIG_FORMAT,
+            "quantity": self.quantity,
+            "parameters": [[name, list(values)] for name, values in self.parameters],
+            "fixed": [[name, value] for name, value in self.fixed],
+            "seed": self.seed,
+            "chunk_points": self.chunk_points,
+        }
 
     @cached_property
     def config_hash(self) -> str:
@@ -185,9 +189,15 @@ class SweepConfig:
         return hashlib.sha256(text.encode()).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.canonical(), "shape": list(self.shape), "n_points": self.n_points,
-                "n_chunks": self.n_chunks, "config_hash": self.config_hash, "description": self.description,
-                "source": self.source}
+        return {
+            **self.canonical(),
+            "shape": list(self.shape),
+            "n_points": self.n_points,
+            "n_chunks": self.n_chunks,
+            "config_hash": self.config_hash,
+            "description": self.description,
+            "source": self.source,
+        }
 
 
 # ---------------------------------------------------------------- value expansion
@@ -196,8 +206,9 @@ def _expand_range(key: str, spec: ParameterSpec, table: dict) -> list:
     if unknown:
         _fail(f"{key}.{unknown[0]}: unknown key in a range (allowed: {', '.join(_RANGE_KEYS)})")
     if spec.kind not in ("float", "int"):
-        _fail(f"{key}: a {{start, stop, num}} range needs a numeric parameter, {spec.name!r} is {spec.kind}; "
-              f"give a list")
+        _fail(
+            f"{key}: a {{start, stop, num}} range needs a numeric parameter, {spec.name!r} is {spec.kind}; give a list"
+        )
     for k in ("start", "stop", "num"):
         if k not in table:
             _fail(f"{key}: a range needs start, stop and num; {k!r} is missing")
@@ -218,8 +229,7 @@ def _expand_range(key: str, spec: ParameterSpec, table: dict) -> list:
     if spec.kind == "int":
         values = [int(v) for v in np.rint(raw)]
         if len(set(values)) != len(values):
-            _fail(f"{key}: the range gives repeated integers after rounding ({values}); "
-                  f"use fewer points or a list")
+            _fail(f"{key}: the range gives repeated integers after rounding ({values}); use fewer points or a list")
     else:
         values = [float(v) for v in raw]
     return [spec.validate(f"{key}[{i}]", v) for i, v in enumerate(values)]
@@ -236,8 +246,10 @@ def _swept_values(name: str, spec: ParameterSpec, raw: Any) -> tuple:
             _fail(f"{key} must be a non-empty list or a {{start, stop, num}} range, got []")
         values = [spec.validate(f"{key}[{i}]", v) for i, v in enumerate(raw)]
     else:
-        _fail(f"{key} must be a list of values or a {{start, stop, num}} range table, got {raw!r}; "
-              f"put a single value in [fixed]")
+        _fail(
+            f"{key} must be a list of values or a {{start, stop, num}} range table, got {raw!r}; "
+            f"put a single value in [fixed]"
+        )
     seen: dict[Any, int] = {}
     for i, v in enumerate(values):
         if v in seen:
@@ -303,15 +315,13 @@ def _parse(text: str, source: str) -> SweepConfig:
         quantity = get_quantity(sweep["quantity"])
     except PQMSValueError as exc:
         raise SweepConfigError(f"sweep.quantity: {exc}") from None
-    chunk_points = check_int("sweep.chunk_points", sweep.get("chunk_points", DEFAULT_CHUNK_POINTS),
-                             1, MAX_CHUNK_POINTS)
+    chunk_points = check_int("sweep.chunk_points", sweep.get("chunk_points", DEFAULT_CHUNK_POINTS), 1, MAX_CHUNK_POINTS)
     description = sweep.get("description", "")
     if not isinstance(description, str):
         _fail(f"sweep.description must be a string, got {description!r}")
     if quantity.randomised:
         if "seed" not in sweep:
-            _fail(f"sweep.seed is required: quantity {quantity.name!r} is randomised "
-                  f"(an integer in [0, 2**64 - 1])")
+            _fail(f"sweep.seed is required: quantity {quantity.name!r} is randomised (an integer in [0, 2**64 - 1])")
         seed: int | None = check_seed("sweep.seed", sweep["seed"])
     else:
         if "seed" in sweep:
@@ -321,8 +331,10 @@ def _parse(text: str, source: str) -> SweepConfig:
     for table_name, table in (("parameters", params), ("fixed", fixed_raw)):
         for name in table:
             if name not in quantity.parameter_names:
-                _fail(f"{table_name}.{name}: unknown parameter {name!r} for quantity {quantity.name!r} "
-                      f"(known: {', '.join(quantity.parameter_names)})")
+                _fail(
+                    f"{table_name}.{name}: unknown parameter {name!r} for quantity {quantity.name!r} "
+                    f"(known: {', '.join(quantity.parameter_names)})"
+                )
     both = [name for name in params if name in fixed_raw]
     if both:
         _fail(f"parameters.{both[0]}: {both[0]!r} is given in both [parameters] and [fixed]")
@@ -338,12 +350,22 @@ def _parse(text: str, source: str) -> SweepConfig:
                 _fail(f"fixed.{spec.name} must be a single value, got {value!r}; sweep it in [parameters]")
             fixed[spec.name] = spec.validate(f"fixed.{spec.name}", value)
         elif spec.required:
-            _fail(f"parameter {spec.name!r} of quantity {quantity.name!r} is required: give it in "
-                  f"[parameters] or [fixed] ({spec.domain()}, units {spec.units})")
+            _fail(
+                f"parameter {spec.name!r} of quantity {quantity.name!r} is required: give it in "
+                f"[parameters] or [fixed] ({spec.domain()}, units {spec.units})"
+            )
         else:
             fixed[spec.name] = spec.default
-    cfg = SweepConfig(quantity=quantity.name, parameters=swept, fixed=tuple(sorted(fixed.items())), seed=seed,
-                      chunk_points=chunk_points, description=description, toml_text=text, source=source)
+    cfg = SweepConfig(
+        quantity=quantity.name,
+        parameters=swept,
+        fixed=tuple(sorted(fixed.items())),
+        seed=seed,
+        chunk_points=chunk_points,
+        description=description,
+        toml_text=text,
+        source=source,
+    )
     if cfg.n_points > MAX_POINTS:
         _fail(f"the sweep has {cfg.n_points} points (shape {cfg.shape}), more than the limit {MAX_POINTS}")
     return cfg
@@ -378,5 +400,12 @@ def load_config(path: str | os.PathLike) -> SweepConfig:
     return parse_config(text, source=path)
 
 
-__all__ = ["SweepConfig", "SweepConfigError", "parse_config", "load_config", "DEFAULT_CHUNK_POINTS",
-           "MAX_POINTS", "CONFIG_FORMAT"]
+__all__ = [
+    "SweepConfig",
+    "SweepConfigError",
+    "parse_config",
+    "load_config",
+    "DEFAULT_CHUNK_POINTS",
+    "MAX_POINTS",
+    "CONFIG_FORMAT",
+]

@@ -94,12 +94,13 @@ def _validate_scheduler(scheduler) -> None:
     if isinstance(scheduler, str):
         if scheduler.startswith(("tcp://", "tls://")) and len(scheduler) > 6:
             return
-        raise PQMSValueError(f"scheduler must be None (local process pool), 'local-cluster' or a dask "
-                             f"address 'tcp://HOST:PORT' / 'tls://HOST:PORT', got {scheduler!r}")
+        raise PQMSValueError(
+            f"scheduler must be None (local process pool), 'local-cluster' or a dask "
+            f"address 'tcp://HOST:PORT' / 'tls://HOST:PORT', got {scheduler!r}"
+        )
     distributed = import_distributed()
     if not isinstance(scheduler, distributed.Client):
-        raise PQMSValueError(f"scheduler must be None, a str or a distributed.Client, got "
-                             f"{type(scheduler).__name__}")
+        raise PQMSValueError(f"scheduler must be None, a str or a distributed.Client, got {type(scheduler).__name__}")
 
 
 def _output_hash(path: Path) -> str:
@@ -110,11 +111,15 @@ def _output_hash(path: Path) -> str:
         with h5py.File(path, "r") as fh:
             value = fh.attrs.get("config_hash")
     except OSError as exc:
-        raise CheckpointError(f"out_path {str(path)!r} exists and is not a netCDF sweep output ({exc}); "
-                              f"delete it or choose another out_path (--out)") from None
+        raise CheckpointError(
+            f"out_path {str(path)!r} exists and is not a netCDF sweep output ({exc}); "
+            f"delete it or choose another out_path (--out)"
+        ) from None
     if value is None:
-        raise CheckpointError(f"out_path {str(path)!r} exists and is not a pqms_physics sweep output; "
-                              f"delete it or choose another out_path (--out)")
+        raise CheckpointError(
+            f"out_path {str(path)!r} exists and is not a pqms_physics sweep output; "
+            f"delete it or choose another out_path (--out)"
+        )
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
@@ -126,19 +131,32 @@ def _assemble(cfg: SweepConfig, flat: dict[str, np.ndarray], info: dict[str, Any
     import xarray as xr
 
     spec = cfg.spec
-    coords = {name: (name, values, {"units": spec.parameter(name).units,
-                                    "long_name": spec.parameter(name).description})
-              for name, values in cfg.coords().items()}
-    data_vars = {o.name: (cfg.dims, flat[o.name].reshape(cfg.shape), {"units": o.units, "long_name": o.description})
-                 for o in spec.outputs}
-    attrs = {"title": f"pqms_physics sweep of {cfg.quantity}", "quantity": cfg.quantity,
-             "quantity_description": spec.description, "quantity_source": spec.source,
-             "description": cfg.description, "config_hash": cfg.config_hash, "config_toml": cfg.toml_text,
-             "config_resolved": json.dumps(cfg.canonical()), "config_source": cfg.source,
-             "n_points": cfg.n_points, "chunk_points": cfg.chunk_points, "n_chunks": cfg.n_chunks,
-             **{f"fixed_{name}": _attr(value) for name, value in cfg.fixed},
-             **{f"version_{name}": v for name, v in package_versions().items()},
-             **info, "created_utc": utc_now()}
+    coords = {
+        name: (name, values, {"units": spec.parameter(name).units, "long_name": spec.parameter(name).description})
+        for name, values in cfg.coords().items()
+    }
+    data_vars = {
+        o.name: (cfg.dims, flat[o.name].reshape(cfg.shape), {"units": o.units, "long_name": o.description})
+        for o in spec.outputs
+    }
+    attrs = {
+        "title": f"pqms_physics sweep of {cfg.quantity}",
+        "quantity": cfg.quantity,
+        "quantity_description": spec.description,
+        "quantity_source": spec.source,
+        "description": cfg.description,
+        "config_hash": cfg.config_hash,
+        "config_toml": cfg.toml_text,
+        "config_resolved": json.dumps(cfg.canonical()),
+        "config_source": cfg.source,
+        "n_points": cfg.n_points,
+        "chunk_points": cfg.chunk_points,
+        "n_chunks": cfg.n_chunks,
+        **{f"fixed_{name}": _attr(value) for name, value in cfg.fixed},
+        **{f"version_{name}": v for name, v in package_versions().items()},
+        **info,
+        "created_utc": utc_now(),
+    }
     if cfg.seed is not None:
         attrs["seed"] = np.uint64(cfg.seed)
     return xr.Dataset(data_vars=data_vars, coords=coords, attrs=attrs)
@@ -151,8 +169,9 @@ def _auto_workers(cfg: SweepConfig, tasks) -> int:
 
 
 # ------------------------------------------------------------------ the engine
-def run_sweep(config_path, out_path=None, scheduler=None, resume: bool = True, progress=None,
-              workers: int | None = None):
+def run_sweep(
+    config_path, out_path=None, scheduler=None, resume: bool = True, progress=None, workers: int | None = None
+):
     """Evaluate a sweep configuration and write the result as netCDF.
 
     Parameters
@@ -217,8 +236,9 @@ def run_sweep(config_path, out_path=None, scheduler=None, resume: bool = True, p
     if workers is not None:
         workers = check_int("workers", workers, 1, 4096)
         if scheduler is not None and scheduler != "local-cluster":
-            raise PQMSValueError("workers must be None with a remote dask scheduler (it has its own workers), "
-                                 f"got {workers}")
+            raise PQMSValueError(
+                f"workers must be None with a remote dask scheduler (it has its own workers), got {workers}"
+            )
     if not isinstance(resume, bool):
         raise PQMSValueError(f"resume must be a bool, got {resume!r}")
     if not (progress is None or isinstance(progress, bool) or callable(progress)):
@@ -234,9 +254,11 @@ def run_sweep(config_path, out_path=None, scheduler=None, resume: bool = True, p
             log.info("%s already holds this sweep (config hash %s); nothing to compute", out, cfg.config_hash[:12])
             return xr.load_dataset(out, engine="h5netcdf")
         if resume:
-            raise CheckpointError(f"out_path {str(out)!r} holds the results of a different sweep configuration; "
-                                  f"delete it, choose another out_path (--out), or pass resume=False to "
-                                  f"overwrite it")
+            raise CheckpointError(
+                f"out_path {str(out)!r} holds the results of a different sweep configuration; "
+                f"delete it, choose another out_path (--out), or pass resume=False to "
+                f"overwrite it"
+            )
     if resume:
         ckpt.check()
     elif not ckpt.is_ours_or_absent():
@@ -255,15 +277,16 @@ def run_sweep(config_path, out_path=None, scheduler=None, resume: bool = True, p
         if done:
             log.info("resuming %s: %d of %d chunks already done", out, len(done), cfg.n_chunks)
         run_id = f"{os.getpid()}-{time.time_ns()}"
-        bar = stack.enter_context(progress_bar(progress, cfg.n_chunks, desc="sweep", unit="chunk",
-                                               initial=len(done)))
+        bar = stack.enter_context(progress_bar(progress, cfg.n_chunks, desc="sweep", unit="chunk", initial=len(done)))
         n_done = len(done)
 
         def on_done(k: int, outputs: dict[str, np.ndarray], worker_version: str) -> None:
             nonlocal n_done
             if worker_version != __version__:
-                raise RuntimeError(f"a worker runs pqms_physics {worker_version}, this process {__version__}; "
-                                   f"install the same version on every dask worker")
+                raise RuntimeError(
+                    f"a worker runs pqms_physics {worker_version}, this process {__version__}; "
+                    f"install the same version on every dask worker"
+                )
             start, stop = cfg.chunk_bounds(k)
             for name, a in outputs.items():
                 flat[name][start:stop] = a
@@ -290,5 +313,13 @@ def run_sweep(config_path, out_path=None, scheduler=None, resume: bool = True, p
     return xr.load_dataset(out, engine="h5netcdf")
 
 
-__all__ = ["run_sweep", "load_config", "parse_config", "SweepConfig", "SweepConfigError", "CheckpointError",
-           "read_checkpoint_log", "CHECKPOINT_FORMAT"]
+__all__ = [
+    "run_sweep",
+    "load_config",
+    "parse_config",
+    "SweepConfig",
+    "SweepConfigError",
+    "CheckpointError",
+    "read_checkpoint_log",
+    "CHECKPOINT_FORMAT",
+]

@@ -83,17 +83,23 @@ def run_serial(tasks: list[ChunkTask], on_done: OnDone) -> None:
 
 def watch_parent(parent_pid: int) -> None:
     """Pool-worker initializer: exit when the parent dies (e.g. SIGKILL) instead of idling as an orphan."""
+
     def watch():
         while os.getppid() == parent_pid:
             time.sleep(0.5)
         os._exit(1)
+
     threading.Thread(target=watch, daemon=True).start()
 
 
 def run_pool(tasks: list[ChunkTask], workers: int, on_done: OnDone) -> None:
     """Compute the chunks in ``workers`` spawned processes; ``on_done`` runs here as each one finishes."""
-    ex = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=watch_parent, initargs=(os.getpid(),))
+    ex = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=watch_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         futures = [ex.submit(compute_chunk, task) for task in tasks]
         for fut in as_completed(futures):
@@ -116,5 +122,13 @@ def run_dask(client, tasks: list[ChunkTask], run_id: str, on_done: OnDone) -> No
         raise
 
 
-__all__ = ["ChunkTask", "make_tasks", "chunk_values", "compute_chunk", "run_serial", "run_pool", "watch_parent",
-           "run_dask"]
+__all__ = [
+    "ChunkTask",
+    "make_tasks",
+    "chunk_values",
+    "compute_chunk",
+    "run_serial",
+    "run_pool",
+    "watch_parent",
+    "run_dask",
+]

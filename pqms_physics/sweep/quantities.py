@@ -50,8 +50,16 @@ DEPHASING_FIDELITY = Quantity(
     parameters=(
         ParameterSpec("gamma_per_s", "float", "s-1", "dephasing rate gamma (L = sqrt(gamma) sigma_z)", low=0.0),
         ParameterSpec("t_s", "float", "s", "storage time", low=0.0),
-        ParameterSpec("sides", "int", "1", "number of dephased qubits (1: qubit 0 only, 2: both)",
-                      low=1, high=2, required=False, default=1),
+        ParameterSpec(
+            "sides",
+            "int",
+            "1",
+            "number of dephased qubits (1: qubit 0 only, 2: both)",
+            low=1,
+            high=2,
+            required=False,
+            default=1,
+        ),
     ),
     outputs=(OutputSpec("fidelity", "1", "squared fidelity to Phi+"),),
     evaluate=_eval_dephasing_fidelity,
@@ -62,15 +70,38 @@ DEPHASING_FIDELITY = Quantity(
 # Parameters of a chain of identical Werner links with Duer-noisy swaps (pqms_physics.network.chains).
 def _chain_parameters(hops_required: bool) -> tuple[ParameterSpec, ...]:
     return (
-        ParameterSpec("hops", "int", "1", "number of elementary links (hops - 1 swaps)", low=1,
-                      required=hops_required, default=1),
+        ParameterSpec(
+            "hops", "int", "1", "number of elementary links (hops - 1 swaps)", low=1, required=hops_required, default=1
+        ),
         ParameterSpec("link_fidelity", "float", "1", "squared fidelity to Phi+ of each Werner link", low=0.0, high=1.0),
-        ParameterSpec("gate_fidelity", "float", "1", "Duer two-qubit gate parameter p of every swap",
-                      low=0.0, high=1.0, required=False, default=1.0),
-        ParameterSpec("measurement_fidelity", "float", "1", "Duer readout fidelity eta of every swap",
-                      low=0.0, high=1.0, required=False, default=1.0),
-        ParameterSpec("twirl", "bool", "1", "Werner-twirl the pair after every swap (BDCZ analysis)",
-                      required=False, default=False),
+        ParameterSpec(
+            "gate_fidelity",
+            "float",
+            "1",
+            "Duer two-qubit gate parameter p of every swap",
+            low=0.0,
+            high=1.0,
+            required=False,
+            default=1.0,
+        ),
+        ParameterSpec(
+            "measurement_fidelity",
+            "float",
+            "1",
+            "Duer readout fidelity eta of every swap",
+            low=0.0,
+            high=1.0,
+            required=False,
+            default=1.0,
+        ),
+        ParameterSpec(
+            "twirl",
+            "bool",
+            "1",
+            "Werner-twirl the pair after every swap (BDCZ analysis)",
+            required=False,
+            default=False,
+        ),
     )
 
 
@@ -82,9 +113,13 @@ def _eval_fidelity_vs_hops(values, point_index, seed):
     for twirl in (False, True):
         m = values["twirl"] == twirl
         if m.any():
-            out[m] = werner_chain_fidelity(values["link_fidelity"][m], values["hops"][m],
-                                           values["gate_fidelity"][m], values["measurement_fidelity"][m],
-                                           twirl=twirl)
+            out[m] = werner_chain_fidelity(
+                values["link_fidelity"][m],
+                values["hops"][m],
+                values["gate_fidelity"][m],
+                values["measurement_fidelity"][m],
+                twirl=twirl,
+            )
     return {"fidelity": out}
 
 
@@ -107,9 +142,13 @@ def _eval_chsh_value(values, point_index, seed):
 
     out = np.empty(point_index.shape[0])
     for k in range(out.shape[0]):
-        pair = chain_state(werner_state(float(values["link_fidelity"][k])), int(values["hops"][k]),
-                           float(values["gate_fidelity"][k]), float(values["measurement_fidelity"][k]),
-                           twirl=bool(values["twirl"][k]))
+        pair = chain_state(
+            werner_state(float(values["link_fidelity"][k])),
+            int(values["hops"][k]),
+            float(values["gate_fidelity"][k]),
+            float(values["measurement_fidelity"][k]),
+            twirl=bool(values["twirl"][k]),
+        )
         out[k] = chsh_value(pair)
     return {"chsh_s_max": out}
 
@@ -124,13 +163,20 @@ CHSH_VALUE = Quantity(
     cost_per_point_s=3e-3,
 )
 
+
 def _eval_entanglement_rate(values, point_index, seed):
     """Vectorised over length: :func:`pqms_physics.network.bounds.entanglement_rate` once per combination of the
     other parameters."""
     from pqms_physics.network.bounds import entanglement_rate
 
-    scalars = ("n_links", "mean_pairs_per_mode", "detector_efficiency", "loss_db_per_km", "gate_fidelity",
-               "measurement_fidelity")
+    scalars = (
+        "n_links",
+        "mean_pairs_per_mode",
+        "detector_efficiency",
+        "loss_db_per_km",
+        "gate_fidelity",
+        "measurement_fidelity",
+    )
     out = {name: np.empty(point_index.shape[0]) for name in _RATE_OUTPUTS}
     groups: dict[tuple, list[int]] = {}
     for k, key in enumerate(zip(*(values[name].tolist() for name in scalars))):
@@ -156,21 +202,55 @@ _RATE_OUTPUTS = {
 
 ENTANGLEMENT_RATE = Quantity(
     name="entanglement_rate",
-    description=("Distillable entanglement per pulse of an SPDC repeater chain over fibre, with the PLOB "
-                 "bounds (protocol in pqms_physics.network.bounds.entanglement_rate)"),
+    description=(
+        "Distillable entanglement per pulse of an SPDC repeater chain over fibre, with the PLOB "
+        "bounds (protocol in pqms_physics.network.bounds.entanglement_rate)"
+    ),
     parameters=(
         ParameterSpec("length_km", "float", "km", "total distance L", low=0.0),
         ParameterSpec("n_links", "int", "1", "number of segments (1: direct transmission)", low=1),
-        ParameterSpec("mean_pairs_per_mode", "float", "1", "SPDC mean pairs per mode per pulse", low=0.0,
-                      low_open=True, required=False, default=0.01),
-        ParameterSpec("detector_efficiency", "float", "1", "heralding-detector efficiency", low=0.0, high=1.0,
-                      low_open=True, required=False, default=1.0),
-        ParameterSpec("loss_db_per_km", "float", "dB km-1", "fibre attenuation", low=0.0, required=False,
-                      default=0.2),
-        ParameterSpec("gate_fidelity", "float", "1", "Duer two-qubit gate parameter p of every swap",
-                      low=0.0, high=1.0, required=False, default=1.0),
-        ParameterSpec("measurement_fidelity", "float", "1", "Duer readout fidelity eta of every swap",
-                      low=0.0, high=1.0, required=False, default=1.0),
+        ParameterSpec(
+            "mean_pairs_per_mode",
+            "float",
+            "1",
+            "SPDC mean pairs per mode per pulse",
+            low=0.0,
+            low_open=True,
+            required=False,
+            default=0.01,
+        ),
+        ParameterSpec(
+            "detector_efficiency",
+            "float",
+            "1",
+            "heralding-detector efficiency",
+            low=0.0,
+            high=1.0,
+            low_open=True,
+            required=False,
+            default=1.0,
+        ),
+        ParameterSpec("loss_db_per_km", "float", "dB km-1", "fibre attenuation", low=0.0, required=False, default=0.2),
+        ParameterSpec(
+            "gate_fidelity",
+            "float",
+            "1",
+            "Duer two-qubit gate parameter p of every swap",
+            low=0.0,
+            high=1.0,
+            required=False,
+            default=1.0,
+        ),
+        ParameterSpec(
+            "measurement_fidelity",
+            "float",
+            "1",
+            "Duer readout fidelity eta of every swap",
+            low=0.0,
+            high=1.0,
+            required=False,
+            default=1.0,
+        ),
     ),
     outputs=tuple(OutputSpec(name, "1", text) for name, text in _RATE_OUTPUTS.items()),
     evaluate=_eval_entanglement_rate,
@@ -195,11 +275,14 @@ def _eval_pool_bias(values, point_index, seed):
     out = {name: np.empty(n) for name in ("delta_mu", "stderr", "z", "p_value", "expected_delta_mu")}
     ones = np.empty((n, 2), dtype=np.int64)
     for k, s in enumerate(point_seeds(seed, point_index)):
-        r = pool_bias_experiment(int(values["pairs_per_pool"][k]), int(s),
-                                 state=werner_state(float(values["state_fidelity"][k])),
-                                 sender_channel=dephasing(float(values["sender_gamma_per_s"][k]),
-                                                          float(values["sender_t_s"][k])),
-                                 basis=str(values["basis"][k]), sampler=str(values["sampler"][k]))
+        r = pool_bias_experiment(
+            int(values["pairs_per_pool"][k]),
+            int(s),
+            state=werner_state(float(values["state_fidelity"][k])),
+            sender_channel=dephasing(float(values["sender_gamma_per_s"][k]), float(values["sender_t_s"][k])),
+            basis=str(values["basis"][k]),
+            sampler=str(values["sampler"][k]),
+        )
         for name in out:
             out[name][k] = getattr(r, name)
         ones[k] = r.receiver_ones
@@ -208,22 +291,55 @@ def _eval_pool_bias(values, point_index, seed):
 
 POOL_BIAS = Quantity(
     name="pool_bias",
-    description=("Two-pool no-signalling test: receiver's mean-outcome difference between a pool whose sender "
-                 "qubits were dephased and an untouched pool, sampled from the exact joint distribution"),
+    description=(
+        "Two-pool no-signalling test: receiver's mean-outcome difference between a pool whose sender "
+        "qubits were dephased and an untouched pool, sampled from the exact joint distribution"
+    ),
     parameters=(
         ParameterSpec("pairs_per_pool", "int", "1", "pairs N in each pool", low=1),
-        ParameterSpec("state_fidelity", "float", "1", "Werner fidelity of the shared pairs (1: Phi+)",
-                      low=0.0, high=1.0, required=False, default=1.0),
-        ParameterSpec("sender_gamma_per_s", "float", "s-1", "dephasing rate of the sender's operation on pool 1",
-                      low=0.0, required=False, default=0.0),
-        ParameterSpec("sender_t_s", "float", "s", "duration of the sender's dephasing", low=0.0,
-                      required=False, default=1.0),
-        ParameterSpec("basis", "choice", "1", "measurement basis of both qubits", choices=POOL_BASES,
-                      required=False, default="z"),
-        ParameterSpec("sampler", "choice", "1", "kernel: counter-based Monte Carlo kernels; multinomial: exact "
-                      "multinomial draw per pool", choices=POOL_SAMPLERS, required=False, default="kernel"),
-        ParameterSpec("trial", "int", "1", "replicate index: each value is an independent experiment",
-                      low=0, required=False, default=0),
+        ParameterSpec(
+            "state_fidelity",
+            "float",
+            "1",
+            "Werner fidelity of the shared pairs (1: Phi+)",
+            low=0.0,
+            high=1.0,
+            required=False,
+            default=1.0,
+        ),
+        ParameterSpec(
+            "sender_gamma_per_s",
+            "float",
+            "s-1",
+            "dephasing rate of the sender's operation on pool 1",
+            low=0.0,
+            required=False,
+            default=0.0,
+        ),
+        ParameterSpec(
+            "sender_t_s", "float", "s", "duration of the sender's dephasing", low=0.0, required=False, default=1.0
+        ),
+        ParameterSpec(
+            "basis", "choice", "1", "measurement basis of both qubits", choices=POOL_BASES, required=False, default="z"
+        ),
+        ParameterSpec(
+            "sampler",
+            "choice",
+            "1",
+            "kernel: counter-based Monte Carlo kernels; multinomial: exact multinomial draw per pool",
+            choices=POOL_SAMPLERS,
+            required=False,
+            default="kernel",
+        ),
+        ParameterSpec(
+            "trial",
+            "int",
+            "1",
+            "replicate index: each value is an independent experiment",
+            low=0,
+            required=False,
+            default=0,
+        ),
     ),
     outputs=(
         OutputSpec("delta_mu", "1", "receiver's mean difference mu_1 - mu_0 of the 0/1 outcomes"),
@@ -241,9 +357,18 @@ POOL_BIAS = Quantity(
 )
 
 
-_REGISTRY: dict[str, Quantity] = {q.name: q for q in (DEPHASING_FIDELITY, FIDELITY_VS_HOPS, CHSH_VALUE,
-                                                      ENTANGLEMENT_RATE, POOL_BIAS, PROTOCOL_MEAN_TIME,
-                                                      PROTOCOL_MEAN_WERNER)}
+_REGISTRY: dict[str, Quantity] = {
+    q.name: q
+    for q in (
+        DEPHASING_FIDELITY,
+        FIDELITY_VS_HOPS,
+        CHSH_VALUE,
+        ENTANGLEMENT_RATE,
+        POOL_BIAS,
+        PROTOCOL_MEAN_TIME,
+        PROTOCOL_MEAN_WERNER,
+    )
+}
 #: Read-only view of the registry: quantity name -> Quantity.
 QUANTITIES: Mapping[str, Quantity] = MappingProxyType(_REGISTRY)
 
@@ -261,8 +386,10 @@ def get_quantity(name: str) -> Quantity:
         return _plugin_quantity(name)
     q = QUANTITIES.get(name) if isinstance(name, str) else None
     if q is None:
-        raise PQMSValueError(f"unknown quantity {name!r} (known: {', '.join(sorted(QUANTITIES))}, or "
-                             "'module:ATTRIBUTE' naming a Quantity object of your own)")
+        raise PQMSValueError(
+            f"unknown quantity {name!r} (known: {', '.join(sorted(QUANTITIES))}, or "
+            "'module:ATTRIBUTE' naming a Quantity object of your own)"
+        )
     return q
 
 
@@ -279,8 +406,9 @@ def _plugin_quantity(name: str) -> Quantity:
     return q
 
 
-def evaluate_points(name: str, values: Mapping[str, np.ndarray], point_index: np.ndarray,
-                    seed: int | None) -> dict[str, np.ndarray]:
+def evaluate_points(
+    name: str, values: Mapping[str, np.ndarray], point_index: np.ndarray, seed: int | None
+) -> dict[str, np.ndarray]:
     """Evaluate quantity ``name`` on trusted, already validated per-point values.
 
     Returns one 1-D array per output, cast to the output's dtype; raises

@@ -25,8 +25,10 @@ def topology_of_point(values, k: int, seed: int):
     name = str(values["topology"][k])
     edges = {"loss_db_per_km": float(values["loss_db_per_km"][k])}
     if name == "hierarchical":
-        params = {"n_districts": int(values["n_districts"][k]),
-                  "nodes_per_district": int(values["nodes_per_district"][k])}
+        params = {
+            "n_districts": int(values["n_districts"][k]),
+            "nodes_per_district": int(values["nodes_per_district"][k]),
+        }
     else:
         params = {"n_nodes": int(values["n_nodes"][k]), "side_km": float(values["side_km"][k])}
         if name == "random_geometric":
@@ -58,21 +60,43 @@ RANDOM_NETWORK_CAPACITY = Quantity(
     description="All-pairs end-to-end capacity (Pirandola 2019) of a random network topology, summarised",
     parameters=(
         ParameterSpec("topology", "choice", "1", "topology builder", choices=NETWORK_TOPOLOGIES),
-        ParameterSpec("trial", "int", "1", "scenario index (a new topology per value)", low=0, required=False,
-                      default=0),
-        ParameterSpec("multipath", "bool", "1", "multipath (min cut) instead of single-path (widest path)",
-                      required=False, default=False),
-        ParameterSpec("n_nodes", "int", "1", "nodes (random_geometric, waxman)", low=2, required=False,
-                      default=100),
-        ParameterSpec("side_km", "float", "km", "side of the square (random_geometric, waxman)", low=0.0,
-                      low_open=True, required=False, default=100.0),
-        ParameterSpec("radius_km", "float", "km", "link radius (random_geometric)", low=0.0, low_open=True,
-                      required=False, default=20.0),
+        ParameterSpec(
+            "trial", "int", "1", "scenario index (a new topology per value)", low=0, required=False, default=0
+        ),
+        ParameterSpec(
+            "multipath",
+            "bool",
+            "1",
+            "multipath (min cut) instead of single-path (widest path)",
+            required=False,
+            default=False,
+        ),
+        ParameterSpec("n_nodes", "int", "1", "nodes (random_geometric, waxman)", low=2, required=False, default=100),
+        ParameterSpec(
+            "side_km",
+            "float",
+            "km",
+            "side of the square (random_geometric, waxman)",
+            low=0.0,
+            low_open=True,
+            required=False,
+            default=100.0,
+        ),
+        ParameterSpec(
+            "radius_km",
+            "float",
+            "km",
+            "link radius (random_geometric)",
+            low=0.0,
+            low_open=True,
+            required=False,
+            default=20.0,
+        ),
         ParameterSpec("n_districts", "int", "1", "districts (hierarchical)", low=1, required=False, default=10),
-        ParameterSpec("nodes_per_district", "int", "1", "nodes per district (hierarchical)", low=1,
-                      required=False, default=100),
-        ParameterSpec("loss_db_per_km", "float", "dB km-1", "fibre attenuation", low=0.0, required=False,
-                      default=0.2),
+        ParameterSpec(
+            "nodes_per_district", "int", "1", "nodes per district (hierarchical)", low=1, required=False, default=100
+        ),
+        ParameterSpec("loss_db_per_km", "float", "dB km-1", "fibre attenuation", low=0.0, required=False, default=0.2),
     ),
     outputs=(
         OutputSpec("mean_capacity", "1", "mean capacity over all pairs, ebits per channel use (0 if disconnected)"),

@@ -32,22 +32,49 @@ from pqms_physics.sweep.spec import OutputSpec, ParameterSpec, Quantity
 def _parameters() -> tuple[ParameterSpec, ...]:
     return (
         ParameterSpec("segments", "int", "1", "number of elementary links, a power of two (nested scheme)", low=1),
-        ParameterSpec("p_link", "float", "1", "link generation probability per round", low=0.0, low_open=True,
-                      high=1.0),
-        ParameterSpec("p_swap", "float", "1", "swap success probability", low=0.0, low_open=True, high=1.0,
-                      required=False, default=1.0),
-        ParameterSpec("link_werner", "float", "1", "Werner parameter of a fresh link", low=0.0, high=1.0,
-                      required=False, default=1.0),
-        ParameterSpec("coherence_time", "float", "rounds", "memory coherence time (0: perfect memories, no decay)",
-                      low=0.0, required=False, default=0.0),
-        ParameterSpec("cutoff", "int", "rounds", "memory cutoff at every level (-1: none)", low=-1,
-                      required=False, default=-1),
+        ParameterSpec(
+            "p_link", "float", "1", "link generation probability per round", low=0.0, low_open=True, high=1.0
+        ),
+        ParameterSpec(
+            "p_swap",
+            "float",
+            "1",
+            "swap success probability",
+            low=0.0,
+            low_open=True,
+            high=1.0,
+            required=False,
+            default=1.0,
+        ),
+        ParameterSpec(
+            "link_werner",
+            "float",
+            "1",
+            "Werner parameter of a fresh link",
+            low=0.0,
+            high=1.0,
+            required=False,
+            default=1.0,
+        ),
+        ParameterSpec(
+            "coherence_time",
+            "float",
+            "rounds",
+            "memory coherence time (0: perfect memories, no decay)",
+            low=0.0,
+            required=False,
+            default=0.0,
+        ),
+        ParameterSpec(
+            "cutoff", "int", "rounds", "memory cutoff at every level (-1: none)", low=-1, required=False, default=-1
+        ),
         ParameterSpec("modes", "int", "1", "multiplexed modes per segment", low=1, required=False, default=1),
     )
 
 
-def evaluate_protocol_grid(segments, p_link, p_swap, cutoff, *, scheme="nested", link_werner=1.0,
-                           coherence_time=math.inf, modes=1) -> tuple[np.ndarray, np.ndarray]:
+def evaluate_protocol_grid(
+    segments, p_link, p_swap, cutoff, *, scheme="nested", link_werner=1.0, coherence_time=math.inf, modes=1
+) -> tuple[np.ndarray, np.ndarray]:
     """Exact ``E[T]`` (rounds) and ``E[w]`` for arrays of parameters (broadcast together).
 
     ``cutoff = -1``: no cutoff (other negative values are refused); ``coherence_time`` 0 or inf: perfect
@@ -62,10 +89,16 @@ def evaluate_protocol_grid(segments, p_link, p_swap, cutoff, *, scheme="nested",
     from pqms_physics.network.protocols.exact import exact_protocol
     from pqms_physics.network.protocols.spec import ProtocolSpec
 
-    arrays = np.broadcast_arrays(np.asarray(segments), np.asarray(p_link, dtype=float),
-                                 np.asarray(p_swap, dtype=float), np.asarray(cutoff), np.asarray(scheme),
-                                 np.asarray(link_werner, dtype=float), np.asarray(coherence_time, dtype=float),
-                                 np.asarray(modes))
+    arrays = np.broadcast_arrays(
+        np.asarray(segments),
+        np.asarray(p_link, dtype=float),
+        np.asarray(p_swap, dtype=float),
+        np.asarray(cutoff),
+        np.asarray(scheme),
+        np.asarray(link_werner, dtype=float),
+        np.asarray(coherence_time, dtype=float),
+        np.asarray(modes),
+    )
     flat = [a.ravel() for a in arrays]
     mean_t = np.empty(flat[0].size)
     mean_w = np.empty(flat[0].size)
@@ -75,9 +108,16 @@ def evaluate_protocol_grid(segments, p_link, p_swap, cutoff, *, scheme="nested",
             raise PQMSValueError(f"cutoff must be >= 0 rounds, or -1 for none, got {int(cut)}")
         if not tc >= 0:
             raise PQMSValueError(f"coherence_time must be > 0 rounds, or 0 for perfect memories, got {float(tc)}")
-        spec = ProtocolSpec(int(seg), float(p), p_swap=float(a), scheme=str(sch), link_werner=float(w0),
-                            coherence_time=float(tc) if tc > 0 else math.inf,
-                            cutoff=None if int(cut) < 0 else int(cut), modes=int(m))
+        spec = ProtocolSpec(
+            int(seg),
+            float(p),
+            p_swap=float(a),
+            scheme=str(sch),
+            link_werner=float(w0),
+            coherence_time=float(tc) if tc > 0 else math.inf,
+            cutoff=None if int(cut) < 0 else int(cut),
+            modes=int(m),
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # truncation is reported by the exact engine
             res = exact_protocol(spec)
@@ -86,9 +126,15 @@ def evaluate_protocol_grid(segments, p_link, p_swap, cutoff, *, scheme="nested",
 
 
 def _eval(values, point_index, seed):
-    t, w = evaluate_protocol_grid(values["segments"], values["p_link"], values["p_swap"], values["cutoff"],
-                                  link_werner=values["link_werner"],
-                                  coherence_time=values["coherence_time"], modes=values["modes"])
+    t, w = evaluate_protocol_grid(
+        values["segments"],
+        values["p_link"],
+        values["p_swap"],
+        values["cutoff"],
+        link_werner=values["link_werner"],
+        coherence_time=values["coherence_time"],
+        modes=values["modes"],
+    )
     return {"mean_time": t, "mean_werner": w, "mean_fidelity": (1.0 + 3.0 * w) / 4.0}
 
 
@@ -116,8 +162,10 @@ PROTOCOL_MEAN_WERNER = Quantity(
     name="protocol_mean_werner",
     description="Mean Werner parameter of the delivered end-to-end pair of a nested repeater chain (exact engine)",
     parameters=_parameters(),
-    outputs=(OutputSpec("mean_werner", "1", "E[w] of the delivered pair (memory decoherence included)"),
-             OutputSpec("mean_fidelity", "1", "(1 + 3 E[w]) / 4")),
+    outputs=(
+        OutputSpec("mean_werner", "1", "E[w] of the delivered pair (memory decoherence included)"),
+        OutputSpec("mean_fidelity", "1", "(1 + 3 E[w]) / 4"),
+    ),
     evaluate=_eval_werner,
     source="pqms_physics.network.protocols",
     cost_per_point_s=3e-3,

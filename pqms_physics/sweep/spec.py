@@ -139,9 +139,16 @@ class ParameterSpec:
         return np.array(list(values), dtype={"float": np.float64, "int": np.int64, "bool": np.bool_}[self.kind])
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "units": self.units, "description": self.description,
-                "domain": self.domain(), "required": self.required, "default": self.default,
-                "sweepable": self.sweepable}
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "units": self.units,
+            "description": self.description,
+            "domain": self.domain(),
+            "required": self.required,
+            "default": self.default,
+            "sweepable": self.sweepable,
+        }
 
 
 @dataclass(frozen=True)
@@ -204,14 +211,21 @@ class Quantity:
         """The spec of parameter ``name``; raises naming the known parameters otherwise."""
         spec = self._by_name.get(name)
         if spec is None:
-            raise PQMSValueError(f"unknown parameter {name!r} for quantity {self.name!r} "
-                                 f"(known: {', '.join(self.parameter_names)})")
+            raise PQMSValueError(
+                f"unknown parameter {name!r} for quantity {self.name!r} (known: {', '.join(self.parameter_names)})"
+            )
         return spec
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "description": self.description, "randomised": self.randomised,
-                "source": self.source, "cost_per_point_s": self.cost_per_point_s,
-                "parameters": [p.to_dict() for p in self.parameters], "outputs": [o.to_dict() for o in self.outputs]}
+        return {
+            "name": self.name,
+            "description": self.description,
+            "randomised": self.randomised,
+            "source": self.source,
+            "cost_per_point_s": self.cost_per_point_s,
+            "parameters": [p.to_dict() for p in self.parameters],
+            "outputs": [o.to_dict() for o in self.outputs],
+        }
 
 
 # ------------------------------------------------------------------ per-point seeds

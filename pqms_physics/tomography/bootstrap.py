@@ -73,11 +73,20 @@ class BootstrapResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
-        return {"fidelity": self.fidelity, "concurrence": self.concurrence,
-                "fidelity_ci": list(self.fidelity_ci), "concurrence_ci": list(self.concurrence_ci),
-                "fidelity_se": self.fidelity_se, "concurrence_se": self.concurrence_se, "level": self.level,
-                "n_resamples": self.n_resamples, "resampling": self.resampling, "seed": self.seed,
-                "pairs": self.pairs, "max_gap_bound": self.max_gap_bound}
+        return {
+            "fidelity": self.fidelity,
+            "concurrence": self.concurrence,
+            "fidelity_ci": list(self.fidelity_ci),
+            "concurrence_ci": list(self.concurrence_ci),
+            "fidelity_se": self.fidelity_se,
+            "concurrence_se": self.concurrence_se,
+            "level": self.level,
+            "n_resamples": self.n_resamples,
+            "resampling": self.resampling,
+            "seed": self.seed,
+            "pairs": self.pairs,
+            "max_gap_bound": self.max_gap_bound,
+        }
 
 
 def resample_tables(probs: np.ndarray, per_setting: np.ndarray, n_resamples: int, seed: int) -> np.ndarray:
@@ -92,8 +101,15 @@ def _percentile(values: np.ndarray, level: float) -> ConfidenceInterval:
     return ConfidenceInterval(float(low), float(high))
 
 
-def bootstrap_tomography(counts, *, n_resamples: int = 1000, seed: int, level: float = 0.95,
-                         resampling: str = "nonparametric", tol: float = DEFAULT_TOL) -> BootstrapResult:
+def bootstrap_tomography(
+    counts,
+    *,
+    n_resamples: int = 1000,
+    seed: int,
+    level: float = 0.95,
+    resampling: str = "nonparametric",
+    tol: float = DEFAULT_TOL,
+) -> BootstrapResult:
     """Bootstrap confidence intervals on the ``Phi+`` fidelity and the concurrence of a tomographed state.
 
     Parameters
@@ -157,11 +173,20 @@ def bootstrap_tomography(counts, *, n_resamples: int = 1000, seed: int, level: f
     rho, gap, _ = mle_matrices(resampled, tol)
     fid = phi_plus_fidelity_of_matrices(rho)
     conc = concurrence_of_matrices(rho)
-    return BootstrapResult(fidelity=point.fidelity, concurrence=point.concurrence,
-                           fidelity_ci=_percentile(fid, level), concurrence_ci=_percentile(conc, level),
-                           fidelity_se=float(np.std(fid, ddof=1)), concurrence_se=float(np.std(conc, ddof=1)),
-                           level=level, n_resamples=n_resamples, resampling=resampling, seed=seed,
-                           pairs=int(table.sum()), max_gap_bound=float(gap.max()))
+    return BootstrapResult(
+        fidelity=point.fidelity,
+        concurrence=point.concurrence,
+        fidelity_ci=_percentile(fid, level),
+        concurrence_ci=_percentile(conc, level),
+        fidelity_se=float(np.std(fid, ddof=1)),
+        concurrence_se=float(np.std(conc, ddof=1)),
+        level=level,
+        n_resamples=n_resamples,
+        resampling=resampling,
+        seed=seed,
+        pairs=int(table.sum()),
+        max_gap_bound=float(gap.max()),
+    )
 
 
 __all__ = ["RESAMPLING", "BOOTSTRAP_STREAM", "BootstrapResult", "bootstrap_tomography", "resample_tables"]

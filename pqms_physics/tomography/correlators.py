@@ -65,9 +65,16 @@ class CorrelatorFidelity:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
-        return {"fidelity": self.fidelity, "stderr": self.stderr, "ci_low": self.ci_low, "ci_high": self.ci_high,
-                "level": self.level, "correlators": list(self.correlators),
-                "correlator_stderrs": list(self.correlator_stderrs), "pairs": list(self.pairs)}
+        return {
+            "fidelity": self.fidelity,
+            "stderr": self.stderr,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "level": self.level,
+            "correlators": list(self.correlators),
+            "correlator_stderrs": list(self.correlator_stderrs),
+            "pairs": list(self.pairs),
+        }
 
 
 def _outcome_counts(name: str, counts) -> np.ndarray:
@@ -113,18 +120,28 @@ def fidelity_from_correlators(counts_xx, counts_yy, counts_zz, level: float = 0.
     >>> print(f"{r.fidelity:.4f} [{r.ci_low:.4f}, {r.ci_high:.4f}]")
     0.8600 [0.8444, 0.8756]
     """
-    tables = np.stack([_outcome_counts(n, c) for n, c in
-                       (("counts_xx", counts_xx), ("counts_yy", counts_yy), ("counts_zz", counts_zz))])
+    tables = np.stack(
+        [
+            _outcome_counts(n, c)
+            for n, c in (("counts_xx", counts_xx), ("counts_yy", counts_yy), ("counts_zz", counts_zz))
+        ]
+    )
     pairs = tables.sum(axis=1)
     e = correlators_from_table(tables / pairs[:, None])
     var = np.maximum(1.0 - e * e, 0.0) / pairs
     fid = (1.0 + float(np.dot(PHI_PLUS_SIGNS, e))) / 4.0
     stderr = float(np.sqrt(var.sum())) / 4.0
     low, high = wald_interval(fid, stderr, level)
-    return CorrelatorFidelity(fidelity=fid, stderr=stderr, ci_low=low, ci_high=high, level=float(level),
-                              correlators=tuple(float(x) for x in e),
-                              correlator_stderrs=tuple(float(x) for x in np.sqrt(var)),
-                              pairs=tuple(int(x) for x in pairs))
+    return CorrelatorFidelity(
+        fidelity=fid,
+        stderr=stderr,
+        ci_low=low,
+        ci_high=high,
+        level=float(level),
+        correlators=tuple(float(x) for x in e),
+        correlator_stderrs=tuple(float(x) for x in np.sqrt(var)),
+        pairs=tuple(int(x) for x in pairs),
+    )
 
 
 def fidelity_from_pauli_counts(counts, level: float = 0.95) -> CorrelatorFidelity:

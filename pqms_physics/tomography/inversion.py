@@ -78,8 +78,14 @@ class LinearInversionResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (the matrix as real and imaginary parts)."""
         m = self.state.full()
-        return {"state_real": m.real.tolist(), "state_imag": m.imag.tolist(), "min_eigenvalue": self.min_eigenvalue,
-                "is_physical": self.is_physical, "pairs": self.pairs, "counts": self.counts.tolist()}
+        return {
+            "state_real": m.real.tolist(),
+            "state_imag": m.imag.tolist(),
+            "min_eigenvalue": self.min_eigenvalue,
+            "is_physical": self.is_physical,
+            "pairs": self.pairs,
+            "counts": self.counts.tolist(),
+        }
 
 
 def linear_inversion(counts) -> LinearInversionResult:
@@ -119,10 +125,18 @@ def linear_inversion(counts) -> LinearInversionResult:
     table = check_count_table("counts", counts, integer=False)
     mat = linear_inversion_of_counts(table)
     mat = (mat + mat.conj().T) / 2
-    return LinearInversionResult(state=qt.Qobj(mat, dims=[[2, 2], [2, 2]]),
-                                 min_eigenvalue=float(np.linalg.eigvalsh(mat)[0]),
-                                 pairs=float(table.sum()), counts=table)
+    return LinearInversionResult(
+        state=qt.Qobj(mat, dims=[[2, 2], [2, 2]]),
+        min_eigenvalue=float(np.linalg.eigvalsh(mat)[0]),
+        pairs=float(table.sum()),
+        counts=table,
+    )
 
 
-__all__ = ["LinearInversionResult", "linear_inversion", "linear_inversion_of_counts", "correlation_tensor_of_counts",
-           "matrices_from_tensor"]
+__all__ = [
+    "LinearInversionResult",
+    "linear_inversion",
+    "linear_inversion_of_counts",
+    "correlation_tensor_of_counts",
+    "matrices_from_tensor",
+]

@@ -98,8 +98,9 @@ def certificate(rho: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return n.sum(axis=1) * (np.linalg.eigvalsh(r)[:, -1] - 1.0)
 
 
-def mle_matrices(counts: np.ndarray, tol: float = DEFAULT_TOL,
-                 max_iterations: int = 500) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def mle_matrices(
+    counts: np.ndarray, tol: float = DEFAULT_TOL, max_iterations: int = 500
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Batched solver (trusted): ``(B, 9, 4)`` counts -> (rho ``(B, 4, 4)``, gap bound ``(B,)``, steps ``(B,)``)."""
     counts = np.asarray(counts, dtype=float)
     total = counts.reshape(counts.shape[0], 36).sum(axis=1)
@@ -170,9 +171,18 @@ class MLEResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (the matrix as real and imaginary parts)."""
         m = self.state.full()
-        return {"state_real": m.real.tolist(), "state_imag": m.imag.tolist(), "fidelity": self.fidelity,
-                "concurrence": self.concurrence, "log_likelihood": self.log_likelihood, "gap_bound": self.gap_bound,
-                "converged": self.converged, "iterations": self.iterations, "pairs": self.pairs, "tol": self.tol}
+        return {
+            "state_real": m.real.tolist(),
+            "state_imag": m.imag.tolist(),
+            "fidelity": self.fidelity,
+            "concurrence": self.concurrence,
+            "log_likelihood": self.log_likelihood,
+            "gap_bound": self.gap_bound,
+            "converged": self.converged,
+            "iterations": self.iterations,
+            "pairs": self.pairs,
+            "tol": self.tol,
+        }
 
 
 def maximum_likelihood_state(counts, *, tol: float = DEFAULT_TOL, max_iterations: int = 500) -> MLEResult:
@@ -224,10 +234,17 @@ def maximum_likelihood_state(counts, *, tol: float = DEFAULT_TOL, max_iterations
     p = np.real(np.einsum("ka,ab,kb->k", np.conj(_V), mat, _V))
     n = table.ravel()
     log_l = float(np.sum(np.where(n > 0, n * np.log(np.where(n > 0, p, 1.0)), 0.0)))
-    return MLEResult(state=qt.Qobj(mat, dims=[[2, 2], [2, 2]]), fidelity=float(phi_plus_fidelity_of_matrices(mat)),
-                     concurrence=float(concurrence_of_matrices(mat)), log_likelihood=log_l,
-                     gap_bound=float(gap[0]), converged=bool(gap[0] <= tol), iterations=int(steps[0]),
-                     pairs=float(n.sum()), tol=tol)
+    return MLEResult(
+        state=qt.Qobj(mat, dims=[[2, 2], [2, 2]]),
+        fidelity=float(phi_plus_fidelity_of_matrices(mat)),
+        concurrence=float(concurrence_of_matrices(mat)),
+        log_likelihood=log_l,
+        gap_bound=float(gap[0]),
+        converged=bool(gap[0] <= tol),
+        iterations=int(steps[0]),
+        pairs=float(n.sum()),
+        tol=tol,
+    )
 
 
 __all__ = ["DEFAULT_TOL", "MLEResult", "maximum_likelihood_state", "mle_matrices", "certificate"]

@@ -48,8 +48,15 @@ def _eigenvector(basis: str, bit: int) -> np.ndarray:
 
 
 #: ``MEASUREMENT_VECTORS[s, o]``: the product eigenvector measured as outcome ``o`` of setting ``s``, (9, 4, 4).
-MEASUREMENT_VECTORS = np.array([[np.kron(_eigenvector(a, int(bits[0])), _eigenvector(b, int(bits[1])))
-                                 for bits in OUTCOME_BITS] for a in BASES for b in BASES])
+MEASUREMENT_VECTORS = np.array(
+    [
+        [np.kron(_eigenvector(a, int(bits[0])), _eigenvector(b, int(bits[1]))) for bits in OUTCOME_BITS]
+        for a in BASES
+        for b in BASES
+    ]
+)
+
+
 #: ``DESIGN[s, o, m, n] = tr[Pi_{s,o} (sigma_m (x) sigma_n)]`` (real: 1, +-1 or 0), so that for
 #: ``rho = sum_mn T_mn sigma_m (x) sigma_n / 4`` the outcome probability is ``sum_mn DESIGN[s, o, m, n] T_mn / 4``.
 def _design() -> np.ndarray:
@@ -127,8 +134,10 @@ def check_count_table(name: str, counts, integer: bool = True) -> np.ndarray:
         counts = counts.counts
     arr = real_array(name, counts)
     if arr.shape != (N_SETTINGS, N_OUTCOMES):
-        raise PQMSValueError(f"{name} must have shape ({N_SETTINGS}, {N_OUTCOMES}) (settings {', '.join(SETTING_NAMES)}"
-                             f" x outcomes 00, 01, 10, 11), got shape {arr.shape}")
+        raise PQMSValueError(
+            f"{name} must have shape ({N_SETTINGS}, {N_OUTCOMES}) (settings {', '.join(SETTING_NAMES)}"
+            f" x outcomes 00, 01, 10, 11), got shape {arr.shape}"
+        )
     neg = arr < 0
     if neg.any():
         raise PQMSValueError(f"{name} must be >= 0, got {arr[neg].flat[0]}")
@@ -143,5 +152,15 @@ def check_count_table(name: str, counts, integer: bool = True) -> np.ndarray:
     return arr.astype(np.int64) if integer else arr
 
 
-__all__ = ["BASES", "SETTING_NAMES", "N_SETTINGS", "N_OUTCOMES", "PAULI_PRODUCTS", "MEASUREMENT_VECTORS", "DESIGN",
-           "outcome_probabilities_of_matrices", "pauli_outcome_table", "check_count_table"]
+__all__ = [
+    "BASES",
+    "SETTING_NAMES",
+    "N_SETTINGS",
+    "N_OUTCOMES",
+    "PAULI_PRODUCTS",
+    "MEASUREMENT_VECTORS",
+    "DESIGN",
+    "outcome_probabilities_of_matrices",
+    "pauli_outcome_table",
+    "check_count_table",
+]

@@ -57,6 +57,7 @@ def test_snippet_fidelity_is_the_dephasing_closed_form_and_its_metric_ignores_no
 
 def test_snippet_as_written_is_reported_to_fail_on_qutip5_dimensions(by_id):
     import qutip as qt
+
     if int(qt.__version__.split(".")[0]) >= 5:
         assert by_id["hops10"].details["snippet_as_written"].startswith("fails")
 
@@ -144,13 +145,19 @@ def test_computed_values_do_not_depend_on_the_claimed_values(tmp_path, report):
         assert again[cid].computed == pytest.approx(original.computed, rel=1e-12, abs=1e-15), cid
 
 
-@pytest.mark.parametrize("mutate, match", [
-    pytest.param(lambda t: t.replace('compute = "werner_chain"', 'compute = "magic"'), "compute must be one of",
-                 id="unknown-compute"),
-    pytest.param(lambda t: t.replace('id = "storage"', 'id = "hops10"'), "is duplicated", id="duplicate-id"),
-    pytest.param(lambda t: t.replace("claimed = 0.004", ""), r"claims\[9\].claimed is missing", id="missing-key"),
-    pytest.param(lambda t: t + "\n[[claims]\n", "not valid TOML", id="syntax"),
-])
+@pytest.mark.parametrize(
+    "mutate, match",
+    [
+        pytest.param(
+            lambda t: t.replace('compute = "werner_chain"', 'compute = "magic"'),
+            "compute must be one of",
+            id="unknown-compute",
+        ),
+        pytest.param(lambda t: t.replace('id = "storage"', 'id = "hops10"'), "is duplicated", id="duplicate-id"),
+        pytest.param(lambda t: t.replace("claimed = 0.004", ""), r"claims\[9\].claimed is missing", id="missing-key"),
+        pytest.param(lambda t: t + "\n[[claims]\n", "not valid TOML", id="syntax"),
+    ],
+)
 def test_malformed_claims_files_raise_naming_the_key(tmp_path, mutate, match):
     path = tmp_path / "claims.toml"
     path.write_text(mutate(DEFAULT_CLAIMS.read_text()))

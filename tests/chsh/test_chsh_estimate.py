@@ -26,8 +26,8 @@ from pqms_physics.errors import DimensionError, PQMSValueError
 from pqms_physics.kernels import sample_counts
 
 PHI = bell_state("phi+")
-WERNER = werner_state(0.9)          # S_max = 2 sqrt(2) * 13/15 = 2.4513
-ALPHA = 1e-6                        # false-failure probability of each statistical test
+WERNER = werner_state(0.9)  # S_max = 2 sqrt(2) * 13/15 = 2.4513
+ALPHA = 1e-6  # false-failure probability of each statistical test
 SIGNS = np.array([1.0, 1.0, 1.0, -1.0])
 
 
@@ -268,25 +268,38 @@ def test_pairs_for_violation_refuses_states_without_violation():
 
 
 # -------------------------------------------------------------------------- bad inputs
-@pytest.mark.parametrize("kwargs, exc, match", [
-    pytest.param({"pairs": 0}, PQMSValueError, "pairs must be >= 1, got 0", id="zero-pairs"),
-    pytest.param({"pairs": -5}, PQMSValueError, "pairs must be >= 1, got -5", id="negative-pairs"),
-    pytest.param({"pairs": 2.5}, PQMSValueError, "pairs must be an integer, got 2.5", id="fractional-pairs"),
-    pytest.param({"pairs": 10, "setting_choice": "blocks"}, PQMSValueError,
-                 "pairs must be a multiple of 4 with setting_choice='blocks', got 10", id="blocks-not-4"),
-    pytest.param({"seed": -1}, PQMSValueError, "seed must be >= 0, got -1", id="negative-seed"),
-    pytest.param({"sampler": "mc"}, PQMSValueError, r"sampler must be one of \['kernel', 'multinomial'\]",
-                 id="sampler"),
-    pytest.param({"setting_choice": "cyclic"}, PQMSValueError, "setting_choice must be one of", id="choice"),
-    pytest.param({"rho": qt.qeye([2, 2]) / 2}, PQMSValueError, "rho must have trace 1", id="trace"),
-    pytest.param({"rho": qt.Qobj(np.diag([1.1, -0.1, 0, 0]), dims=[[2, 2], [2, 2]])}, PQMSValueError,
-                 "rho must be positive semidefinite", id="negative-rho"),
-    pytest.param({"rho": qt.qeye(2) / 2}, DimensionError, "rho must be a 2-qubit state", id="one-qubit"),
-    pytest.param({"rho": np.eye(4) / 4}, PQMSValueError, "rho must be a qutip.Qobj", id="ndarray"),
-    pytest.param({"settings": (0.0, 1.0)}, PQMSValueError, "settings must hold 4 directions", id="settings"),
-    pytest.param({"device": "gpu"}, PQMSValueError, r"device must be one of \['cpu', 'numpy', 'cuda'\]",
-                 id="device"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        pytest.param({"pairs": 0}, PQMSValueError, "pairs must be >= 1, got 0", id="zero-pairs"),
+        pytest.param({"pairs": -5}, PQMSValueError, "pairs must be >= 1, got -5", id="negative-pairs"),
+        pytest.param({"pairs": 2.5}, PQMSValueError, "pairs must be an integer, got 2.5", id="fractional-pairs"),
+        pytest.param(
+            {"pairs": 10, "setting_choice": "blocks"},
+            PQMSValueError,
+            "pairs must be a multiple of 4 with setting_choice='blocks', got 10",
+            id="blocks-not-4",
+        ),
+        pytest.param({"seed": -1}, PQMSValueError, "seed must be >= 0, got -1", id="negative-seed"),
+        pytest.param(
+            {"sampler": "mc"}, PQMSValueError, r"sampler must be one of \['kernel', 'multinomial'\]", id="sampler"
+        ),
+        pytest.param({"setting_choice": "cyclic"}, PQMSValueError, "setting_choice must be one of", id="choice"),
+        pytest.param({"rho": qt.qeye([2, 2]) / 2}, PQMSValueError, "rho must have trace 1", id="trace"),
+        pytest.param(
+            {"rho": qt.Qobj(np.diag([1.1, -0.1, 0, 0]), dims=[[2, 2], [2, 2]])},
+            PQMSValueError,
+            "rho must be positive semidefinite",
+            id="negative-rho",
+        ),
+        pytest.param({"rho": qt.qeye(2) / 2}, DimensionError, "rho must be a 2-qubit state", id="one-qubit"),
+        pytest.param({"rho": np.eye(4) / 4}, PQMSValueError, "rho must be a qutip.Qobj", id="ndarray"),
+        pytest.param({"settings": (0.0, 1.0)}, PQMSValueError, "settings must hold 4 directions", id="settings"),
+        pytest.param(
+            {"device": "gpu"}, PQMSValueError, r"device must be one of \['cpu', 'numpy', 'cuda'\]", id="device"
+        ),
+    ],
+)
 def test_bad_inputs_raise_value_errors_naming_the_parameter(kwargs, exc, match):
     args = {"rho": PHI, "pairs": 1000, "seed": 1, "sampler": "multinomial"} | kwargs
     with pytest.raises(exc, match=match):
@@ -301,13 +314,16 @@ def test_confidence_level_must_lie_strictly_between_0_and_1(level):
         est.ci(level)
 
 
-@pytest.mark.parametrize("counts, match", [
-    pytest.param(np.ones((4, 3), dtype=int), r"counts must have shape \(4, 4\)", id="shape"),
-    pytest.param(-np.ones((4, 4), dtype=int), "counts must be non-negative integers", id="negative"),
-    pytest.param(np.full((4, 4), 0.5), "counts must be non-negative integers", id="fractional"),
-    pytest.param(np.zeros((4, 4), dtype=int), "counts must contain at least one pair", id="empty"),
-    pytest.param([["a"] * 4] * 4, "counts must be a", id="strings"),
-])
+@pytest.mark.parametrize(
+    "counts, match",
+    [
+        pytest.param(np.ones((4, 3), dtype=int), r"counts must have shape \(4, 4\)", id="shape"),
+        pytest.param(-np.ones((4, 4), dtype=int), "counts must be non-negative integers", id="negative"),
+        pytest.param(np.full((4, 4), 0.5), "counts must be non-negative integers", id="fractional"),
+        pytest.param(np.zeros((4, 4), dtype=int), "counts must contain at least one pair", id="empty"),
+        pytest.param([["a"] * 4] * 4, "counts must be a", id="strings"),
+    ],
+)
 def test_bad_counts_raise_naming_counts(counts, match):
     with pytest.raises(PQMSValueError, match=match):
         CHSHEstimate.from_counts(counts)

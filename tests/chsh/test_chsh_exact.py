@@ -62,8 +62,10 @@ def brute_force_s_max(rho: qt.Qobj, starts: int = 10, seed: int = 2024) -> float
         a0, a1, b0, b1 = (bloch(x[2 * k], x[2 * k + 1]) for k in range(4))
         return -(a0 @ t @ b0 + a0 @ t @ b1 + a1 @ t @ b0 - a1 @ t @ b1)
 
-    best = min(scipy.optimize.minimize(neg_s, rng.uniform(0, 2 * np.pi, 8), method="BFGS",
-                                       options={"gtol": 1e-10}).fun for _ in range(starts))
+    best = min(
+        scipy.optimize.minimize(neg_s, rng.uniform(0, 2 * np.pi, 8), method="BFGS", options={"gtol": 1e-10}).fun
+        for _ in range(starts)
+    )
     return -best
 
 
@@ -220,28 +222,42 @@ def test_settings_with_a_y_component_have_no_x_z_angles():
 
 
 # ------------------------------------------------------------------- bad inputs
-@pytest.mark.parametrize("rho, exc, match", [
-    pytest.param(np.eye(4) / 4, PQMSValueError, "rho must be a qutip.Qobj", id="ndarray"),
-    pytest.param(qt.qeye([2, 2]) / 2, PQMSValueError, "rho must have trace 1", id="trace-2"),
-    pytest.param(qt.Qobj(np.diag([1.2, -0.2, 0, 0]), dims=[[2, 2], [2, 2]]), PQMSValueError,
-                 "rho must be positive semidefinite", id="negative"),
-    pytest.param(qt.qeye([2, 2, 2]) / 8, DimensionError, "rho must be a 2-qubit state", id="three-qubits"),
-    pytest.param(qt.qeye([3, 3]) / 9, DimensionError, "rho must be a 2-qubit state", id="qutrits"),
-])
+@pytest.mark.parametrize(
+    "rho, exc, match",
+    [
+        pytest.param(np.eye(4) / 4, PQMSValueError, "rho must be a qutip.Qobj", id="ndarray"),
+        pytest.param(qt.qeye([2, 2]) / 2, PQMSValueError, "rho must have trace 1", id="trace-2"),
+        pytest.param(
+            qt.Qobj(np.diag([1.2, -0.2, 0, 0]), dims=[[2, 2], [2, 2]]),
+            PQMSValueError,
+            "rho must be positive semidefinite",
+            id="negative",
+        ),
+        pytest.param(qt.qeye([2, 2, 2]) / 8, DimensionError, "rho must be a 2-qubit state", id="three-qubits"),
+        pytest.param(qt.qeye([3, 3]) / 9, DimensionError, "rho must be a 2-qubit state", id="qutrits"),
+    ],
+)
 def test_non_physical_or_wrong_dims_states_raise_naming_rho(rho, exc, match):
-    for call in (lambda: chsh_value(rho), lambda: correlator(rho, 0.0, 0.0), lambda: optimal_settings(rho),
-                 lambda: outcome_table(rho, STANDARD_ANGLES)):
+    for call in (
+        lambda: chsh_value(rho),
+        lambda: correlator(rho, 0.0, 0.0),
+        lambda: optimal_settings(rho),
+        lambda: outcome_table(rho, STANDARD_ANGLES),
+    ):
         with pytest.raises(exc, match=match):
             call()
 
 
-@pytest.mark.parametrize("a, match", [
-    pytest.param((0.0, 0.0, 0.5), "a must be a unit Bloch vector .* got norm 0.5", id="short-vector"),
-    pytest.param((1.0, 0.0), r"a must be an angle .* got shape \(2,\)", id="two-components"),
-    pytest.param(float("nan"), "a must be finite, got nan", id="nan-angle"),
-    pytest.param("z", "a must be an angle", id="string"),
-    pytest.param((np.inf, 0.0, 0.0), "a must be finite", id="inf-vector"),
-])
+@pytest.mark.parametrize(
+    "a, match",
+    [
+        pytest.param((0.0, 0.0, 0.5), "a must be a unit Bloch vector .* got norm 0.5", id="short-vector"),
+        pytest.param((1.0, 0.0), r"a must be an angle .* got shape \(2,\)", id="two-components"),
+        pytest.param(float("nan"), "a must be finite, got nan", id="nan-angle"),
+        pytest.param("z", "a must be an angle", id="string"),
+        pytest.param((np.inf, 0.0, 0.0), "a must be finite", id="inf-vector"),
+    ],
+)
 def test_bad_directions_raise_naming_the_parameter(a, match):
     with pytest.raises(PQMSValueError, match=match):
         correlator(PHI, a, 0.0)

@@ -51,12 +51,15 @@ def test_dephased_links_multiply_their_coherence_along_an_ideal_chain(gamma_t):
     assert np.all(r.s_value >= 2.0 - 1e-12) and r.violates[0]
 
 
-@pytest.mark.parametrize("kwargs", [
-    pytest.param({}, id="ideal"),
-    pytest.param({"gate_fidelity": 0.98, "measurement_fidelity": 0.99}, id="duer"),
-    pytest.param({"memory": dephasing(2.0, 0.01)}, id="dephasing-memory"),
-    pytest.param({"memory": depolarizing(0.01), "twirl": True}, id="twirled"),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        pytest.param({}, id="ideal"),
+        pytest.param({"gate_fidelity": 0.98, "measurement_fidelity": 0.99}, id="duer"),
+        pytest.param({"memory": dephasing(2.0, 0.01)}, id="dephasing-memory"),
+        pytest.param({"memory": depolarizing(0.01), "twirl": True}, id="twirled"),
+    ],
+)
 def test_chsh_vs_hops_is_chsh_of_chain_state_and_its_fidelity_is_fidelity_vs_hops(kwargs):
     rng = np.random.default_rng(5)
     g = rng.normal(size=(4, 4)) + 1j * rng.normal(size=(4, 4))
@@ -147,27 +150,60 @@ def test_without_memory_noise_distance_changes_nothing():
 
 
 # ------------------------------------------------------------------------- bad inputs
-@pytest.mark.parametrize("call, exc, match", [
-    pytest.param(lambda: chsh_vs_hops(PHI, [0, 1]), PQMSValueError, "hops must be >= 1, got 0", id="hops-0"),
-    pytest.param(lambda: chsh_vs_hops(PHI, [[1, 2]]), PQMSValueError, "hops must be an integer or a 1-D",
-                 id="hops-2d"),
-    pytest.param(lambda: chsh_vs_hops(PHI, [1], gate_fidelity=1.5), PQMSValueError,
-                 r"gate_fidelity must be in \[0.0, 1.0\], got 1.5", id="gate"),
-    pytest.param(lambda: chsh_vs_hops(qt.qeye(2) / 2, [1]), DimensionError, "link_state must be a 2-qubit",
-                 id="link-dims"),
-    pytest.param(lambda: chsh_vs_hops(np.eye(4) / 4, [1]), PQMSValueError, "link_state must be a qutip.Qobj",
-                 id="link-ndarray"),
-    pytest.param(lambda: chsh_vs_distance(PHI, [-1.0], gamma_per_s=1.0), PQMSValueError,
-                 "length_km must be >= 0, got -1.0", id="length"),
-    pytest.param(lambda: chsh_vs_distance(PHI, [1.0], 0, gamma_per_s=1.0), PQMSValueError,
-                 "n_links must be >= 1, got 0", id="n-links"),
-    pytest.param(lambda: chsh_vs_distance(PHI, [1.0], gamma_per_s=-1.0), PQMSValueError,
-                 "gamma_per_s must be >= 0, got -1.0", id="gamma"),
-    pytest.param(lambda: chsh_vs_distance(PHI, [1.0], gamma_per_s=1.0, fibre_speed_km_per_s=0.0),
-                 PQMSValueError, "fibre_speed_km_per_s must be > 0, got 0.0", id="speed"),
-    pytest.param(lambda: chsh_vs_distance(qt.qeye([2, 2]) / 2, [1.0], gamma_per_s=1.0), PQMSValueError,
-                 "link_state must have trace 1", id="link-trace"),
-])
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        pytest.param(lambda: chsh_vs_hops(PHI, [0, 1]), PQMSValueError, "hops must be >= 1, got 0", id="hops-0"),
+        pytest.param(
+            lambda: chsh_vs_hops(PHI, [[1, 2]]), PQMSValueError, "hops must be an integer or a 1-D", id="hops-2d"
+        ),
+        pytest.param(
+            lambda: chsh_vs_hops(PHI, [1], gate_fidelity=1.5),
+            PQMSValueError,
+            r"gate_fidelity must be in \[0.0, 1.0\], got 1.5",
+            id="gate",
+        ),
+        pytest.param(
+            lambda: chsh_vs_hops(qt.qeye(2) / 2, [1]), DimensionError, "link_state must be a 2-qubit", id="link-dims"
+        ),
+        pytest.param(
+            lambda: chsh_vs_hops(np.eye(4) / 4, [1]),
+            PQMSValueError,
+            "link_state must be a qutip.Qobj",
+            id="link-ndarray",
+        ),
+        pytest.param(
+            lambda: chsh_vs_distance(PHI, [-1.0], gamma_per_s=1.0),
+            PQMSValueError,
+            "length_km must be >= 0, got -1.0",
+            id="length",
+        ),
+        pytest.param(
+            lambda: chsh_vs_distance(PHI, [1.0], 0, gamma_per_s=1.0),
+            PQMSValueError,
+            "n_links must be >= 1, got 0",
+            id="n-links",
+        ),
+        pytest.param(
+            lambda: chsh_vs_distance(PHI, [1.0], gamma_per_s=-1.0),
+            PQMSValueError,
+            "gamma_per_s must be >= 0, got -1.0",
+            id="gamma",
+        ),
+        pytest.param(
+            lambda: chsh_vs_distance(PHI, [1.0], gamma_per_s=1.0, fibre_speed_km_per_s=0.0),
+            PQMSValueError,
+            "fibre_speed_km_per_s must be > 0, got 0.0",
+            id="speed",
+        ),
+        pytest.param(
+            lambda: chsh_vs_distance(qt.qeye([2, 2]) / 2, [1.0], gamma_per_s=1.0),
+            PQMSValueError,
+            "link_state must have trace 1",
+            id="link-trace",
+        ),
+    ],
+)
 def test_bad_inputs_raise_value_errors_naming_the_parameter(call, exc, match):
     with pytest.raises(exc, match=match):
         call()

@@ -110,20 +110,43 @@ def test_composed_pipeline_sampled_by_the_kernel_estimates_chsh_within_its_confi
     assert abs(np.mean(estimates) - exact) < 5 * est.stderr / math.sqrt(10)
 
 
-@pytest.mark.parametrize("call, exc, match", [
-    pytest.param(lambda: measurement_channel((0.0,)), PQMSValueError, r"angles must be a pair \(a, b\)", id="one"),
-    pytest.param(lambda: measurement_channel((0.0, (1.0, 1.0, 0.0))), PQMSValueError,
-                 r"angles\[1\] \(b\) must be a unit Bloch vector", id="norm"),
-    pytest.param(lambda: settings_measurement_channel([]), PQMSValueError, "pairs must be a non-empty", id="empty"),
-    pytest.param(lambda: chsh_measurement_channel((0.0, 1.0)), PQMSValueError, "settings must hold 4 directions",
-                 id="chsh-len"),
-    pytest.param(lambda: measurement_channel((0.0, 0.0))(qt.basis(2, 0)), DimensionError,
-                 r"rho has dims \[2\], the channel expects \[2, 2\]", id="apply-dims"),
-    pytest.param(lambda: register_table(random_density_matrix(1, [2, 2, 2])), DimensionError,
-                 r"register must have dims \[K\] or \[S, K\]", id="register-dims"),
-    pytest.param(lambda: register_table(np.eye(4) / 4), PQMSValueError, "register must be a density-matrix Qobj",
-                 id="register-type"),
-])
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        pytest.param(lambda: measurement_channel((0.0,)), PQMSValueError, r"angles must be a pair \(a, b\)", id="one"),
+        pytest.param(
+            lambda: measurement_channel((0.0, (1.0, 1.0, 0.0))),
+            PQMSValueError,
+            r"angles\[1\] \(b\) must be a unit Bloch vector",
+            id="norm",
+        ),
+        pytest.param(lambda: settings_measurement_channel([]), PQMSValueError, "pairs must be a non-empty", id="empty"),
+        pytest.param(
+            lambda: chsh_measurement_channel((0.0, 1.0)),
+            PQMSValueError,
+            "settings must hold 4 directions",
+            id="chsh-len",
+        ),
+        pytest.param(
+            lambda: measurement_channel((0.0, 0.0))(qt.basis(2, 0)),
+            DimensionError,
+            r"rho has dims \[2\], the channel expects \[2, 2\]",
+            id="apply-dims",
+        ),
+        pytest.param(
+            lambda: register_table(random_density_matrix(1, [2, 2, 2])),
+            DimensionError,
+            r"register must have dims \[K\] or \[S, K\]",
+            id="register-dims",
+        ),
+        pytest.param(
+            lambda: register_table(np.eye(4) / 4),
+            PQMSValueError,
+            "register must be a density-matrix Qobj",
+            id="register-type",
+        ),
+    ],
+)
 def test_bad_inputs_raise_naming_the_parameter(call, exc, match):
     with pytest.raises(exc, match=match):
         call()

@@ -37,7 +37,7 @@ def run_json(*args):
 def werner_chain(f_link, n):
     """F_n = 1/4 + (3/4) w^n with w = (4F - 1)/3: n Werner links, ideal swaps (closed form)."""
     w = (4 * f_link - 1) / 3
-    return 0.25 + 0.75 * w ** n
+    return 0.25 + 0.75 * w**n
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -73,8 +73,19 @@ def test_fidelity_noisy_twirled_csv_equals_the_library():
     from pqms_physics.core.states import werner_state
     from pqms_physics.network.chains import fidelity_vs_hops
 
-    res = run("fidelity", "--link-fidelity", "0.995", "--hops", "1,3,30", "--gate-fidelity", "0.99",
-              "--measurement-fidelity", "0.98", "--twirl", "--csv")
+    res = run(
+        "fidelity",
+        "--link-fidelity",
+        "0.995",
+        "--hops",
+        "1,3,30",
+        "--gate-fidelity",
+        "0.99",
+        "--measurement-fidelity",
+        "0.98",
+        "--twirl",
+        "--csv",
+    )
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
     expected = fidelity_vs_hops(werner_state(0.995), [1, 3, 30], 0.99, 0.98, twirl=True)
@@ -100,12 +111,13 @@ def test_chsh_json_matches_estimate_chsh_with_the_same_seed_and_the_exact_werner
     from pqms_physics.core.states import werner_state
     from pqms_physics.network.chains import chain_state
 
-    doc = run_json("chsh", "--link-fidelity", "0.98", "--hops", "1,3", "--pairs", "2e4", "--seed", "11",
-                   "--sampler", "multinomial")
+    doc = run_json(
+        "chsh", "--link-fidelity", "0.98", "--hops", "1,3", "--pairs", "2e4", "--seed", "11", "--sampler", "multinomial"
+    )
     for row in doc["rows"]:
         n = row["hops"]
         w = (4 * 0.98 - 1) / 3
-        assert row["s_exact"] == pytest.approx(2 * math.sqrt(2) * w ** n, abs=1e-12)  # Horodecki: 2 sqrt2 w^n
+        assert row["s_exact"] == pytest.approx(2 * math.sqrt(2) * w**n, abs=1e-12)  # Horodecki: 2 sqrt2 w^n
         est = estimate_chsh(chain_state(werner_state(0.98), n), 20_000, 11, sampler="multinomial")
         assert row["s_estimate"] == est.value and row["stderr"] == est.stderr
         assert row["ci_low"] == pytest.approx(est.value - 1.959963984540054 * est.stderr, abs=1e-12)
@@ -128,12 +140,24 @@ def test_nct_rows_equal_pool_bias_experiment_on_the_same_streams():
     from pqms_physics.core.channels import dephasing
     from pqms_physics.nct import pool_bias_experiment
 
-    doc = run_json("nct", "--pairs-per-pool", "5e4", "--runs", "3", "--seed", "5", "--sampler", "multinomial",
-                   "--sender", "dephasing:0.05:1.0")
+    doc = run_json(
+        "nct",
+        "--pairs-per-pool",
+        "5e4",
+        "--runs",
+        "3",
+        "--seed",
+        "5",
+        "--sampler",
+        "multinomial",
+        "--sender",
+        "dephasing:0.05:1.0",
+    )
     assert [r["stream"] for r in doc["rows"]] == [0, 1, 2]
     for r in doc["rows"]:
-        ref = pool_bias_experiment(50_000, 5, sender_channel=dephasing(0.05, 1.0), sampler="multinomial",
-                                   stream=r["stream"])
+        ref = pool_bias_experiment(
+            50_000, 5, sender_channel=dephasing(0.05, 1.0), sampler="multinomial", stream=r["stream"]
+        )
         assert r["delta_mu"] == ref.delta_mu and r["z"] == ref.z
         assert r["expected_delta_mu"] == 0.0  # no-signalling: exact, any local operation
     assert doc["summary"]["sigma_no_signalling"] == pytest.approx(math.sqrt(0.5 / 5e4), rel=1e-12)
@@ -164,27 +188,33 @@ def test_nct_fixed_threshold_probability_matches_the_library():
 # --------------------------------------------------------------------------- bad arguments
 
 
-@pytest.mark.parametrize("args, name", [
-    pytest.param(["fidelity", "--link-fidelity", "1.5"], "--link-fidelity", id="fidelity>1"),
-    pytest.param(["fidelity", "--hops", "0,2"], "--hops", id="hops<1"),
-    pytest.param(["fidelity", "--hops", "1,x"], "--hops", id="hops-not-int"),
-    pytest.param(["fidelity", "--gate-fidelity", "-0.1"], "--gate-fidelity", id="gate<0"),
-    pytest.param(["chsh", "--pairs", "0"], "--pairs", id="pairs<1"),
-    pytest.param(["chsh", "--pairs", "1.5e0"], "--pairs", id="pairs-not-int"),
-    pytest.param(["chsh", "--seed", "-1"], "--seed", id="seed<0"),
-    pytest.param(["chsh", "--sampler", "magic"], "--sampler", id="sampler"),
-    pytest.param(["chsh", "--setting-choice", "blocks", "--pairs", "10"], "pairs must be a multiple of 4",
-                 id="blocks-not-multiple-of-4"),
-    pytest.param(["nct", "--sender", "teleport"], "--sender", id="sender-kind"),
-    pytest.param(["nct", "--sender", "dephasing:0.05"], "--sender", id="sender-arity"),
-    pytest.param(["nct", "--sender", "depolarizing:1.5"], "--sender", id="sender-range"),
-    pytest.param(["nct", "--pairs-per-pool", "-5"], "--pairs-per-pool", id="pairs-per-pool<1"),
-    pytest.param(["nct", "--alpha", "1"], "--alpha", id="alpha"),
-    pytest.param(["sweep", "/nonexistent/config.toml"], "CONFIG", id="missing-config"),
-    pytest.param(["report", "--seed", "x"], "--seed", id="report-seed"),
-    pytest.param(["fidelity", "--bogus"], "--bogus", id="unknown-option"),
-    pytest.param(["nonsense"], "nonsense", id="unknown-command"),
-])
+@pytest.mark.parametrize(
+    "args, name",
+    [
+        pytest.param(["fidelity", "--link-fidelity", "1.5"], "--link-fidelity", id="fidelity>1"),
+        pytest.param(["fidelity", "--hops", "0,2"], "--hops", id="hops<1"),
+        pytest.param(["fidelity", "--hops", "1,x"], "--hops", id="hops-not-int"),
+        pytest.param(["fidelity", "--gate-fidelity", "-0.1"], "--gate-fidelity", id="gate<0"),
+        pytest.param(["chsh", "--pairs", "0"], "--pairs", id="pairs<1"),
+        pytest.param(["chsh", "--pairs", "1.5e0"], "--pairs", id="pairs-not-int"),
+        pytest.param(["chsh", "--seed", "-1"], "--seed", id="seed<0"),
+        pytest.param(["chsh", "--sampler", "magic"], "--sampler", id="sampler"),
+        pytest.param(
+            ["chsh", "--setting-choice", "blocks", "--pairs", "10"],
+            "pairs must be a multiple of 4",
+            id="blocks-not-multiple-of-4",
+        ),
+        pytest.param(["nct", "--sender", "teleport"], "--sender", id="sender-kind"),
+        pytest.param(["nct", "--sender", "dephasing:0.05"], "--sender", id="sender-arity"),
+        pytest.param(["nct", "--sender", "depolarizing:1.5"], "--sender", id="sender-range"),
+        pytest.param(["nct", "--pairs-per-pool", "-5"], "--pairs-per-pool", id="pairs-per-pool<1"),
+        pytest.param(["nct", "--alpha", "1"], "--alpha", id="alpha"),
+        pytest.param(["sweep", "/nonexistent/config.toml"], "CONFIG", id="missing-config"),
+        pytest.param(["report", "--seed", "x"], "--seed", id="report-seed"),
+        pytest.param(["fidelity", "--bogus"], "--bogus", id="unknown-option"),
+        pytest.param(["nonsense"], "nonsense", id="unknown-command"),
+    ],
+)
 def test_bad_arguments_exit_2_with_one_line_naming_the_parameter(args, name):
     res = run(*args)
     assert res.exit_code == 2, res.output
@@ -249,8 +279,14 @@ def test_fpga_vectors_calls_write_fpga_vectors_with_its_signature_and_prints_the
     def fake(out_dir, **kwargs):
         inspect.signature(real).bind(out_dir, **kwargs)  # the CLI must call the real signature
         calls.append((out_dir, kwargs))
-        return fpga_vectors.VectorManifest(str(out_dir), kwargs.get("suite", "default"),
-                                           kwargs.get("seed", fpga_vectors.DEFAULT_SEED), ("a", "b"), 10, 2)
+        return fpga_vectors.VectorManifest(
+            str(out_dir),
+            kwargs.get("suite", "default"),
+            kwargs.get("seed", fpga_vectors.DEFAULT_SEED),
+            ("a", "b"),
+            10,
+            2,
+        )
 
     monkeypatch.setattr(fpga_vectors, "write_fpga_vectors", fake)
     doc = run_json("fpga-vectors", "--out", str(tmp_path / "v"), "--seed", "9", "--suite", "full")
@@ -264,8 +300,12 @@ def test_fpga_vectors_calls_write_fpga_vectors_with_its_signature_and_prints_the
 
 
 def test_real_process_bad_argument_exits_2_with_one_stderr_line_and_no_traceback():
-    proc = subprocess.run([sys.executable, "-m", "pqms_physics.cli", "chsh", "--link-fidelity", "2"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pqms_physics.cli", "chsh", "--link-fidelity", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert len(proc.stderr.strip().splitlines()) == 1 and "--link-fidelity" in proc.stderr
@@ -283,8 +323,10 @@ def test_console_script_is_installed_and_lists_every_command():
         assert command in proc.stdout
 
 
-@pytest.mark.parametrize("command", [["chsh", "--pairs", "4000", "--seed", "2"],
-                                     ["nct", "--pairs-per-pool", "3000", "--seed", "2", "--runs", "2"]])
+@pytest.mark.parametrize(
+    "command",
+    [["chsh", "--pairs", "4000", "--seed", "2"], ["nct", "--pairs-per-pool", "3000", "--seed", "2", "--runs", "2"]],
+)
 def test_kernel_devices_give_the_same_numbers_or_cuda_exits_1_with_the_reason(command):
     # The kernels promise identical counts on every device for one seed (pqms_physics.kernels).
     cpu = run_json(*command)

@@ -23,8 +23,20 @@ def test_help_has_an_example_and_is_listed():
 
 
 def test_chain_json_is_plob_of_one_segment_and_the_werner_product():
-    res = run("network", "--topology", "chain", "--length-km", "500", "--repeaters", "4", "--link-fidelity",
-              "0.99", "--gate-fidelity", "0.995", "--json")
+    res = run(
+        "network",
+        "--topology",
+        "chain",
+        "--length-km",
+        "500",
+        "--repeaters",
+        "4",
+        "--link-fidelity",
+        "0.99",
+        "--gate-fidelity",
+        "0.995",
+        "--json",
+    )
     assert res.exit_code == 0, res.output
     (row,) = json.loads(res.stdout)["rows"]
     eta = 10 ** (-0.2 * 100 / 10)  # one 100 km segment; Pirandola 2019: -log2(1 - eta)
@@ -54,16 +66,22 @@ def test_table_output_names_the_topology():
     assert "grid network, 9 nodes, 12 edges" in res.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--source", "0", "--target", "999"], "target 999 is not a node"),
-    (["--source", "0"], "--source and --target go together"),
-    (["--districts", "0"], "--districts"),
-    (["--topology", "torus"], "--topology"),
-    (["--link-fidelity", "1.5"], "--link-fidelity"),
-    (["--district-radius-km", "-1"], "--district-radius-km"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--source", "0", "--target", "999"], "target 999 is not a node"),
+        (["--source", "0"], "--source and --target go together"),
+        (["--districts", "0"], "--districts"),
+        (["--topology", "torus"], "--topology"),
+        (["--link-fidelity", "1.5"], "--link-fidelity"),
+        (["--district-radius-km", "-1"], "--district-radius-km"),
+    ],
+)
 def test_bad_arguments_exit_2_naming_the_parameter(args, message):
-    res = run("network", "--districts", "3", "--nodes-per-district", "5", *args) if "--districts" not in args \
+    res = (
+        run("network", "--districts", "3", "--nodes-per-district", "5", *args)
+        if "--districts" not in args
         else run("network", *args)
+    )
     assert res.exit_code == 2
     assert message in res.output

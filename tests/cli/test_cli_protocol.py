@@ -43,11 +43,29 @@ def test_monte_carlo_rows_equal_the_library_call_with_the_same_seed():
     from pqms_physics.network.protocols.montecarlo import simulate
     from pqms_physics.network.protocols.spec import ProtocolSpec
 
-    doc = run_json("--segments", "4", "--p-link", "0.3", "--p-swap", "0.7", "--link-werner", "0.97",
-                   "--coherence-time", "30", "--cutoff", "3,9", "--method", "monte-carlo", "--samples", "2e4",
-                   "--seed", "5")
-    res = simulate(ProtocolSpec(4, 0.3, p_swap=0.7, link_werner=0.97, coherence_time=30.0, cutoff=(3, 9)),
-                   samples=20_000, seed=5)
+    doc = run_json(
+        "--segments",
+        "4",
+        "--p-link",
+        "0.3",
+        "--p-swap",
+        "0.7",
+        "--link-werner",
+        "0.97",
+        "--coherence-time",
+        "30",
+        "--cutoff",
+        "3,9",
+        "--method",
+        "monte-carlo",
+        "--samples",
+        "2e4",
+        "--seed",
+        "5",
+    )
+    res = simulate(
+        ProtocolSpec(4, 0.3, p_swap=0.7, link_werner=0.97, coherence_time=30.0, cutoff=(3, 9)), samples=20_000, seed=5
+    )
     v = values(doc)
     assert v["mean_time_rounds"]["value"] == res.mean_time and v["mean_time_rounds"]["stderr"] == res.mean_time_stderr
     assert v["mean_werner"]["value"] == res.mean_werner
@@ -73,15 +91,18 @@ def test_table_output_names_the_quantities():
     assert "mean_time_rounds" in res.output and "skr_bb84_bits_per_round" in res.output
 
 
-@pytest.mark.parametrize("args, name", [
-    (["--p-link", "0"], "--p-link"),
-    (["--p-swap", "1.5"], "--p-swap"),
-    (["--segments", "3"], "segments"),
-    (["--cutoff", "-1"], "--cutoff"),
-    (["--cutoff", "1,2,3"], "cutoff"),
-    (["--coherence-time", "0"], "--coherence-time"),
-    (["--samples", "1.5"], "--samples"),
-])
+@pytest.mark.parametrize(
+    "args, name",
+    [
+        (["--p-link", "0"], "--p-link"),
+        (["--p-swap", "1.5"], "--p-swap"),
+        (["--segments", "3"], "segments"),
+        (["--cutoff", "-1"], "--cutoff"),
+        (["--cutoff", "1,2,3"], "cutoff"),
+        (["--coherence-time", "0"], "--coherence-time"),
+        (["--samples", "1.5"], "--samples"),
+    ],
+)
 def test_bad_arguments_exit_2_naming_the_parameter(args, name):
     res = run("--segments", "4", *args) if "--segments" not in args else run(*args)
     assert res.exit_code == 2

@@ -52,8 +52,20 @@ def test_fixed_point_json_and_unreachable_is_null():
 
 def test_nested_csv_equals_the_library():
     from pqms_physics.network.purification import nested_repeater
-    res = run("purify", "nested", "--hops", "1,4", "--link-fidelity", "0.9", "--rounds", "2", "--csv",
-              "--link-length-km", "10")
+
+    res = run(
+        "purify",
+        "nested",
+        "--hops",
+        "1,4",
+        "--link-fidelity",
+        "0.9",
+        "--rounds",
+        "2",
+        "--csv",
+        "--link-length-km",
+        "10",
+    )
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
     for row in rows:
@@ -63,23 +75,37 @@ def test_nested_csv_equals_the_library():
 
 
 def test_target_reports_reachable_schedule_or_the_reason():
-    doc = run_json("purify", "target", "--target", "0.99", "--hops", "4", "--link-fidelities", "0.9,0.95",
-                   "--max-rounds", "2")
+    doc = run_json(
+        "purify", "target", "--target", "0.99", "--hops", "4", "--link-fidelities", "0.9,0.95", "--max-rounds", "2"
+    )
     assert doc["summary"]["reachable"] is True and doc["rows"][0]["link_fidelity"] == 0.9
-    doc = run_json("purify", "target", "--target", "0.999", "--hops", "10", "--gate-fidelity", "0.99",
-                   "--measurement-fidelity", "0.99")
+    doc = run_json(
+        "purify",
+        "target",
+        "--target",
+        "0.999",
+        "--hops",
+        "10",
+        "--gate-fidelity",
+        "0.99",
+        "--measurement-fidelity",
+        "0.99",
+    )
     assert doc["summary"]["reachable"] is False and "F_max" in doc["summary"]["reason"]
     assert run("purify", "target", "--target", "0.99", "--hops", "4").stdout.startswith("Cheapest")
 
 
-@pytest.mark.parametrize("args, name", [
-    (["purify", "rounds", "--fidelity", "1.3"], "fidelity"),
-    (["purify", "rounds", "--fidelity", "a,b"], "--fidelity"),
-    (["purify", "nested", "--gate-fidelity", "2"], "--gate-fidelity"),
-    (["purify", "nested", "--hops", "0"], "--hops"),
-    (["purify", "target", "--target", "0.1", "--hops", "3"], "target_fidelity"),
-    (["purify", "target", "--target", "0.9", "--hops", "3", "--link-fidelities", "1.5"], "link_fidelities"),
-])
+@pytest.mark.parametrize(
+    "args, name",
+    [
+        (["purify", "rounds", "--fidelity", "1.3"], "fidelity"),
+        (["purify", "rounds", "--fidelity", "a,b"], "--fidelity"),
+        (["purify", "nested", "--gate-fidelity", "2"], "--gate-fidelity"),
+        (["purify", "nested", "--hops", "0"], "--hops"),
+        (["purify", "target", "--target", "0.1", "--hops", "3"], "target_fidelity"),
+        (["purify", "target", "--target", "0.9", "--hops", "3", "--link-fidelities", "1.5"], "link_fidelities"),
+    ],
+)
 def test_bad_arguments_exit_2_naming_the_parameter(args, name):
     res = run(*args)
     assert res.exit_code == 2

@@ -130,7 +130,7 @@ def test_matmul_applies_the_right_operand_first_for_a_non_commuting_pair():
 def test_tensor_puts_the_left_operand_on_qubit_0():
     damp = amplitude_damping(5.0, 10.0)  # essentially full decay to |0>
     ket_01 = qt.tensor(qt.basis(2, 0), qt.basis(2, 1))
-    out_left = (damp & Channel.identity(1))(ket_01)   # acts on qubit 0, which is already |0>
+    out_left = (damp & Channel.identity(1))(ket_01)  # acts on qubit 0, which is already |0>
     out_right = (Channel.identity(1) & damp)(ket_01)  # acts on qubit 1: |01> -> |00>
     assert fidelity(out_left, ket_01) == pytest.approx(1.0, abs=1e-12)
     assert fidelity(out_right, qt.tensor(qt.basis(2, 0), qt.basis(2, 0))) == pytest.approx(1.0, abs=1e-12)
@@ -230,34 +230,55 @@ def test_ndarray_matmul_channel_does_not_silently_become_an_array():
         np.eye(4) @ dephasing(0.1, 1.0)
 
 
-@pytest.mark.parametrize("call, exc, match", [
-    pytest.param(lambda: dephasing(-1.0, 1.0), ValueError, r"gamma_per_s must be >= 0, got -1.0", id="neg-rate"),
-    pytest.param(lambda: dephasing(1.0, -2.0), ValueError, r"t_s must be >= 0, got -2.0", id="neg-time"),
-    pytest.param(lambda: amplitude_damping(float("inf"), 1.0), ValueError, "gamma_per_s must be finite",
-                 id="inf-rate"),
-    pytest.param(lambda: depolarizing(1.5), ValueError, r"p must be in \[0.0, 1.0\], got 1.5", id="dep-p"),
-    pytest.param(lambda: pauli_channel(0.5, 0.4, 0.3), ValueError, "p_x \\+ p_y \\+ p_z must be <= 1",
-                 id="pauli-sum"),
-    pytest.param(lambda: pauli_channel(-0.1, 0.0, 0.0), ValueError, "p_x must be in", id="pauli-neg"),
-    pytest.param(lambda: Channel.from_kraus([2 * qt.sigmax()]), NotCPTPError, "trace preserving",
-                 id="not-tp"),
-    pytest.param(lambda: Channel.from_kraus([]), ValueError, "ops must contain", id="no-ops"),
-    pytest.param(lambda: Channel.from_kraus([qt.qeye(2), qt.qeye(3)]), DimensionError, r"ops\[1\] has dims",
-                 id="mixed-dims"),
-    pytest.param(lambda: Channel.from_superop(qt.Qobj(np.eye(4)[[0, 2, 1, 3]], dims=[[[2], [2]], [[2], [2]]],
-                                                      superrep="super")),
-                 NotCPTPError, "completely positive", id="transpose-map"),
-    pytest.param(lambda: dephasing(0.1, 1.0) @ dephasing(0.1, 1.0).on(0, 2), DimensionError,
-                 "cannot compose", id="compose-dims"),
-    pytest.param(lambda: dephasing(0.1, 1.0)(RHO_PHI), DimensionError, "rho has dims", id="apply-dims"),
-    pytest.param(lambda: dephasing(0.1, 1.0).on(2, n=2), ValueError, "qubit must be <= 1, got 2", id="on-qubit"),
-    pytest.param(lambda: dephasing(0.1, 1.0).on(0, n=0), ValueError, "n must be >= 1, got 0", id="on-n"),
-    pytest.param(lambda: lindblad_channel(None, [qt.sigmaz(), qt.tensor(I2, SZ)], 1.0), DimensionError,
-                 "share square dims", id="lindblad-dims"),
-    pytest.param(lambda: lindblad_channel(None, [qt.sigmaz()], -1.0), ValueError, "t_s must be >= 0",
-                 id="lindblad-time"),
-    pytest.param(lambda: lindblad_channel(None, [], 1.0), ValueError, "needs H or at least one", id="lindblad-empty"),
-])
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        pytest.param(lambda: dephasing(-1.0, 1.0), ValueError, r"gamma_per_s must be >= 0, got -1.0", id="neg-rate"),
+        pytest.param(lambda: dephasing(1.0, -2.0), ValueError, r"t_s must be >= 0, got -2.0", id="neg-time"),
+        pytest.param(
+            lambda: amplitude_damping(float("inf"), 1.0), ValueError, "gamma_per_s must be finite", id="inf-rate"
+        ),
+        pytest.param(lambda: depolarizing(1.5), ValueError, r"p must be in \[0.0, 1.0\], got 1.5", id="dep-p"),
+        pytest.param(
+            lambda: pauli_channel(0.5, 0.4, 0.3), ValueError, "p_x \\+ p_y \\+ p_z must be <= 1", id="pauli-sum"
+        ),
+        pytest.param(lambda: pauli_channel(-0.1, 0.0, 0.0), ValueError, "p_x must be in", id="pauli-neg"),
+        pytest.param(lambda: Channel.from_kraus([2 * qt.sigmax()]), NotCPTPError, "trace preserving", id="not-tp"),
+        pytest.param(lambda: Channel.from_kraus([]), ValueError, "ops must contain", id="no-ops"),
+        pytest.param(
+            lambda: Channel.from_kraus([qt.qeye(2), qt.qeye(3)]), DimensionError, r"ops\[1\] has dims", id="mixed-dims"
+        ),
+        pytest.param(
+            lambda: Channel.from_superop(
+                qt.Qobj(np.eye(4)[[0, 2, 1, 3]], dims=[[[2], [2]], [[2], [2]]], superrep="super")
+            ),
+            NotCPTPError,
+            "completely positive",
+            id="transpose-map",
+        ),
+        pytest.param(
+            lambda: dephasing(0.1, 1.0) @ dephasing(0.1, 1.0).on(0, 2),
+            DimensionError,
+            "cannot compose",
+            id="compose-dims",
+        ),
+        pytest.param(lambda: dephasing(0.1, 1.0)(RHO_PHI), DimensionError, "rho has dims", id="apply-dims"),
+        pytest.param(lambda: dephasing(0.1, 1.0).on(2, n=2), ValueError, "qubit must be <= 1, got 2", id="on-qubit"),
+        pytest.param(lambda: dephasing(0.1, 1.0).on(0, n=0), ValueError, "n must be >= 1, got 0", id="on-n"),
+        pytest.param(
+            lambda: lindblad_channel(None, [qt.sigmaz(), qt.tensor(I2, SZ)], 1.0),
+            DimensionError,
+            "share square dims",
+            id="lindblad-dims",
+        ),
+        pytest.param(
+            lambda: lindblad_channel(None, [qt.sigmaz()], -1.0), ValueError, "t_s must be >= 0", id="lindblad-time"
+        ),
+        pytest.param(
+            lambda: lindblad_channel(None, [], 1.0), ValueError, "needs H or at least one", id="lindblad-empty"
+        ),
+    ],
+)
 def test_bad_inputs_raise_naming_the_parameter(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
@@ -285,8 +306,11 @@ def test_tensor_of_preparations_drops_the_trivial_factors_and_keeps_the_order():
 def test_a_four_to_two_qubit_partial_trace_keeps_the_named_factors_in_order():
     # Kraus operators I_A (x) <bc| (x) I_D: the trace over B, C as a channel (A, B, C, D) -> (A, D)
     eye = np.eye(2)
-    kraus = [qt.Qobj(np.kron(np.kron(eye, np.kron(eye[[b]], eye[[c]])), eye), dims=[[2, 2], [2, 2, 2, 2]])
-             for b in (0, 1) for c in (0, 1)]
+    kraus = [
+        qt.Qobj(np.kron(np.kron(eye, np.kron(eye[[b]], eye[[c]])), eye), dims=[[2, 2], [2, 2, 2, 2]])
+        for b in (0, 1)
+        for c in (0, 1)
+    ]
     tr_bc = Channel.from_kraus(kraus)
     assert tr_bc.in_dims == (2, 2, 2, 2) and tr_bc.out_dims == (2, 2)
     rho = random_density_matrix(6, [2, 2, 2, 2])
@@ -337,38 +361,80 @@ def test_from_povm_records_outcome_probabilities_in_a_classical_register():
     np.testing.assert_allclose(meas(rho).full(), expected, atol=1e-15)
 
 
-@pytest.mark.parametrize("call, match", [
-    pytest.param(lambda: dephasing(0.1, 1.0) @ Channel.identity(2), r"first's output dims \[2, 2\] differ from "
-                 r"the second's input dims \[2\]", id="compose-names-both-dims"),
-    pytest.param(lambda: Channel.identity(2)(qt.basis(3, 0)), r"rho has dims \[3\], the channel expects \[2, 2\]",
-                 id="apply-names-both-dims"),
-    pytest.param(lambda: Channel.identity(2).on((1,), n=3), r"qubit must name 2 factor\(s\) for a channel on dims "
-                 r"\[2, 2\], got 1", id="on-count"),
-    pytest.param(lambda: Channel.preparation(qt.basis(2, 0)).on(0, n=2), r"on\(\) needs a channel with equal input "
-                 r"and output dims", id="on-preparation"),
-    pytest.param(lambda: Channel.from_superop(np.eye(16), in_dims=(2,), out_dims=(2,)), r"maps dimension 4 to 4, "
-                 r"but in_dims \[2\] -> out_dims \[2\]", id="superop-dims"),
-    pytest.param(lambda: Channel.from_povm([np.eye(2) / 2] * 2, out_dims=(3,)), r"do not fit in_dims \[2\] -> "
-                 r"out_dims \[3\]", id="povm-dims"),
-    pytest.param(lambda: Channel.identity(1).power(2) @ Channel.preparation(qt.basis(3, 0)),
-                 r"output dims \[3\] differ from the second's input dims \[2\]", id="compose-after-preparation"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        pytest.param(
+            lambda: dephasing(0.1, 1.0) @ Channel.identity(2),
+            r"first's output dims \[2, 2\] differ from "
+            r"the second's input dims \[2\]",
+            id="compose-names-both-dims",
+        ),
+        pytest.param(
+            lambda: Channel.identity(2)(qt.basis(3, 0)),
+            r"rho has dims \[3\], the channel expects \[2, 2\]",
+            id="apply-names-both-dims",
+        ),
+        pytest.param(
+            lambda: Channel.identity(2).on((1,), n=3),
+            r"qubit must name 2 factor\(s\) for a channel on dims "
+            r"\[2, 2\], got 1",
+            id="on-count",
+        ),
+        pytest.param(
+            lambda: Channel.preparation(qt.basis(2, 0)).on(0, n=2),
+            r"on\(\) needs a channel with equal input "
+            r"and output dims",
+            id="on-preparation",
+        ),
+        pytest.param(
+            lambda: Channel.from_superop(np.eye(16), in_dims=(2,), out_dims=(2,)),
+            r"maps dimension 4 to 4, "
+            r"but in_dims \[2\] -> out_dims \[2\]",
+            id="superop-dims",
+        ),
+        pytest.param(
+            lambda: Channel.from_povm([np.eye(2) / 2] * 2, out_dims=(3,)),
+            r"do not fit in_dims \[2\] -> "
+            r"out_dims \[3\]",
+            id="povm-dims",
+        ),
+        pytest.param(
+            lambda: Channel.identity(1).power(2) @ Channel.preparation(qt.basis(3, 0)),
+            r"output dims \[3\] differ from the second's input dims \[2\]",
+            id="compose-after-preparation",
+        ),
+    ],
+)
 def test_dimension_mismatches_raise_dimension_error_naming_both_sides(call, match):
     with pytest.raises(DimensionError, match=match):
         call()
 
 
-@pytest.mark.parametrize("call, match", [
-    pytest.param(lambda: Channel.identity(2).on((0, 0), n=3), r"qubit must hold distinct factors, got \[0, 0\]",
-                 id="on-repeated"),
-    pytest.param(lambda: Channel.identity(2).on((0, 3), n=3), r"qubit\[1\] must be <= 2, got 3", id="on-range"),
-    pytest.param(lambda: Channel.from_povm([np.eye(2), np.eye(2) / 2]), "effects must sum to the identity",
-                 id="povm-sum"),
-    pytest.param(lambda: Channel.from_povm([np.diag([1.5, 0.5]), np.diag([-0.5, 0.5])]), "positive semidefinite",
-                 id="povm-negative"),
-    pytest.param(lambda: Channel.preparation(2 * qt.ket2dm(qt.basis(2, 0))), "state must have trace 1",
-                 id="preparation-trace"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        pytest.param(
+            lambda: Channel.identity(2).on((0, 0), n=3),
+            r"qubit must hold distinct factors, got \[0, 0\]",
+            id="on-repeated",
+        ),
+        pytest.param(lambda: Channel.identity(2).on((0, 3), n=3), r"qubit\[1\] must be <= 2, got 3", id="on-range"),
+        pytest.param(
+            lambda: Channel.from_povm([np.eye(2), np.eye(2) / 2]), "effects must sum to the identity", id="povm-sum"
+        ),
+        pytest.param(
+            lambda: Channel.from_povm([np.diag([1.5, 0.5]), np.diag([-0.5, 0.5])]),
+            "positive semidefinite",
+            id="povm-negative",
+        ),
+        pytest.param(
+            lambda: Channel.preparation(2 * qt.ket2dm(qt.basis(2, 0))),
+            "state must have trace 1",
+            id="preparation-trace",
+        ),
+    ],
+)
 def test_bad_register_arguments_raise_naming_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):
         call()

@@ -64,9 +64,11 @@ def random_ket(seed: int) -> qt.Qobj:
 
 def local_unitary(angles) -> qt.Qobj:
     """u(a) x u(b), each an Euler-angle rotation Rz Ry Rz."""
+
     def u(a, b, c):
         rz, ry = (-0.5j * qt.sigmaz()), (-0.5j * qt.sigmay())
         return (a * rz).expm() * (b * ry).expm() * (c * rz).expm()
+
     return qt.tensor(u(*angles[:3]), u(*angles[3:]))
 
 
@@ -82,8 +84,11 @@ def local_kraus_channel(rho: qt.Qobj, qubit: int, kind: str, p: float) -> qt.Qob
 
 
 seeds = st.integers(0, 2**32 - 1)
-weight_vectors = st.lists(st.floats(0.0, 1.0), min_size=4, max_size=4).filter(lambda x: sum(x) > 1e-3).map(
-    lambda x: np.array(x) / sum(x))
+weight_vectors = (
+    st.lists(st.floats(0.0, 1.0), min_size=4, max_size=4)
+    .filter(lambda x: sum(x) > 1e-3)
+    .map(lambda x: np.array(x) / sum(x))
+)
 
 
 # ---------------------------------------------------------------- closed forms
@@ -220,13 +225,16 @@ def test_local_channels_never_increase_negativity_or_concurrence(seed, qubit, ki
 
 
 # ---------------------------------------------------------------- bad input
-@pytest.mark.parametrize("weights, match", [
-    pytest.param([0.5, 0.5, 0.1, -0.1], r"rho must be >= 0, got -0.1", id="negative"),
-    pytest.param([0.5, 0.2, 0.2, 0.2], r"rho must sum to 1", id="sum"),
-    pytest.param([0.5, 0.5, 0.0], r"rho must have a last axis of length 4", id="shape"),
-    pytest.param(0.5, r"rho must have a last axis of length 4", id="scalar"),
-    pytest.param([0.5, np.nan, 0.0, 0.5], r"rho must be finite", id="nan"),
-])
+@pytest.mark.parametrize(
+    "weights, match",
+    [
+        pytest.param([0.5, 0.5, 0.1, -0.1], r"rho must be >= 0, got -0.1", id="negative"),
+        pytest.param([0.5, 0.2, 0.2, 0.2], r"rho must sum to 1", id="sum"),
+        pytest.param([0.5, 0.5, 0.0], r"rho must have a last axis of length 4", id="shape"),
+        pytest.param(0.5, r"rho must have a last axis of length 4", id="scalar"),
+        pytest.param([0.5, np.nan, 0.0, 0.5], r"rho must be finite", id="nan"),
+    ],
+)
 def test_bad_weights_are_rejected_naming_the_parameter(weights, match):
     with pytest.raises(PQMSValueError, match=match):
         concurrence(weights)
@@ -237,8 +245,9 @@ def test_hashing_yield_names_its_parameter():
         hashing_yield([0.9, 0.0, 0.0, 0.0])
 
 
-@pytest.mark.parametrize("fn", [concurrence, negativity, log_negativity, coherent_information, werner_parameter,
-                                bell_diagonal_weights])
+@pytest.mark.parametrize(
+    "fn", [concurrence, negativity, log_negativity, coherent_information, werner_parameter, bell_diagonal_weights]
+)
 def test_states_that_are_not_two_qubit_density_matrices_are_rejected(fn):
     with pytest.raises(PQMSValueError, match="rho must be a 2-qubit state"):
         fn(qt.maximally_mixed_dm(2))

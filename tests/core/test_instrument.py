@@ -52,19 +52,39 @@ def test_instruments_are_immutable():
         Instrument([np.eye(4)], (2,), (2,), ("x",), "bypass")
 
 
-@pytest.mark.parametrize("call, exc, match", [
-    pytest.param(lambda: Instrument.from_kraus([[np.eye(2)], [np.eye(2)]]), NotCPTPError, "trace-preserving",
-                 id="sum-not-tp"),
-    pytest.param(lambda: Instrument.from_superops([np.eye(4)[[0, 2, 1, 3]]], (2,), (2,)), NotCPTPError,
-                 r"branches\[0\] must be completely positive", id="transpose"),
-    pytest.param(lambda: Instrument.from_superops([np.eye(4)], (2, 2), (2,)), DimensionError,
-                 r"branches\[0\] has shape \(4, 4\)", id="dims"),
-    pytest.param(lambda: Instrument.from_superops([], (2,), (2,)), PQMSValueError, "at least one", id="empty"),
-    pytest.param(lambda: Instrument.from_kraus([[np.eye(2)]], outcomes=("a", "b")), PQMSValueError,
-                 "outcomes must label 1 branches, got 2", id="labels"),
-    pytest.param(lambda: unsharp_z(0.2).probabilities(qt.basis(3, 0)), DimensionError,
-                 r"rho has dims \[3\], the instrument expects \[2\]", id="apply-dims"),
-])
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        pytest.param(
+            lambda: Instrument.from_kraus([[np.eye(2)], [np.eye(2)]]), NotCPTPError, "trace-preserving", id="sum-not-tp"
+        ),
+        pytest.param(
+            lambda: Instrument.from_superops([np.eye(4)[[0, 2, 1, 3]]], (2,), (2,)),
+            NotCPTPError,
+            r"branches\[0\] must be completely positive",
+            id="transpose",
+        ),
+        pytest.param(
+            lambda: Instrument.from_superops([np.eye(4)], (2, 2), (2,)),
+            DimensionError,
+            r"branches\[0\] has shape \(4, 4\)",
+            id="dims",
+        ),
+        pytest.param(lambda: Instrument.from_superops([], (2,), (2,)), PQMSValueError, "at least one", id="empty"),
+        pytest.param(
+            lambda: Instrument.from_kraus([[np.eye(2)]], outcomes=("a", "b")),
+            PQMSValueError,
+            "outcomes must label 1 branches, got 2",
+            id="labels",
+        ),
+        pytest.param(
+            lambda: unsharp_z(0.2).probabilities(qt.basis(3, 0)),
+            DimensionError,
+            r"rho has dims \[3\], the instrument expects \[2\]",
+            id="apply-dims",
+        ),
+    ],
+)
 def test_bad_instruments_raise(call, exc, match):
     with pytest.raises(exc, match=match):
         call()

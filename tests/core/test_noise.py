@@ -23,8 +23,9 @@ def test_the_pauli_matrices_are_defined_once_and_agree_with_qutip():
         np.testing.assert_array_equal(pauli(name).full(), PAULI_MATRICES[k])
 
 
-@pytest.mark.parametrize("name", ["dephasing", "amplitude_damping", "depolarizing", "pauli_channel",
-                                  "lindblad_channel"])
+@pytest.mark.parametrize(
+    "name", ["dephasing", "amplitude_damping", "depolarizing", "pauli_channel", "lindblad_channel"]
+)
 def test_factories_stay_importable_from_core_channels_for_one_release(name):
     assert getattr(channels, name) is getattr(noise, name)
     assert name in channels.__all__ and name in noise.__all__
@@ -48,8 +49,12 @@ def test_amplitude_damping_moves_excited_population_and_shrinks_coherence(gamma,
     rho = random_density_matrix(seed, [2]).full()
     out = noise.amplitude_damping(gamma, t)(qt.Qobj(rho)).full()
     decay = np.exp(-gamma * t)
-    expected = np.array([[rho[0, 0] + (1 - decay) * rho[1, 1], np.sqrt(decay) * rho[0, 1]],
-                         [np.sqrt(decay) * rho[1, 0], decay * rho[1, 1]]])
+    expected = np.array(
+        [
+            [rho[0, 0] + (1 - decay) * rho[1, 1], np.sqrt(decay) * rho[0, 1]],
+            [np.sqrt(decay) * rho[1, 0], decay * rho[1, 1]],
+        ]
+    )
     np.testing.assert_allclose(out, expected, atol=EXACT)
 
 
@@ -62,7 +67,12 @@ def test_pauli_channel_is_the_weighted_sum_of_pauli_conjugations(px, py, pz, see
 
 
 def test_every_factory_is_a_one_qubit_cptp_channel():
-    for ch in (noise.dephasing(0.3, 1.0), noise.amplitude_damping(0.3, 1.0), noise.depolarizing(0.2),
-               noise.pauli_channel(0.1, 0.2, 0.3), noise.lindblad_channel(None, [qt.sigmaz()], 0.5)):
+    for ch in (
+        noise.dephasing(0.3, 1.0),
+        noise.amplitude_damping(0.3, 1.0),
+        noise.depolarizing(0.2),
+        noise.pauli_channel(0.1, 0.2, 0.3),
+        noise.lindblad_channel(None, [qt.sigmaz()], 0.5),
+    ):
         assert ch.in_dims == ch.out_dims == (2,)
         assert ch.is_cptp()

@@ -21,7 +21,7 @@ def random_rect_kraus(seed: int, d_in: int, d_out: int, n_ops: int) -> list[np.n
     rng = np.random.default_rng(seed)
     g = rng.normal(size=(n_ops * d_out, d_in)) + 1j * rng.normal(size=(n_ops * d_out, d_in))
     v, _ = np.linalg.qr(g)
-    return [v[k * d_out:(k + 1) * d_out, :] for k in range(n_ops)]
+    return [v[k * d_out : (k + 1) * d_out, :] for k in range(n_ops)]
 
 
 def apply_kraus(kraus, rho: np.ndarray) -> np.ndarray:
@@ -34,8 +34,9 @@ def test_superop_is_column_stacked_vec_of_the_kraus_map(seed, n_ops):
     rho = random_density_matrix(seed + 1, [2]).full()
     s = reps.kraus_to_superop(kraus)
     # column stacking: vec(rho)[i + d j] = rho[i, j], i.e. rho.reshape(-1, order="F")
-    np.testing.assert_allclose(s @ rho.reshape(-1, order="F"), apply_kraus(kraus, rho).reshape(-1, order="F"),
-                               atol=EXACT)
+    np.testing.assert_allclose(
+        s @ rho.reshape(-1, order="F"), apply_kraus(kraus, rho).reshape(-1, order="F"), atol=EXACT
+    )
     np.testing.assert_allclose(s, qt.to_super(qt.kraus_to_super([qt.Qobj(k) for k in kraus])).full(), atol=EXACT)
 
 

@@ -65,14 +65,16 @@ def test_werner_state_has_the_requested_fidelity_and_w_formula(f):
 
 def test_werner_state_is_bell_diagonal_with_equal_error_weights():
     f = 0.85
-    np.testing.assert_allclose(werner_state(f).full(),
-                               bell_diagonal_state(f, (1 - f) / 3, (1 - f) / 3, (1 - f) / 3).full(), atol=1e-15)
+    np.testing.assert_allclose(
+        werner_state(f).full(), bell_diagonal_state(f, (1 - f) / 3, (1 - f) / 3, (1 - f) / 3).full(), atol=1e-15
+    )
 
 
 def test_bell_diagonal_state_applies_pauli_errors_to_qubit_1():
     p = np.array([0.6, 0.1, 0.2, 0.1])
-    direct = sum(pk * qt.ket2dm(qt.tensor(qt.qeye(2), pauli(s)) * PHI_PLUS)
-                 for pk, s in zip(p, conventions.PAULI_NAMES))
+    direct = sum(
+        pk * qt.ket2dm(qt.tensor(qt.qeye(2), pauli(s)) * PHI_PLUS) for pk, s in zip(p, conventions.PAULI_NAMES)
+    )
     np.testing.assert_allclose(bell_diagonal_state(*p).full(), direct.full(), atol=1e-15)
     np.testing.assert_allclose(bell_weights(direct), p, atol=1e-15)
 
@@ -105,21 +107,33 @@ def test_fidelity_of_pure_target_is_the_expectation_value_and_ket_inputs_work():
     assert fidelity(psi, PHI_PLUS) == pytest.approx(abs(PHI_PLUS.overlap(psi)) ** 2, abs=1e-14)
 
 
-@pytest.mark.parametrize("call, match", [
-    pytest.param(lambda: bell_state("phi"), "name must be one of", id="bell-name"),
-    pytest.param(lambda: werner_state(1.2), r"fidelity must be in \[0.0, 1.0\], got 1.2", id="werner-high"),
-    pytest.param(lambda: werner_state(-0.1), "fidelity must be in", id="werner-negative"),
-    pytest.param(lambda: werner_state(float("nan")), "fidelity must be finite", id="werner-nan"),
-    pytest.param(lambda: bell_diagonal_state(0.5, 0.5, 0.5, -0.5), "p_z must be in", id="bd-negative"),
-    pytest.param(lambda: bell_diagonal_state(0.5, 0.2, 0.2, 0.2), "must equal 1", id="bd-sum"),
-    pytest.param(lambda: fidelity(qt.Qobj(np.diag([1.0, 1, 0, 0]), dims=[[2, 2], [2, 2]]), PHI_PLUS),
-                 "rho must have trace 1", id="unnormalised"),
-    pytest.param(lambda: fidelity(qt.Qobj(np.diag([1.5, -0.5, 0, 0]), dims=[[2, 2], [2, 2]]), PHI_PLUS),
-                 "rho must be positive semidefinite", id="negative-eigenvalue"),
-    pytest.param(lambda: fidelity(np.eye(4) / 4, PHI_PLUS), "rho must be a qutip.Qobj", id="ndarray"),
-    pytest.param(lambda: as_density_matrix("rho", qt.ket2dm(qt.basis(2, 0)), n_qubits=2),
-                 "rho must be a 2-qubit state", id="wrong-qubits"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        pytest.param(lambda: bell_state("phi"), "name must be one of", id="bell-name"),
+        pytest.param(lambda: werner_state(1.2), r"fidelity must be in \[0.0, 1.0\], got 1.2", id="werner-high"),
+        pytest.param(lambda: werner_state(-0.1), "fidelity must be in", id="werner-negative"),
+        pytest.param(lambda: werner_state(float("nan")), "fidelity must be finite", id="werner-nan"),
+        pytest.param(lambda: bell_diagonal_state(0.5, 0.5, 0.5, -0.5), "p_z must be in", id="bd-negative"),
+        pytest.param(lambda: bell_diagonal_state(0.5, 0.2, 0.2, 0.2), "must equal 1", id="bd-sum"),
+        pytest.param(
+            lambda: fidelity(qt.Qobj(np.diag([1.0, 1, 0, 0]), dims=[[2, 2], [2, 2]]), PHI_PLUS),
+            "rho must have trace 1",
+            id="unnormalised",
+        ),
+        pytest.param(
+            lambda: fidelity(qt.Qobj(np.diag([1.5, -0.5, 0, 0]), dims=[[2, 2], [2, 2]]), PHI_PLUS),
+            "rho must be positive semidefinite",
+            id="negative-eigenvalue",
+        ),
+        pytest.param(lambda: fidelity(np.eye(4) / 4, PHI_PLUS), "rho must be a qutip.Qobj", id="ndarray"),
+        pytest.param(
+            lambda: as_density_matrix("rho", qt.ket2dm(qt.basis(2, 0)), n_qubits=2),
+            "rho must be a 2-qubit state",
+            id="wrong-qubits",
+        ),
+    ],
+)
 def test_bad_inputs_raise_value_error_naming_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):
         call()

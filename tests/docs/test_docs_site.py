@@ -123,8 +123,9 @@ def _importable(target: str) -> bool:
 
 
 def test_testref_check_rejects_a_renamed_test():
-    assert pqms_testrefs.missing_reason("tests/docs/test_docs_site.py::test_testref_check_rejects_a_renamed_test") \
-        is None
+    assert (
+        pqms_testrefs.missing_reason("tests/docs/test_docs_site.py::test_testref_check_rejects_a_renamed_test") is None
+    )
     assert "defines no" in pqms_testrefs.missing_reason("tests/docs/test_docs_site.py::test_no_such_test")
     assert "no test file" in pqms_testrefs.missing_reason("tests/nowhere.py::test_x")
     assert "not of the form" in pqms_testrefs.missing_reason("tests/docs/test_docs_site.py")
@@ -137,8 +138,9 @@ def test_example_docstring_opens_with_a_rest_title(script):
     assert doc is not None, f"{script.name} has no module docstring"
     lines = doc.strip("\n").splitlines()
     assert len(lines) >= 2 and lines[0].strip(), f"{script.name}: the docstring must start with a title line"
-    assert re.fullmatch(r"=+", lines[1].strip()) and len(lines[1].strip()) >= len(lines[0].strip()), \
+    assert re.fullmatch(r"=+", lines[1].strip()) and len(lines[1].strip()) >= len(lines[0].strip()), (
         f"{script.name}: the title must be underlined with '=' at least as long as the title"
+    )
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.name for p in EXAMPLES])
@@ -157,10 +159,27 @@ def test_audit_function_names_link_to_the_package_modules_and_unknown_text_stays
 
 
 def test_audit_json_renders_every_claim_with_its_verdict():
-    data = {"claims_path": "x.toml", "seed": 1, "quick": True, "versions": {"numpy": "2"},
-            "entries": [{"claim_id": "c1", "claim": "F = 0.999 |x|", "claimed": 0.999, "quantity": "F",
-                         "computed": 0.99, "uncertainty": 0.0, "verdict": "inconsistent",
-                         "function": "chains.fidelity_vs_hops", "reading": "r", "notes": "n", "details": {}}]}
+    data = {
+        "claims_path": "x.toml",
+        "seed": 1,
+        "quick": True,
+        "versions": {"numpy": "2"},
+        "entries": [
+            {
+                "claim_id": "c1",
+                "claim": "F = 0.999 |x|",
+                "claimed": 0.999,
+                "quantity": "F",
+                "computed": 0.99,
+                "uncertainty": 0.0,
+                "verdict": "inconsistent",
+                "function": "chains.fidelity_vs_hops",
+                "reading": "r",
+                "notes": "n",
+                "details": {},
+            }
+        ],
+    }
     text = pqms_generated.render_audit(data)
     assert ".. _audit-c1:" in text and "**inconsistent**" in text and r"\|x\|" in text
 
@@ -175,8 +194,9 @@ class TestDocstringRewrite:
         assert pqms_docstrings.rewrite([line]) == [line]
 
     def test_numbered_references_become_plain_text_with_their_continuations(self):
-        out = pqms_docstrings.rewrite(["See [1]_.", "", ".. [1] A. Author,", "       Journal 1 (2000).",
-                                       ".. [2] B. Author."])
+        out = pqms_docstrings.rewrite(
+            ["See [1]_.", "", ".. [1] A. Author,", "       Journal 1 (2000).", ".. [2] B. Author."]
+        )
         assert out == ["See [1].", "", "[1] A. Author,", "Journal 1 (2000).", "", "[2] B. Author."]
 
     def test_doctests_and_literal_blocks_are_untouched(self):
@@ -186,11 +206,22 @@ class TestDocstringRewrite:
         assert out[5] == r"after \|w\|"
 
     def test_initials_in_references_do_not_open_an_enumerated_list(self):
-        out = pqms_docstrings.rewrite(["References", "----------", "S. Pirandola, Commun. Phys. 2, 51 (2019).",
-                                       "D. Gusfield, SIAM J. Comput. 19, 143 (1990).", "", "Notes", "-----",
-                                       "A. plain text"])
-        assert out[2:4] == [r"S\. Pirandola, Commun. Phys. 2, 51 (2019).",
-                            r"D\. Gusfield, SIAM J. Comput. 19, 143 (1990)."]
+        out = pqms_docstrings.rewrite(
+            [
+                "References",
+                "----------",
+                "S. Pirandola, Commun. Phys. 2, 51 (2019).",
+                "D. Gusfield, SIAM J. Comput. 19, 143 (1990).",
+                "",
+                "Notes",
+                "-----",
+                "A. plain text",
+            ]
+        )
+        assert out[2:4] == [
+            r"S\. Pirandola, Commun. Phys. 2, 51 (2019).",
+            r"D\. Gusfield, SIAM J. Comput. 19, 143 (1990).",
+        ]
         assert out[-1] == "A. plain text"
 
     def test_a_short_title_underline_is_extended_to_the_title(self):

@@ -15,14 +15,20 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN_CSIM = ROOT / "fpga" / "run_csim.sh"
 CXX = os.environ.get("CXX", "g++")
 
-pytestmark = pytest.mark.skipif(shutil.which(CXX) is None,
-                                reason=f"no C++ compiler '{CXX}' on PATH: the C-sim needs one")
+pytestmark = pytest.mark.skipif(
+    shutil.which(CXX) is None, reason=f"no C++ compiler '{CXX}' on PATH: the C-sim needs one"
+)
 
 
 def run_csim(build, out, *args):
     env = {**os.environ, "PYTHON": sys.executable}
-    return subprocess.run(["bash", str(RUN_CSIM), "--build", str(build), "--out", str(out), *args],
-                          capture_output=True, text=True, env=env, cwd=ROOT)
+    return subprocess.run(
+        ["bash", str(RUN_CSIM), "--build", str(build), "--out", str(out), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -56,25 +62,28 @@ def run_tb(binary, rpuin, rpuout):
 CASE = "nct_all_one"  # W = 64, 16 windows
 
 
-@pytest.mark.parametrize("which, old, new, message", [
-    pytest.param("in", "PQMS-RPU-IN 1", "PQMS-RPU-IN 2", "expected header 'PQMS-RPU-IN 1'",
-                 id="bad-header"),
-    pytest.param("in", "window 64", "window 0", r"window must be in \[1, 1048575\], got 0",
-                 id="window-0"),
-    pytest.param("in", "records 1024", "records 1000",
-                 "records must equal window \\* n_windows = 1024, got 1000", id="record-count"),
-    pytest.param("in", "\n17", "\ng7", r"record digit must be in \[0-9a-f\], got 'g'",
-                 id="bad-digit"),
-    pytest.param("in", "END\n", "", "unexpected end of file, expected END", id="no-end"),
-    pytest.param("in", "END\n", "END\n0\n", "content after END", id="after-end"),
-    pytest.param("in", "prune_en 0", "prune_en yes", "prune_en must be a decimal integer",
-                 id="not-a-number"),
-    pytest.param("out", "\nW 0 ", "\nW ", "expected 'W' and 29 integers", id="short-window-line"),
-    pytest.param("out", "summary", "sumary", "expected 'summary", id="bad-summary"),
-    pytest.param("out", "topk 10", "topk 0", r"topk must be in \[1, 1024\], got 0", id="topk-0"),
-])
-def test_malformed_vector_files_exit_2_with_a_located_message(csim, tmp_path, which, old, new,
-                                                              message):
+@pytest.mark.parametrize(
+    "which, old, new, message",
+    [
+        pytest.param("in", "PQMS-RPU-IN 1", "PQMS-RPU-IN 2", "expected header 'PQMS-RPU-IN 1'", id="bad-header"),
+        pytest.param("in", "window 64", "window 0", r"window must be in \[1, 1048575\], got 0", id="window-0"),
+        pytest.param(
+            "in",
+            "records 1024",
+            "records 1000",
+            "records must equal window \\* n_windows = 1024, got 1000",
+            id="record-count",
+        ),
+        pytest.param("in", "\n17", "\ng7", r"record digit must be in \[0-9a-f\], got 'g'", id="bad-digit"),
+        pytest.param("in", "END\n", "", "unexpected end of file, expected END", id="no-end"),
+        pytest.param("in", "END\n", "END\n0\n", "content after END", id="after-end"),
+        pytest.param("in", "prune_en 0", "prune_en yes", "prune_en must be a decimal integer", id="not-a-number"),
+        pytest.param("out", "\nW 0 ", "\nW ", "expected 'W' and 29 integers", id="short-window-line"),
+        pytest.param("out", "summary", "sumary", "expected 'summary", id="bad-summary"),
+        pytest.param("out", "topk 10", "topk 0", r"topk must be in \[1, 1024\], got 0", id="topk-0"),
+    ],
+)
+def test_malformed_vector_files_exit_2_with_a_located_message(csim, tmp_path, which, old, new, message):
     _, binary, vectors = csim
     rpuin, rpuout = vectors / f"{CASE}.rpuin", vectors / f"{CASE}.rpuout"
     if which == "in":
@@ -83,16 +92,14 @@ def test_malformed_vector_files_exit_2_with_a_located_message(csim, tmp_path, wh
         rpuout = mutate(rpuout, tmp_path / "bad.rpuout", old, new)
     proc = run_tb(binary, rpuin, rpuout)
     assert proc.returncode == 2
-    assert re.search(r"malformed vector file: .*bad\.rpu(in|out):\d+: " + message, proc.stderr), \
-        proc.stderr
+    assert re.search(r"malformed vector file: .*bad\.rpu(in|out):\d+: " + message, proc.stderr), proc.stderr
 
 
 def test_missing_file_and_bad_usage_exit_2(csim, tmp_path):
     _, binary, vectors = csim
     proc = run_tb(binary, tmp_path / "none.rpuin", vectors / f"{CASE}.rpuout")
     assert proc.returncode == 2 and "cannot open file" in proc.stderr
-    proc = subprocess.run([str(binary), str(vectors / f"{CASE}.rpuin")], capture_output=True,
-                          text=True)
+    proc = subprocess.run([str(binary), str(vectors / f"{CASE}.rpuin")], capture_output=True, text=True)
     assert proc.returncode == 2 and "usage:" in proc.stderr
 
 

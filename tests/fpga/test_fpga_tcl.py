@@ -23,8 +23,9 @@ XILINX_COMMANDS = """
     save_bd_design make_wrapper launch_runs wait_on_run open_run report_utilization
     report_timing_summary
 """.split()
-QUERIES = "get_bd_pins get_bd_cells get_bd_intf_pins get_bd_intf_ports get_files " \
-          "current_project current_fileset".split()
+QUERIES = (
+    "get_bd_pins get_bd_cells get_bd_intf_pins get_bd_intf_ports get_files current_project current_fileset".split()
+)
 
 
 def source_with_stubs(script: Path) -> list[list[str]]:
@@ -65,12 +66,35 @@ def hls_calls(tmp_path, monkeypatch):
 
 def test_hls_script_runs_csim_csynth_cosim_export_in_order_for_the_u250_at_300_mhz(hls_calls):
     calls, _, _ = hls_calls
-    flow = [c for c in commands(calls) if c in ("open_project", "set_top", "open_solution",
-                                                "set_part", "create_clock", "csim_design",
-                                                "csynth_design", "cosim_design",
-                                                "export_design", "exit")]
-    assert flow == ["open_project", "set_top", "open_solution", "set_part", "create_clock",
-                    "csim_design", "csynth_design", "cosim_design", "export_design", "exit"]
+    flow = [
+        c
+        for c in commands(calls)
+        if c
+        in (
+            "open_project",
+            "set_top",
+            "open_solution",
+            "set_part",
+            "create_clock",
+            "csim_design",
+            "csynth_design",
+            "cosim_design",
+            "export_design",
+            "exit",
+        )
+    ]
+    assert flow == [
+        "open_project",
+        "set_top",
+        "open_solution",
+        "set_part",
+        "create_clock",
+        "csim_design",
+        "csynth_design",
+        "cosim_design",
+        "export_design",
+        "exit",
+    ]
     assert first(calls, "set_part")[1:] == [PART]
     period_ns = float(option(first(calls, "create_clock"), "-period"))
     assert 1e3 / period_ns == pytest.approx(300.0, rel=1e-3)  # 300 MHz
@@ -86,8 +110,7 @@ def test_hls_script_names_the_cpp_top_and_existing_sources(hls_calls):
     assert sorted(design) == ["fpga/rpu/rpu.cpp", "fpga/rpu/rpu.hpp"]
     assert sorted(bench) == ["fpga/tb/rpu_tb.cpp", "fpga/tb/rpu_vectors.hpp"]
     assert all((ROOT / f).is_file() for f in design + bench)  # paths relative to the repo
-    cflags = option(next(c for c in calls if c[:2] == ["add_files", "fpga/rpu/rpu.cpp"]),
-                    "-cflags")
+    cflags = option(next(c for c in calls if c[:2] == ["add_files", "fpga/rpu/rpu.cpp"]), "-cflags")
     default_k = re.search(r"#define RPU_TOPK (\d+)", (ROOT / "fpga/rpu/rpu.hpp").read_text())
     assert f"-DRPU_TOPK={default_k.group(1)}" in cflags.split()
 
@@ -96,8 +119,7 @@ def test_hls_simulations_get_every_case_and_cosim_a_subset_of_real_cases(hls_cal
     calls, vectors, cases = hls_calls
     csim_argv = option(first(calls, "csim_design"), "-argv").split()
     assert csim_argv[0] == "--selftest"
-    assert csim_argv[1:] == [str((vectors / f"{n}.{ext}").resolve())
-                             for n in cases for ext in ("rpuin", "rpuout")]
+    assert csim_argv[1:] == [str((vectors / f"{n}.{ext}").resolve()) for n in cases for ext in ("rpuin", "rpuout")]
     cosim_argv = option(first(calls, "cosim_design"), "-argv").split()
     names = [Path(p).stem for p in cosim_argv[::2]]
     assert names and set(names) <= set(cases)
@@ -120,12 +142,32 @@ def vivado_calls(tmp_path, monkeypatch):
 
 def test_vivado_script_implements_the_block_design_to_a_bitstream_in_order(vivado_calls):
     calls = vivado_calls
-    flow = [c for c in commands(calls) if c in ("create_project", "create_bd_design",
-                                                "validate_bd_design", "make_wrapper",
-                                                "launch_runs", "open_run",
-                                                "report_utilization", "exit")]
-    assert flow == ["create_project", "create_bd_design", "validate_bd_design", "make_wrapper",
-                    "launch_runs", "launch_runs", "open_run", "report_utilization", "exit"]
+    flow = [
+        c
+        for c in commands(calls)
+        if c
+        in (
+            "create_project",
+            "create_bd_design",
+            "validate_bd_design",
+            "make_wrapper",
+            "launch_runs",
+            "open_run",
+            "report_utilization",
+            "exit",
+        )
+    ]
+    assert flow == [
+        "create_project",
+        "create_bd_design",
+        "validate_bd_design",
+        "make_wrapper",
+        "launch_runs",
+        "launch_runs",
+        "open_run",
+        "report_utilization",
+        "exit",
+    ]
     runs = [c for c in calls if c[0] == "launch_runs"]
     assert runs[0][1] == "synth_1" and runs[1][1] == "impl_1"
     assert option(runs[1], "-to_step") == "write_bitstream"
@@ -149,13 +191,18 @@ def test_vivado_uses_the_ip_and_ports_that_hls_exports(hls_calls, tmp_path, monk
     project = first(hls, "open_project")[-1]
     solution = first(hls, "open_solution")[2]
     assert repo[1] == "ip_repo_paths"
-    assert Path(tkinter.Tcl().splitlist(repo[2])[0]).as_posix().endswith(
-        f"{project}/{solution}/impl/ip")
+    assert Path(tkinter.Tcl().splitlist(repo[2])[0]).as_posix().endswith(f"{project}/{solution}/impl/ip")
     # AXI-Stream ports of the block design are the C++ top function's stream arguments
     sig = (ROOT / "fpga/rpu/rpu.hpp").read_text()
     streams = set(re.findall(r"hls::stream<[^>]*>&\s*(\w+)", sig))
-    used = {p.split("/", 1)[1] for c in viv if c[0] == "connect_bd_intf_net"
-            for arg in c[1:] for p in tkinter.Tcl().splitlist(arg)[1:] if p.startswith("rpu_0/")}
+    used = {
+        p.split("/", 1)[1]
+        for c in viv
+        if c[0] == "connect_bd_intf_net"
+        for arg in c[1:]
+        for p in tkinter.Tcl().splitlist(arg)[1:]
+        if p.startswith("rpu_0/")
+    }
     assert used == streams | {"s_axi_control"}
 
 

@@ -34,8 +34,7 @@ def readout_povm(bit: int, eta: float) -> qt.Qobj:
     return eta * right + (1 - eta) * wrong
 
 
-def explicit_swap(rho_ab: qt.Qobj, rho_cd: qt.Qobj, p: float = 1.0, eta: float = 1.0,
-                  memory=None) -> qt.Qobj:
+def explicit_swap(rho_ab: qt.Qobj, rho_cd: qt.Qobj, p: float = 1.0, eta: float = 1.0, memory=None) -> qt.Qobj:
     """A-D state after the noisy swap (gate fidelity ``p``, readout fidelity ``eta``).
 
     ``memory`` is a one-qubit QuTiP superoperator (e.g. ``Channel.superop``) or None; it acts on A and
@@ -66,7 +65,7 @@ def werner_twirl(rho: qt.Qobj) -> qt.Qobj:
     cycle = had * s.dag()
     group = []
     for k in range(3):
-        c = cycle ** k
+        c = cycle**k
         for name in "ixyz":
             group.append(PAULIS[name] * c)
     out = 0
@@ -76,8 +75,9 @@ def werner_twirl(rho: qt.Qobj) -> qt.Qobj:
     return out / len(group)
 
 
-def explicit_chain(link: qt.Qobj, n_links: int, p: float = 1.0, eta: float = 1.0, memory=None,
-                   twirl: bool = False) -> qt.Qobj:
+def explicit_chain(
+    link: qt.Qobj, n_links: int, p: float = 1.0, eta: float = 1.0, memory=None, twirl: bool = False
+) -> qt.Qobj:
     """Sequential swapping of ``n_links`` copies of ``link`` with :func:`explicit_swap`."""
     state = link if link.isoper else qt.ket2dm(link)
     for _ in range(n_links - 1):

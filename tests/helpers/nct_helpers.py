@@ -34,8 +34,11 @@ def receiver_reset(eps: float, to: int) -> Channel:
     """
     ket = np.zeros((2, 1))
     ket[to, 0] = 1.0
-    ops = [math.sqrt(1 - eps) * np.eye(2), math.sqrt(eps) * ket @ np.array([[1.0, 0.0]]),
-           math.sqrt(eps) * ket @ np.array([[0.0, 1.0]])]
+    ops = [
+        math.sqrt(1 - eps) * np.eye(2),
+        math.sqrt(eps) * ket @ np.array([[1.0, 0.0]]),
+        math.sqrt(eps) * ket @ np.array([[0.0, 1.0]]),
+    ]
     return Channel.from_kraus(ops, label=f"receiver reset to |{to}> p={eps}").on(1, 2)
 
 

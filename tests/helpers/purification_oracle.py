@@ -36,8 +36,9 @@ def depolarise(rho: qt.Qobj, q1: int, q2: int, p: float) -> qt.Qobj:
     return p * rho + (1 - p) * mixed.permute(inverse)
 
 
-def purify_circuit(rho1: qt.Qobj, rho2: qt.Qobj, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0,
-                   rotate: bool = True) -> tuple[qt.Qobj, float]:
+def purify_circuit(
+    rho1: qt.Qobj, rho2: qt.Qobj, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0, rotate: bool = True
+) -> tuple[qt.Qobj, float]:
     """Kept state of pair 1 (normalised) and the success probability of one DEJMPS (or bare BCNOT) step."""
     rho = qt.tensor(rho1, rho2)
     if rotate:

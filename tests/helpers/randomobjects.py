@@ -9,7 +9,7 @@ def random_kraus(seed: int, dim: int = 2, n_ops: int = 3) -> list[np.ndarray]:
     rng = np.random.default_rng(seed)
     g = rng.normal(size=(n_ops * dim, dim)) + 1j * rng.normal(size=(n_ops * dim, dim))
     v, _ = np.linalg.qr(g)
-    return [v[k * dim:(k + 1) * dim, :] for k in range(n_ops)]
+    return [v[k * dim : (k + 1) * dim, :] for k in range(n_ops)]
 
 
 def random_density_matrix(seed: int, dims: list[int]) -> qt.Qobj:

@@ -20,21 +20,34 @@ def _eval_sweep_probe(values, point_index, seed):
     if delay > 0:
         time.sleep(delay)
     uniforms = np.array([np.random.default_rng(int(s)).random() for s in point_seeds(seed, point_index)])
-    return {"x_echo": np.asarray(values["x"], dtype=np.float64),
-            "n_echo": np.asarray(values["n"], dtype=np.int64),
-            "point_index": np.asarray(point_index, dtype=np.int64),
-            "uniform": uniforms}
+    return {
+        "x_echo": np.asarray(values["x"], dtype=np.float64),
+        "n_echo": np.asarray(values["n"], dtype=np.int64),
+        "point_index": np.asarray(point_index, dtype=np.int64),
+        "uniform": uniforms,
+    }
 
 
 SWEEP_PROBE = Quantity(
     name=NAME,
-    description=("Engine diagnostic without physics: echoes its coordinates and the flat point index and draws "
-                 "one uniform number per point from the per-point seed; sleeps delay_s once per chunk"),
+    description=(
+        "Engine diagnostic without physics: echoes its coordinates and the flat point index and draws "
+        "one uniform number per point from the per-point seed; sleeps delay_s once per chunk"
+    ),
     parameters=(
         ParameterSpec("x", "float", "1", "any finite real, echoed"),
         ParameterSpec("n", "int", "1", "any integer >= 0, echoed", low=0, required=False, default=0),
-        ParameterSpec("delay_s", "float", "s", "sleep once per chunk (to test checkpoints and schedulers)",
-                      low=0.0, high=60.0, required=False, default=0.0, sweepable=False),
+        ParameterSpec(
+            "delay_s",
+            "float",
+            "s",
+            "sleep once per chunk (to test checkpoints and schedulers)",
+            low=0.0,
+            high=60.0,
+            required=False,
+            default=0.0,
+            sweepable=False,
+        ),
     ),
     outputs=(
         OutputSpec("x_echo", "1", "the x coordinate of the point"),
@@ -47,4 +60,3 @@ SWEEP_PROBE = Quantity(
     source="tests/helpers/sweep_probe.py",
     cost_per_point_s=1e-5,
 )
-

@@ -73,8 +73,7 @@ SIM_SCRIPT = textwrap.dedent("""
 @needs_numba_cuda
 def test_cuda_kernel_logic_matches_cpu_counts_bit_for_bit_in_the_simulator():
     env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
-    proc = subprocess.run([sys.executable, "-c", SIM_SCRIPT], capture_output=True, text=True, env=env,
-                          timeout=600)
+    proc = subprocess.run([sys.executable, "-c", SIM_SCRIPT], capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     results = json.loads(proc.stdout.strip().splitlines()[-1])
     assert len(results) == 27

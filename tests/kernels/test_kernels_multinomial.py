@@ -43,8 +43,10 @@ def test_fixed_rules_give_each_setting_the_kernels_pairs(rule, window):
         np.testing.assert_array_equal(mult.window_counts.sum(axis=0), mult.counts)
 
 
-@pytest.mark.parametrize(("lo", "hi", "rule", "total"), [(0, 10, "cyclic", 10), (3, 17, "cyclic", 20),
-                                                         (0, 8, "blocks", 8), (5, 7, "blocks", 8)])
+@pytest.mark.parametrize(
+    ("lo", "hi", "rule", "total"),
+    [(0, 10, "cyclic", 10), (3, 17, "cyclic", 20), (0, 8, "blocks", 8), (5, 7, "blocks", 8)],
+)
 def test_setting_pairs_match_a_direct_count_of_the_rule(lo, hi, rule, total):
     s = 4 if rule == "cyclic" else 2
     i = np.arange(lo, hi)
@@ -81,12 +83,15 @@ def test_chsh_estimator_and_pool_experiments_use_this_sampler():
     assert r.counts.tolist() == pools.counts.tolist() and r.stream_version == pools.stream_version
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    (dict(pairs=0), "pairs must be >= 1, got 0"),
-    (dict(pairs=10, setting_choice="blocks"), "pairs must be divisible by the number of settings"),
-    (dict(pairs=100, window=30), "window must divide pairs"),
-    (dict(pairs=100, setting_choice="sometimes"), "setting_choice must be one of"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        (dict(pairs=0), "pairs must be >= 1, got 0"),
+        (dict(pairs=10, setting_choice="blocks"), "pairs must be divisible by the number of settings"),
+        (dict(pairs=100, window=30), "window must divide pairs"),
+        (dict(pairs=100, setting_choice="sometimes"), "setting_choice must be one of"),
+    ],
+)
 def test_bad_inputs_name_the_parameter(kwargs, match):
     with pytest.raises(PQMSValueError, match=match):
         sample_multinomial(CHSH, seed=1, **kwargs)

@@ -54,9 +54,16 @@ def _pinned(row):
 
 
 def _run(row, device):
-    res = sample_counts(json.loads(row["probs_json"]), int(row["pairs"]), int(row["seed"]),
-                        setting_choice=row["setting_choice"], stream=int(row["stream"]), start=int(row["start"]),
-                        total_pairs=int(row["total_pairs"]), device=device)
+    res = sample_counts(
+        json.loads(row["probs_json"]),
+        int(row["pairs"]),
+        int(row["seed"]),
+        setting_choice=row["setting_choice"],
+        stream=int(row["stream"]),
+        start=int(row["start"]),
+        total_pairs=int(row["total_pairs"]),
+        device=device,
+    )
     return res.counts.ravel().tolist()
 
 
@@ -96,8 +103,14 @@ OTHER_ISA = _other_isa()
 def test_cpu_kernel_compiled_for_another_instruction_set_gives_the_pinned_counts():
     name, features = OTHER_ISA
     env = dict(os.environ, NUMBA_CPU_NAME=name, NUMBA_CPU_FEATURES=features)
-    proc = subprocess.run([sys.executable, "-c", RUN_CASES, "cpu", str(DATA)], capture_output=True, text=True,
-                          env=env, cwd=REPO, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN_CASES, "cpu", str(DATA)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["cpu"] == name and "+avx512f" not in out["features"]
@@ -115,8 +128,14 @@ def _numba_cuda_reason():
 @pytest.mark.skipif(_numba_cuda_reason() is not None, reason=f"{_numba_cuda_reason()}")
 def test_cuda_kernel_in_the_simulator_gives_the_pinned_counts():
     env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
-    proc = subprocess.run([sys.executable, "-c", RUN_CASES, "cuda", str(DATA)], capture_output=True, text=True,
-                          env=env, cwd=REPO, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN_CASES, "cuda", str(DATA)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["counts"] == {row["case"]: _pinned(row) for row in CASES}

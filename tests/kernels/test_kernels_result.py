@@ -18,8 +18,7 @@ def shard(lo, hi, seed=3, probs=P, **kw):
     return sample_counts(probs, hi - lo, seed, **args)
 
 
-@given(cuts=st.lists(st.integers(1, TOTAL // W - 1), unique=True, max_size=6),
-       order=st.randoms(use_true_random=False))
+@given(cuts=st.lists(st.integers(1, TOTAL // W - 1), unique=True, max_size=6), order=st.randoms(use_true_random=False))
 def test_merging_shards_in_any_order_equals_the_single_run(cuts, order):
     edges = [0] + sorted(c * W for c in cuts) + [TOTAL]
     parts = [shard(lo, hi) for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
@@ -49,16 +48,20 @@ def test_shards_from_different_devices_merge_and_record_both():
     np.testing.assert_array_equal(merged.counts, shard(0, TOTAL).counts)
 
 
-@pytest.mark.parametrize("other, match", [
-    pytest.param(lambda: shard(1000, 2000, seed=4), "seed", id="seed"),
-    pytest.param(lambda: shard(1000, 2000, stream=1), "stream", id="stream"),
-    pytest.param(lambda: shard(1000, 2000, setting_choice="blocks"), "setting_choice", id="rule"),
-    pytest.param(lambda: shard(1000, 2000, total_pairs=12000), "total_pairs", id="total"),
-    pytest.param(lambda: shard(1000, 2000, window=100), "window", id="window"),
-    pytest.param(lambda: shard(1000, 2000, probs=P[::-1]), "table_hash", id="other-probs"),
-    pytest.param(lambda: shard(800, 2000), r"must not overlap, got ranges \[0, 1000\) and \[800, 2000\)",
-                 id="overlap"),
-])
+@pytest.mark.parametrize(
+    "other, match",
+    [
+        pytest.param(lambda: shard(1000, 2000, seed=4), "seed", id="seed"),
+        pytest.param(lambda: shard(1000, 2000, stream=1), "stream", id="stream"),
+        pytest.param(lambda: shard(1000, 2000, setting_choice="blocks"), "setting_choice", id="rule"),
+        pytest.param(lambda: shard(1000, 2000, total_pairs=12000), "total_pairs", id="total"),
+        pytest.param(lambda: shard(1000, 2000, window=100), "window", id="window"),
+        pytest.param(lambda: shard(1000, 2000, probs=P[::-1]), "table_hash", id="other-probs"),
+        pytest.param(
+            lambda: shard(800, 2000), r"must not overlap, got ranges \[0, 1000\) and \[800, 2000\)", id="overlap"
+        ),
+    ],
+)
 def test_incompatible_shards_refuse_to_merge(other, match):
     first, second = shard(0, 1000), other()
     with pytest.raises(PQMSValueError, match=match):
@@ -81,6 +84,16 @@ def test_adding_something_else_is_a_type_error():
 
 def test_constructor_rejects_window_counts_of_the_wrong_shape():
     with pytest.raises(PQMSValueError, match=r"window_counts must have shape \(n_windows, 2, 2\)"):
-        SampleCounts(counts=np.zeros((2, 2)), window_counts=np.zeros((3, 2, 3)), pairs=0, start=0,
-                     total_pairs=1, seed=0, stream=0, setting_choice="random", window=1, device="cpu",
-                     stream_version="x")
+        SampleCounts(
+            counts=np.zeros((2, 2)),
+            window_counts=np.zeros((3, 2, 3)),
+            pairs=0,
+            start=0,
+            total_pairs=1,
+            seed=0,
+            stream=0,
+            setting_choice="random",
+            window=1,
+            device="cpu",
+            stream_version="x",
+        )

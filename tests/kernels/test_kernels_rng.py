@@ -27,8 +27,13 @@ U64 = st.integers(0, 2**64 - 1)
 
 # Published SplitMix64 outputs for state 1234567 (Rosetta Code, "Pseudo-random numbers/Splitmix64";
 # Vigna's splitmix64.c): not produced by this package.
-SPLITMIX64_1234567 = [6457827717110365317, 3203168211198807973, 9817491932198370423,
-                      4593380528125082431, 16408922859458223821]
+SPLITMIX64_1234567 = [
+    6457827717110365317,
+    3203168211198807973,
+    9817491932198370423,
+    4593380528125082431,
+    16408922859458223821,
+]
 
 
 def _splitmix64_sequence(state, n):
@@ -103,12 +108,16 @@ def test_stream_version_names_the_stream():
 # ---------------------------------------------------------------------------------------------
 # thresholds
 
+
 @st.composite
 def prob_rows(draw_, max_settings=4, max_outcomes=8):
     s = draw_(st.integers(1, max_settings))
     k = draw_(st.integers(2, max_outcomes))
-    w = draw_(st.lists(st.lists(st.one_of(st.just(0.0), st.floats(1e-9, 1.0)), min_size=k, max_size=k),
-                       min_size=s, max_size=s))
+    w = draw_(
+        st.lists(
+            st.lists(st.one_of(st.just(0.0), st.floats(1e-9, 1.0)), min_size=k, max_size=k), min_size=s, max_size=s
+        )
+    )
     p = np.array(w)
     for row in p:
         if row.sum() == 0:
@@ -169,16 +178,19 @@ def test_table_hash_distinguishes_tables():
     assert table_hash(a) != table_hash(b) and table_hash(a) == table_hash(a.copy())
 
 
-@pytest.mark.parametrize("probs, match", [
-    pytest.param([[0.5, -0.1, 0.6]], r"probs must be >= 0, got probs\[0, 1\] = -0.1", id="negative"),
-    pytest.param([[0.5, 0.5 + 2e-12]], r"probs rows must sum to 1 within 1e-12", id="sum-above"),
-    pytest.param([[0.5, 0.5], [0.3, 0.3]], r"got row 1 summing to 0.6", id="sum-below"),
-    pytest.param([[np.nan, 1.0]], r"probs must be finite", id="nan"),
-    pytest.param([0.5, 0.5], r"probs must be a 2-D array .* got shape \(2,\)", id="1-D"),
-    pytest.param([[1.0]], r"probs must have >= 2 outcomes .* got shape \(1, 1\)", id="one-outcome"),
-    pytest.param(np.zeros((0, 2)), r"probs must have >= 1 setting", id="no-setting"),
-    pytest.param([["a", "b"]], r"probs must be a real array", id="strings"),
-])
+@pytest.mark.parametrize(
+    "probs, match",
+    [
+        pytest.param([[0.5, -0.1, 0.6]], r"probs must be >= 0, got probs\[0, 1\] = -0.1", id="negative"),
+        pytest.param([[0.5, 0.5 + 2e-12]], r"probs rows must sum to 1 within 1e-12", id="sum-above"),
+        pytest.param([[0.5, 0.5], [0.3, 0.3]], r"got row 1 summing to 0.6", id="sum-below"),
+        pytest.param([[np.nan, 1.0]], r"probs must be finite", id="nan"),
+        pytest.param([0.5, 0.5], r"probs must be a 2-D array .* got shape \(2,\)", id="1-D"),
+        pytest.param([[1.0]], r"probs must have >= 2 outcomes .* got shape \(1, 1\)", id="one-outcome"),
+        pytest.param(np.zeros((0, 2)), r"probs must have >= 1 setting", id="no-setting"),
+        pytest.param([["a", "b"]], r"probs must be a real array", id="strings"),
+    ],
+)
 def test_invalid_probability_tables_are_rejected_naming_probs(probs, match):
     with pytest.raises(ValueError, match=match):
         validate_probs(probs)

@@ -19,10 +19,14 @@ from pqms_physics.kernels._plan import make_plan
 RULES = ["random", "cyclic", "blocks"]
 # A CHSH-like table (S=4 settings x K=4 outcomes 00,01,10,11) with correlators +-0.7, one
 # unequal-marginal row and a zero cell.
-CHSH = np.array([[0.425, 0.075, 0.075, 0.425],
-                 [0.425, 0.075, 0.075, 0.425],
-                 [0.425, 0.075, 0.075, 0.425],
-                 [0.075, 0.425, 0.425, 0.075]])
+CHSH = np.array(
+    [
+        [0.425, 0.075, 0.075, 0.425],
+        [0.425, 0.075, 0.075, 0.425],
+        [0.425, 0.075, 0.075, 0.425],
+        [0.075, 0.425, 0.425, 0.075],
+    ]
+)
 MIXED = np.array([[0.5, 0.0, 0.2, 0.3], [0.1, 0.2, 0.3, 0.4], [0.0, 0.0, 1.0, 0.0]])
 
 
@@ -41,8 +45,9 @@ def assert_same(a, b):
 
 @pytest.mark.parametrize("rule", RULES)
 @pytest.mark.parametrize("probs", [CHSH, MIXED, _wide_table(40)], ids=["chsh", "mixed", "wide-k40"])
-@pytest.mark.parametrize("window, start, total", [(None, 0, None), (250, 0, None), (3000, 6000, 30000),
-                                                  (7, 6006, 33600)])
+@pytest.mark.parametrize(
+    "window, start, total", [(None, 0, None), (250, 0, None), (3000, 6000, 30000), (7, 6006, 33600)]
+)
 def test_cpu_kernel_counts_equal_numpy_twin_exactly(rule, probs, window, start, total):
     kw = dict(setting_choice=rule, window=window, start=start, total_pairs=total)
     pairs = 12_000 if window != 7 else 12_012
@@ -65,9 +70,16 @@ def runs(draw):
     start_w = draw(st.integers(0, total // (window or 1) - 1))
     start = start_w * (window or 1)
     pairs = (window or 1) * draw(st.integers(1, (total - start) // (window or 1)))
-    return dict(probs=probs, pairs=pairs, seed=draw(st.integers(0, 2**64 - 1)),
-                stream=draw(st.integers(0, 2**64 - 1)), setting_choice=rule, window=window,
-                start=start, total_pairs=total)
+    return dict(
+        probs=probs,
+        pairs=pairs,
+        seed=draw(st.integers(0, 2**64 - 1)),
+        stream=draw(st.integers(0, 2**64 - 1)),
+        setting_choice=rule,
+        window=window,
+        start=start,
+        total_pairs=total,
+    )
 
 
 @given(run=runs())
@@ -117,8 +129,10 @@ def test_shards_of_a_run_add_up_to_the_single_call_exactly(rule):
     total, window = 3_000_000, 1000
     whole = sample_counts(CHSH, total, 11, setting_choice=rule, window=window)
     cuts = [0, 1_000, 1_234_000, 2_999_000, total]
-    shards = [sample_counts(CHSH, hi - lo, 11, setting_choice=rule, window=window, start=lo,
-                            total_pairs=total) for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)]
+    shards = [
+        sample_counts(CHSH, hi - lo, 11, setting_choice=rule, window=window, start=lo, total_pairs=total)
+        for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)
+    ]
     merged = shards[3] + shards[0] + (shards[2] + shards[1])  # any order, any grouping
     assert_same(merged, whole)
     assert merged.complete and merged.ranges == ((0, total),)
@@ -171,29 +185,42 @@ def test_integral_float_pairs_are_accepted():
     assert sample_counts(CHSH, 1e4, 1).pairs == 10_000
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    pytest.param(dict(pairs=0), r"pairs must be >= 1, got 0", id="pairs-zero"),
-    pytest.param(dict(pairs=10.5), r"pairs must be an integer, got 10.5", id="pairs-fraction"),
-    pytest.param(dict(seed=-1), r"seed must be >= 0, got -1", id="seed-negative"),
-    pytest.param(dict(seed=2**64), r"seed must be <= 18446744073709551615", id="seed-large"),
-    pytest.param(dict(stream=-2), r"stream must be >= 0, got -2", id="stream-negative"),
-    pytest.param(dict(setting_choice="alternate"), r"setting_choice must be one of", id="rule"),
-    pytest.param(dict(device="tpu"), r"device must be one of \['cpu', 'numpy', 'cuda'\], got 'tpu'", id="device"),
-    pytest.param(dict(window=0), r"window must be >= 1, got 0", id="window-zero"),
-    pytest.param(dict(window=7), r"window must divide total_pairs \(1200\), got 7", id="window-total"),
-    pytest.param(dict(window=400, start=200, pairs=400, total_pairs=1200), r"window must divide start \(200\)",
-                 id="window-start"),
-    pytest.param(dict(window=400, pairs=600, total_pairs=1200), r"window must divide pairs \(600\)",
-                 id="window-pairs"),
-    pytest.param(dict(window=1, pairs=2**27, total_pairs=2**27), r"window must give at most 268435456",
-                 id="window-too-many"),
-    pytest.param(dict(setting_choice="blocks", total_pairs=1202, pairs=1202), r"total_pairs must be divisible "
-                 r"by the number of settings \(4\) for setting_choice='blocks', got 1202", id="blocks-total"),
-    pytest.param(dict(start=1000, total_pairs=1500), r"start \+ pairs must be <= total_pairs \(1500\)",
-                 id="shard-past-end"),
-    pytest.param(dict(probs=[[0.5, 0.5 + 1e-9]]), r"probs rows must sum to 1 within 1e-12", id="probs-sum"),
-    pytest.param(dict(probs=[[1.2, -0.2]]), r"probs must be >= 0", id="probs-negative"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        pytest.param(dict(pairs=0), r"pairs must be >= 1, got 0", id="pairs-zero"),
+        pytest.param(dict(pairs=10.5), r"pairs must be an integer, got 10.5", id="pairs-fraction"),
+        pytest.param(dict(seed=-1), r"seed must be >= 0, got -1", id="seed-negative"),
+        pytest.param(dict(seed=2**64), r"seed must be <= 18446744073709551615", id="seed-large"),
+        pytest.param(dict(stream=-2), r"stream must be >= 0, got -2", id="stream-negative"),
+        pytest.param(dict(setting_choice="alternate"), r"setting_choice must be one of", id="rule"),
+        pytest.param(dict(device="tpu"), r"device must be one of \['cpu', 'numpy', 'cuda'\], got 'tpu'", id="device"),
+        pytest.param(dict(window=0), r"window must be >= 1, got 0", id="window-zero"),
+        pytest.param(dict(window=7), r"window must divide total_pairs \(1200\), got 7", id="window-total"),
+        pytest.param(
+            dict(window=400, start=200, pairs=400, total_pairs=1200),
+            r"window must divide start \(200\)",
+            id="window-start",
+        ),
+        pytest.param(
+            dict(window=400, pairs=600, total_pairs=1200), r"window must divide pairs \(600\)", id="window-pairs"
+        ),
+        pytest.param(
+            dict(window=1, pairs=2**27, total_pairs=2**27), r"window must give at most 268435456", id="window-too-many"
+        ),
+        pytest.param(
+            dict(setting_choice="blocks", total_pairs=1202, pairs=1202),
+            r"total_pairs must be divisible "
+            r"by the number of settings \(4\) for setting_choice='blocks', got 1202",
+            id="blocks-total",
+        ),
+        pytest.param(
+            dict(start=1000, total_pairs=1500), r"start \+ pairs must be <= total_pairs \(1500\)", id="shard-past-end"
+        ),
+        pytest.param(dict(probs=[[0.5, 0.5 + 1e-9]]), r"probs rows must sum to 1 within 1e-12", id="probs-sum"),
+        pytest.param(dict(probs=[[1.2, -0.2]]), r"probs must be >= 0", id="probs-negative"),
+    ],
+)
 def test_bad_inputs_raise_value_errors_naming_the_parameter(kwargs, match):
     args = dict(probs=CHSH, pairs=1200, seed=1)
     args.update(kwargs)
@@ -220,8 +247,10 @@ def test_progress_bar_is_written_to_stderr_when_forced_and_absent_otherwise(monk
 
 
 def test_importing_the_kernels_package_does_not_import_numba():
-    code = ("import sys, pqms_physics, pqms_physics.kernels; "
-            "print(sorted(m for m in ('numba', 'qutip', 'matplotlib', 'tqdm') if m in sys.modules))")
+    code = (
+        "import sys, pqms_physics, pqms_physics.kernels; "
+        "print(sorted(m for m in ('numba', 'qutip', 'matplotlib', 'tqdm') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

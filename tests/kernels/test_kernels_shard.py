@@ -16,8 +16,12 @@ CHSH = np.array([[0.425, 0.075, 0.075, 0.425]] * 3 + [[0.075, 0.425, 0.425, 0.07
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(processes=False, n_workers=2, threads_per_worker=1, dashboard_address=":0",
-                                  silence_logs=50) as cluster, distributed.Client(cluster) as c:
+    with (
+        distributed.LocalCluster(
+            processes=False, n_workers=2, threads_per_worker=1, dashboard_address=":0", silence_logs=50
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
         yield c
 
 
@@ -35,22 +39,36 @@ def test_sharded_run_equals_the_single_call_exactly(client, rule, window):
 
 def test_shards_on_mixed_devices_and_a_scheduler_address_give_the_same_counts(client):
     whole = sample_counts(CHSH, 20_000, 5, setting_choice="cyclic")
-    by_address = sample_counts_sharded(CHSH, 20_000, 5, setting_choice="cyclic", scheduler=client.scheduler.address,
-                                       shards=3, device="numpy", progress=False)
+    by_address = sample_counts_sharded(
+        CHSH,
+        20_000,
+        5,
+        setting_choice="cyclic",
+        scheduler=client.scheduler.address,
+        shards=3,
+        device="numpy",
+        progress=False,
+    )
     np.testing.assert_array_equal(by_address.counts, whole.counts)
     assert by_address.device == "numpy"
 
 
 def test_progress_counts_every_shard_once(client):
     seen = []
-    sample_counts_sharded(CHSH, 10_000, 1, scheduler=client, shards=5, progress=lambda done, total: seen.append(
-        (done, total)))
+    sample_counts_sharded(
+        CHSH, 10_000, 1, scheduler=client, shards=5, progress=lambda done, total: seen.append((done, total))
+    )
     assert seen == [(k, 5) for k in range(1, 6)]
 
 
 @settings(max_examples=200, deadline=None)
-@given(start=st.integers(0, 10**6), units=st.integers(1, 500), unit=st.integers(1, 50), shards=st.integers(1, 80),
-       windowed=st.booleans())
+@given(
+    start=st.integers(0, 10**6),
+    units=st.integers(1, 500),
+    unit=st.integers(1, 50),
+    shards=st.integers(1, 80),
+    windowed=st.booleans(),
+)
 def test_shard_ranges_tile_the_run_with_whole_windows(start, units, unit, shards, windowed):
     window = unit if windowed else None
     start = start * unit

@@ -25,8 +25,12 @@ def _fused_lt(x, dx, n, ts, lt):
 
 
 @settings(max_examples=60, deadline=None)
-@given(key=st.integers(0, 2**64 - 1), start=st.integers(0, 2**40), step=st.integers(1, 64),
-       t=st.lists(st.integers(0, DRAW_ONE), min_size=3, max_size=3))
+@given(
+    key=st.integers(0, 2**64 - 1),
+    start=st.integers(0, 2**40),
+    step=st.integers(1, 64),
+    t=st.lists(st.integers(0, DRAW_ONE), min_size=3, max_size=3),
+)
 def test_a_block_counts_the_draws_below_each_threshold_as_the_stream_defines_them(key, start, step, t):
     # oracle: rng.draws (NumPy uint64 arithmetic, the documented stream) and a direct comparison
     r = draws(key, start, simd.LANES, step)

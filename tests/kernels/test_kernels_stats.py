@@ -12,10 +12,14 @@ from scipy import stats
 from pqms_physics.kernels import sample_counts, sample_records
 
 SEEDS = [1, 2, 3, 20240917, 2**64 - 1]
-CHSH = np.array([[0.425, 0.075, 0.075, 0.425],
-                 [0.425, 0.075, 0.075, 0.425],
-                 [0.425, 0.075, 0.075, 0.425],
-                 [0.075, 0.425, 0.425, 0.075]])
+CHSH = np.array(
+    [
+        [0.425, 0.075, 0.075, 0.425],
+        [0.425, 0.075, 0.075, 0.425],
+        [0.425, 0.075, 0.075, 0.425],
+        [0.075, 0.425, 0.425, 0.075],
+    ]
+)
 # small cells (1e-4) check the low bits of the draws
 SKEWED = np.array([[0.9, 0.0999, 0.0001, 0.0], [0.3, 0.2, 0.1, 0.4]])
 
@@ -43,8 +47,9 @@ def test_counts_fit_the_exact_probabilities_at_1e7_pairs(probs, rule):
     # 5 seeds x 6 cases, each p-value > 1e-4: false-failure probability <= 30 * 1e-4 = 3e-3.
     # p-values that are uniformly large would betray a too-regular (stratified) stream: the 5
     # p-values of a case must not all exceed 0.9 (probability 1e-5 under the null).
-    pvalues = [_gof_pvalue(sample_counts(probs, 10_000_000, seed, setting_choice=rule).counts,
-                           probs, rule) for seed in SEEDS]
+    pvalues = [
+        _gof_pvalue(sample_counts(probs, 10_000_000, seed, setting_choice=rule).counts, probs, rule) for seed in SEEDS
+    ]
     assert min(pvalues) > 1e-4, pvalues
     assert not all(p > 0.9 for p in pvalues), pvalues
 

@@ -18,8 +18,17 @@ def _args(scheme, segments, p, w0, p_swap, t_coh, cutoffs, wcut, tables=True):
     inv_tc = 0.0 if math.isinf(t_coh) else 1.0 / t_coh
     use = tables and scheme == ref.NESTED and len(cutoffs) > 0
     tab = ref.level1_tables(p, p_swap, w0, inv_tc, int(cutoffs[0]), wcut) if use else (np.zeros(0, np.int64),) * 4
-    return (scheme, segments, ref.geometric_factor(p), w0, ref.swap_threshold(p_swap), inv_tc,
-            np.array(cutoffs, dtype=np.int64), wcut, *tab)
+    return (
+        scheme,
+        segments,
+        ref.geometric_factor(p),
+        w0,
+        ref.swap_threshold(p_swap),
+        inv_tc,
+        np.array(cutoffs, dtype=np.int64),
+        wcut,
+        *tab,
+    )
 
 
 CASES = [
@@ -46,9 +55,16 @@ def test_kernel_equals_python_twin_exactly(scheme, segments, cutoffs, wcut, tabl
         np.testing.assert_array_equal(a, b)
 
 
-@given(p=st.floats(0.1, 1.0), p_swap=st.floats(0.3, 1.0), w0=st.floats(0.0, 1.0),
-       t_coh=st.sampled_from([1.0, 7.5, 100.0, math.inf]), tau=st.integers(-1, 12),
-       seed=st.integers(0, 2**64 - 1), scheme=st.sampled_from([0, 1, 2]), k=st.integers(0, 2))
+@given(
+    p=st.floats(0.1, 1.0),
+    p_swap=st.floats(0.3, 1.0),
+    w0=st.floats(0.0, 1.0),
+    t_coh=st.sampled_from([1.0, 7.5, 100.0, math.inf]),
+    tau=st.integers(-1, 12),
+    seed=st.integers(0, 2**64 - 1),
+    scheme=st.sampled_from([0, 1, 2]),
+    k=st.integers(0, 2),
+)
 def test_kernel_equals_twin_for_all_parameters(p, p_swap, w0, t_coh, tau, seed, scheme, k):
     segments = 2**k if scheme == ref.NESTED else k + 2
     cutoffs = [tau] * max(k, 1)
@@ -101,8 +117,10 @@ def test_geometric_with_certain_success_is_one_round():
     assert {s.geometric(ref.geometric_factor(1.0)) for _ in range(100)} == {1}
 
 
-@pytest.mark.parametrize("p, p_swap, tau, t_coh, wcut", [(0.1, 0.5, 16, 400.0, -1.0), (0.3, 0.9, 0, 10.0, -1.0),
-                                                         (0.05, 0.7, 40, 20.0, 0.2), (0.6, 1.0, 3, math.inf, -1.0)])
+@pytest.mark.parametrize(
+    "p, p_swap, tau, t_coh, wcut",
+    [(0.1, 0.5, 16, 400.0, -1.0), (0.3, 0.9, 0, 10.0, -1.0), (0.05, 0.7, 40, 20.0, 0.2), (0.6, 1.0, 3, math.inf, -1.0)],
+)
 def test_level1_tables_are_the_law_of_the_attempt_by_attempt_level1_link(p, p_swap, tau, t_coh, wcut):
     # E[T1] and E[w1] of the tables against the attempt-by-attempt twin (same model, no tables), 20000 runs:
     # 5 standard errors; and the tables' mean against the renewal closed form (Wald) to 1e-9

@@ -26,9 +26,14 @@ def _numpy_receiver_state(rho: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("name", list(sender_local_channels()))
-@pytest.mark.parametrize("state", [pytest.param(bell_state("phi+"), id="phi+"),
-                                   pytest.param(werner_state(0.8), id="werner0.8"),
-                                   pytest.param(random_density_matrix(11, [2, 2]), id="random")])
+@pytest.mark.parametrize(
+    "state",
+    [
+        pytest.param(bell_state("phi+"), id="phi+"),
+        pytest.param(werner_state(0.8), id="werner0.8"),
+        pytest.param(random_density_matrix(11, [2, 2]), id="random"),
+    ],
+)
 def test_sender_local_channel_leaves_receiver_state_unchanged(name, state):
     ch = sender_local_channels()[name].on(0, 2)
     assert signalling_distance(state, [ch], receiver=1) < LOCAL_ATOL
@@ -90,18 +95,29 @@ def test_trace_distance_of_orthogonal_pure_states_is_one():
     assert math.isclose(trace_distance(np.eye(2) / 2, np.eye(2) / 2), 0.0, abs_tol=0.0)
 
 
-@pytest.mark.parametrize("kwargs, exc, match", [
-    pytest.param(dict(rho=np.eye(4) / 4), ValueError, "rho must be a qutip.Qobj", id="rho-array"),
-    pytest.param(dict(channels=[]), ValueError, "channels must contain at least one", id="no-channels"),
-    pytest.param(dict(channels=["dephasing"]), ValueError, r"channels\[0\] must be a Channel", id="not-channel"),
-    pytest.param(dict(channels=[Channel.identity(1)]), DimensionError, r"channels\[0\] must act on the whole",
-                 id="one-qubit-channel"),
-    pytest.param(dict(receiver=2), ValueError, r"receiver must contain subsystem indices in \[0, 1\], got 2",
-                 id="receiver-range"),
-    pytest.param(dict(receiver=[1, 1]), ValueError, "receiver must not repeat", id="receiver-repeat"),
-    pytest.param(dict(receiver=[]), ValueError, "receiver must name at least one", id="receiver-empty"),
-    pytest.param(dict(receiver=1.0), ValueError, "receiver must be a subsystem index", id="receiver-float"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        pytest.param(dict(rho=np.eye(4) / 4), ValueError, "rho must be a qutip.Qobj", id="rho-array"),
+        pytest.param(dict(channels=[]), ValueError, "channels must contain at least one", id="no-channels"),
+        pytest.param(dict(channels=["dephasing"]), ValueError, r"channels\[0\] must be a Channel", id="not-channel"),
+        pytest.param(
+            dict(channels=[Channel.identity(1)]),
+            DimensionError,
+            r"channels\[0\] must act on the whole",
+            id="one-qubit-channel",
+        ),
+        pytest.param(
+            dict(receiver=2),
+            ValueError,
+            r"receiver must contain subsystem indices in \[0, 1\], got 2",
+            id="receiver-range",
+        ),
+        pytest.param(dict(receiver=[1, 1]), ValueError, "receiver must not repeat", id="receiver-repeat"),
+        pytest.param(dict(receiver=[]), ValueError, "receiver must name at least one", id="receiver-empty"),
+        pytest.param(dict(receiver=1.0), ValueError, "receiver must be a subsystem index", id="receiver-float"),
+    ],
+)
 def test_bad_input_raises_value_error_naming_the_parameter(kwargs, exc, match):
     args = dict(rho=bell_state("phi+"), channels=[Channel.identity(2)], receiver=1) | kwargs
     with pytest.raises(exc, match=match):

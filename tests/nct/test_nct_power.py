@@ -69,8 +69,9 @@ def test_detectable_bias_uses_published_normal_quantiles():
     assert detectable_bias(1e8, 0.05, 0.8) == pytest.approx((Z975 + Z80) * math.sqrt(0.5e-8), rel=1e-12)
 
 
-@pytest.mark.parametrize("n, alpha, power", [(1000, 0.05, 0.8), (1000, 0.01, 0.5), (3000, 0.05, 0.95),
-                                             (10_000, 0.05, 0.8)])
+@pytest.mark.parametrize(
+    "n, alpha, power", [(1000, 0.05, 0.8), (1000, 0.01, 0.5), (3000, 0.05, 0.95), (10_000, 0.05, 0.8)]
+)
 def test_detectable_bias_has_its_nominal_power_by_exact_enumeration(n, alpha, power):
     d = detectable_bias(n, alpha, power)
     # normal approximation, p(1-p) at 1/2 and lattice effects: within 0.01 of nominal from N = 1e3
@@ -99,10 +100,18 @@ def test_signalling_model_is_detected_with_the_power_pairs_needed_predicts(alpha
     assert pairs_needed(lam / 2, alpha, power) == n
     signal = pool_probabilities(sender_channel=receiver_damping(lam))
     quiet = pool_probabilities(sender_channel=documents_dephasing())
-    hits = sum(pool_bias_from_table(signal, n, 20_000 + s, stream=0, sampler="kernel", device="cpu", basis="z",
-                                    sender_label="damping").detected(alpha) for s in range(runs))
-    alarms = sum(pool_bias_from_table(quiet, n, 30_000 + s, stream=0, sampler="kernel", device="cpu", basis="z",
-                                      sender_label="dephasing").detected(alpha) for s in range(runs))
+    hits = sum(
+        pool_bias_from_table(
+            signal, n, 20_000 + s, stream=0, sampler="kernel", device="cpu", basis="z", sender_label="damping"
+        ).detected(alpha)
+        for s in range(runs)
+    )
+    alarms = sum(
+        pool_bias_from_table(
+            quiet, n, 30_000 + s, stream=0, sampler="kernel", device="cpu", basis="z", sender_label="dephasing"
+        ).detected(alpha)
+        for s in range(runs)
+    )
     # 4 sigma binomial tolerance, plus 0.005 for the approximation (exact power at N=1e4 is within 0.003)
     assert abs(hits / runs - power) < 4 * math.sqrt(power * (1 - power) / runs) + 0.005
     assert abs(alarms / runs - alpha) < 4 * math.sqrt(alpha * (1 - alpha) / runs) + 0.005
@@ -129,12 +138,12 @@ def _pass_by_brute_force(threshold, n):
 @pytest.mark.parametrize("k", [0.5, 1, 1.5, 2, 7])
 def test_threshold_pass_probability_matches_brute_force_for_tiny_pools(n, k):
     t = k / n  # includes thresholds exactly on the lattice: the comparison is strict
-    assert threshold_pass_probability(t, n).probability_exact == pytest.approx(float(_pass_by_brute_force(t, n)),
-                                                                                abs=1e-15)
+    assert threshold_pass_probability(t, n).probability_exact == pytest.approx(
+        float(_pass_by_brute_force(t, n)), abs=1e-15
+    )
 
 
-@pytest.mark.parametrize("n, threshold", [(10, 0.3), (1000, 0.003), (1000, 0.0215), (12_345, 0.01),
-                                          (200_000, 0.004)])
+@pytest.mark.parametrize("n, threshold", [(10, 0.3), (1000, 0.003), (1000, 0.0215), (12_345, 0.01), (200_000, 0.004)])
 def test_threshold_pass_probability_matches_convolution_of_two_binomials(n, threshold):
     r = threshold_pass_probability(threshold, n)
     assert r.probability_exact == pytest.approx(_pass_by_convolution(threshold, n), abs=1e-12)
@@ -168,8 +177,15 @@ def test_documents_threshold_is_met_in_about_one_percent_of_exact_1e8_experiment
     # |delta_mu| < 1e-6 is binomial around the exact 1.12% (4 sigma = 0.42%); a claim "always met" is refuted
     table = pool_probabilities(sender_channel=documents_dephasing())
     runs = 10_000
-    met = sum(abs(pool_bias_from_table(table, 10**8, 40_000 + s, stream=0, sampler="multinomial", device="cpu",
-                                       basis="z", sender_label="d").delta_mu) < 1e-6 for s in range(runs))
+    met = sum(
+        abs(
+            pool_bias_from_table(
+                table, 10**8, 40_000 + s, stream=0, sampler="multinomial", device="cpu", basis="z", sender_label="d"
+            ).delta_mu
+        )
+        < 1e-6
+        for s in range(runs)
+    )
     p = threshold_pass_probability(1e-6, 10**8).probability_exact
     assert abs(met / runs - p) < 4 * math.sqrt(p * (1 - p) / runs)
 
@@ -185,8 +201,15 @@ def test_k_sigma_threshold_passes_with_probability_erf_k_over_root_two(k):
 def test_threshold_pass_rate_in_monte_carlo_matches_exact_probability():
     n, runs, threshold = 1000, 4000, 0.02
     table = pool_probabilities(sender_channel=documents_dephasing())
-    passed = sum(abs(pool_bias_from_table(table, n, s, stream=0, sampler="multinomial", device="cpu", basis="z",
-                                          sender_label="d").delta_mu) < threshold for s in range(runs))
+    passed = sum(
+        abs(
+            pool_bias_from_table(
+                table, n, s, stream=0, sampler="multinomial", device="cpu", basis="z", sender_label="d"
+            ).delta_mu
+        )
+        < threshold
+        for s in range(runs)
+    )
     p = threshold_pass_probability(threshold, n).probability_exact
     assert abs(passed / runs - p) < 4 * math.sqrt(p * (1 - p) / runs)
 
@@ -231,28 +254,36 @@ def test_clopper_pearson_edges():
     assert binomial_ci(0, 0) == (0.0, 1.0)
     assert binomial_ci(0, 10)[0] == 0.0 and binomial_ci(10, 10)[1] == 1.0
     # k = 0: upper = 1 - (a/2)^(1/n)
-    assert binomial_ci(0, 10, 0.95)[1] == pytest.approx(1 - 0.025 ** 0.1, rel=1e-10)
+    assert binomial_ci(0, 10, 0.95)[1] == pytest.approx(1 - 0.025**0.1, rel=1e-10)
 
 
 # ----------------------------------------------------------------------------- inputs
-@pytest.mark.parametrize("call, match", [
-    pytest.param(lambda: detectable_bias(0), "pairs_per_pool must be >= 1, got 0", id="n"),
-    pytest.param(lambda: detectable_bias(100, alpha=0), r"alpha must be in \(0, 1\), got 0.0", id="alpha0"),
-    pytest.param(lambda: detectable_bias(100, alpha=1.0), r"alpha must be in \(0, 1\)", id="alpha1"),
-    pytest.param(lambda: detectable_bias(100, power=1.2), r"power must be in \(0, 1\), got 1.2", id="power"),
-    pytest.param(lambda: detectable_bias(100, alpha=0.5, power=0.2), r"power must be > alpha/2 = 0.25 .*, got 0.2",
-                 id="power-below-alpha"),
-    pytest.param(lambda: pairs_needed(0.0), r"delta_mu must satisfy 0 < \|delta_mu\| <= 1, got 0.0", id="d0"),
-    pytest.param(lambda: pairs_needed(1.5), r"delta_mu must satisfy", id="d-big"),
-    pytest.param(lambda: pairs_needed(float("nan")), "delta_mu must be finite", id="d-nan"),
-    pytest.param(lambda: threshold_pass_probability(-1e-6, 100), "threshold must be > 0, got -1e-06", id="thr"),
-    pytest.param(lambda: threshold_pass_probability(1e-6, -5), "pairs_per_pool must be >= 1", id="thr-n"),
-    pytest.param(lambda: binomial_ci(5, 3), "successes must be <= 3, got 5", id="ci-k"),
-    pytest.param(lambda: binomial_ci(1, 3, level=1.0), r"level must be in \(0, 1\)", id="ci-level"),
-    pytest.param(lambda: confidence_to_z(1.0), r"confidence must be in \(0, 1\)", id="confidence"),
-    pytest.param(lambda: pool_z(11, 0, 10, 10), r"ones_0 must be in \[0, n_0\], got ones_0=11, n_0=10", id="pool-z"),
-    pytest.param(lambda: pool_z(1, 0, 10, 0), "n_1 must be >= 1, got 0", id="pool-z-n"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        pytest.param(lambda: detectable_bias(0), "pairs_per_pool must be >= 1, got 0", id="n"),
+        pytest.param(lambda: detectable_bias(100, alpha=0), r"alpha must be in \(0, 1\), got 0.0", id="alpha0"),
+        pytest.param(lambda: detectable_bias(100, alpha=1.0), r"alpha must be in \(0, 1\)", id="alpha1"),
+        pytest.param(lambda: detectable_bias(100, power=1.2), r"power must be in \(0, 1\), got 1.2", id="power"),
+        pytest.param(
+            lambda: detectable_bias(100, alpha=0.5, power=0.2),
+            r"power must be > alpha/2 = 0.25 .*, got 0.2",
+            id="power-below-alpha",
+        ),
+        pytest.param(lambda: pairs_needed(0.0), r"delta_mu must satisfy 0 < \|delta_mu\| <= 1, got 0.0", id="d0"),
+        pytest.param(lambda: pairs_needed(1.5), r"delta_mu must satisfy", id="d-big"),
+        pytest.param(lambda: pairs_needed(float("nan")), "delta_mu must be finite", id="d-nan"),
+        pytest.param(lambda: threshold_pass_probability(-1e-6, 100), "threshold must be > 0, got -1e-06", id="thr"),
+        pytest.param(lambda: threshold_pass_probability(1e-6, -5), "pairs_per_pool must be >= 1", id="thr-n"),
+        pytest.param(lambda: binomial_ci(5, 3), "successes must be <= 3, got 5", id="ci-k"),
+        pytest.param(lambda: binomial_ci(1, 3, level=1.0), r"level must be in \(0, 1\)", id="ci-level"),
+        pytest.param(lambda: confidence_to_z(1.0), r"confidence must be in \(0, 1\)", id="confidence"),
+        pytest.param(
+            lambda: pool_z(11, 0, 10, 10), r"ones_0 must be in \[0, n_0\], got ones_0=11, n_0=10", id="pool-z"
+        ),
+        pytest.param(lambda: pool_z(1, 0, 10, 0), "n_1 must be >= 1, got 0", id="pool-z-n"),
+    ],
+)
 def test_bad_input_raises_value_error_naming_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):
         call()

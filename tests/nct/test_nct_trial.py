@@ -73,8 +73,9 @@ def test_bit_i_is_the_pool_experiment_on_stream_i_with_the_operated_pool_chosen_
         if m == 1:
             ref = pool_bias_experiment(500, 21, sender_channel=ch, basis="x", stream=i)
         else:
-            ref = pool_bias_from_table(table[::-1].copy(), 500, 21, stream=i, sampler="kernel", device="cpu",
-                                       basis="x", sender_label=ch.label)
+            ref = pool_bias_from_table(
+                table[::-1].copy(), 500, 21, stream=i, sampler="kernel", device="cpu", basis="x", sender_label=ch.label
+            )
         assert r.delta_mu[i] == ref.delta_mu and r.z[i] == ref.z
 
 
@@ -86,20 +87,23 @@ def test_result_serialises_with_provenance():
     assert "dephasing(gamma_per_s=0.05, t_s=1.0)" in d["sender_channel"]  # the documents' default operation
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    pytest.param(dict(message_bits="0101"), "message_bits must be a sequence of 0/1 integers", id="string"),
-    pytest.param(dict(message_bits=[]), "message_bits must contain at least one bit", id="empty"),
-    pytest.param(dict(message_bits=[0, 2]), "message_bits must contain only 0 and 1, got 2 at position 1", id="2"),
-    pytest.param(dict(message_bits=[0, True]), "message_bits must contain only 0 and 1", id="bool"),
-    pytest.param(dict(pairs_per_bit=0), "pairs_per_bit must be >= 1, got 0", id="pairs"),
-    pytest.param(dict(seed=2**64), "seed must be <= ", id="seed"),
-    pytest.param(dict(threshold=float("inf")), "threshold must be finite", id="threshold"),
-    pytest.param(dict(confidence=1.5), r"confidence must be in \(0, 1\), got 1.5", id="confidence"),
-    pytest.param(dict(ci_level=0.0), r"ci_level must be in \(0, 1\), got 0.0", id="ci"),
-    pytest.param(dict(sampler="x"), "sampler must be one of", id="sampler"),
-    pytest.param(dict(basis="q"), "basis must be one of", id="basis"),
-    pytest.param(dict(sender_channel=3), "sender_channel must be a Channel", id="channel"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        pytest.param(dict(message_bits="0101"), "message_bits must be a sequence of 0/1 integers", id="string"),
+        pytest.param(dict(message_bits=[]), "message_bits must contain at least one bit", id="empty"),
+        pytest.param(dict(message_bits=[0, 2]), "message_bits must contain only 0 and 1, got 2 at position 1", id="2"),
+        pytest.param(dict(message_bits=[0, True]), "message_bits must contain only 0 and 1", id="bool"),
+        pytest.param(dict(pairs_per_bit=0), "pairs_per_bit must be >= 1, got 0", id="pairs"),
+        pytest.param(dict(seed=2**64), "seed must be <= ", id="seed"),
+        pytest.param(dict(threshold=float("inf")), "threshold must be finite", id="threshold"),
+        pytest.param(dict(confidence=1.5), r"confidence must be in \(0, 1\), got 1.5", id="confidence"),
+        pytest.param(dict(ci_level=0.0), r"ci_level must be in \(0, 1\), got 0.0", id="ci"),
+        pytest.param(dict(sampler="x"), "sampler must be one of", id="sampler"),
+        pytest.param(dict(basis="q"), "basis must be one of", id="basis"),
+        pytest.param(dict(sender_channel=3), "sender_channel must be a Channel", id="channel"),
+    ],
+)
 def test_bad_input_raises_value_error_naming_the_parameter(kwargs, match):
     args = dict(message_bits=[0, 1], pairs_per_bit=100, seed=1) | kwargs
     with pytest.raises(ValueError, match=match):

@@ -26,28 +26,35 @@ from pqms_physics.network.sources import spdc_pair_state
 
 
 # ---------------------------------------------------------------- textbook points
-@pytest.mark.parametrize("length_km, alpha, expected", [
-    pytest.param(0.0, 0.2, 1.0, id="zero length"),
-    pytest.param(50.0, 0.2, 0.1, id="10 dB"),
-    pytest.param(100.0, 0.2, 0.01, id="20 dB"),
-    pytest.param(30.0, 0.5, 10 ** -1.5, id="15 dB"),
-])
+@pytest.mark.parametrize(
+    "length_km, alpha, expected",
+    [
+        pytest.param(0.0, 0.2, 1.0, id="zero length"),
+        pytest.param(50.0, 0.2, 0.1, id="10 dB"),
+        pytest.param(100.0, 0.2, 0.01, id="20 dB"),
+        pytest.param(30.0, 0.5, 10**-1.5, id="15 dB"),
+    ],
+)
 def test_fiber_transmissivity_is_ten_to_minus_alpha_l_over_ten(length_km, alpha, expected):
     assert fiber_transmissivity(length_km, alpha) == pytest.approx(expected, rel=1e-14)
 
 
 @given(st.floats(0, 500), st.floats(0, 500))
 def test_fibre_losses_of_consecutive_spans_multiply(l1, l2):
-    assert fiber_transmissivity(l1 + l2) == pytest.approx(fiber_transmissivity(l1) * fiber_transmissivity(l2),
-                                                          rel=1e-12)
+    assert fiber_transmissivity(l1 + l2) == pytest.approx(
+        fiber_transmissivity(l1) * fiber_transmissivity(l2), rel=1e-12
+    )
 
 
-@pytest.mark.parametrize("eta, plob, tgw", [
-    pytest.param(0.0, 0.0, 0.0, id="no transmission"),
-    pytest.param(0.5, 1.0, math.log2(3), id="3 dB"),
-    pytest.param(0.75, 2.0, math.log2(7), id="eta=3/4"),
-    pytest.param(1.0, math.inf, math.inf, id="identity channel"),
-])
+@pytest.mark.parametrize(
+    "eta, plob, tgw",
+    [
+        pytest.param(0.0, 0.0, 0.0, id="no transmission"),
+        pytest.param(0.5, 1.0, math.log2(3), id="3 dB"),
+        pytest.param(0.75, 2.0, math.log2(7), id="eta=3/4"),
+        pytest.param(1.0, math.inf, math.inf, id="identity channel"),
+    ],
+)
 def test_plob_and_tgw_at_textbook_points(eta, plob, tgw):
     assert plob_bound(eta) == pytest.approx(plob, rel=1e-14)
     assert tgw_bound(eta) == pytest.approx(tgw, rel=1e-14)
@@ -66,14 +73,16 @@ def test_tgw_bound_is_never_below_plob(eta):
     assert tgw_bound(eta) - plob_bound(eta) == pytest.approx(math.log2(1 + eta), abs=1e-12)
 
 
-@pytest.mark.parametrize("p, expected", [(0.0, 1.0), (0.5, 0.0), (1.0, 1.0),
-                                         (0.11, 1 - (-0.11 * math.log2(0.11) - 0.89 * math.log2(0.89)))])
+@pytest.mark.parametrize(
+    "p, expected", [(0.0, 1.0), (0.5, 0.0), (1.0, 1.0), (0.11, 1 - (-0.11 * math.log2(0.11) - 0.89 * math.log2(0.89)))]
+)
 def test_dephasing_capacity_is_one_minus_binary_entropy(p, expected):
     assert dephasing_capacity(p) == pytest.approx(expected, abs=1e-15)
 
 
 def test_dephasing_capacity_of_the_core_dephasing_channel_matches_its_flip_probability():
     from pqms_physics.core.channels import dephasing
+
     gamma, t = 0.2, 1.5
     p = (1 - math.exp(-2 * gamma * t)) / 2  # Z-flip probability of dephasing(gamma, t)
     weights = bell_weights(dephasing(gamma, t).on(1, 2)(bell_state("phi+")))
@@ -135,8 +144,9 @@ def test_rate_parts_match_independent_oracles():
     # link heralding and visibility: the Fock-space simulation of the Ma-Fung-Lo PBS setup at the arm
     # efficiency (tests/helpers/spdc_fock.py); delivered fidelity: the QuTiP chain of Werner links.
     length, n, lam, eta, p, eta_m = 200.0, 4, 0.005, 0.9, 0.99, 0.995
-    r = entanglement_rate(length, n, mean_pairs_per_mode=lam, detector_efficiency=eta, gate_fidelity=p,
-                          measurement_fidelity=eta_m)
+    r = entanglement_rate(
+        length, n, mean_pairs_per_mode=lam, detector_efficiency=eta, gate_fidelity=p, measurement_fidelity=eta_m
+    )
     arm = eta * 10 ** (-0.2 * length / n / 2 / 10)  # 0.2 dB/km over L0/2 to each node
     gain, err = pbs_gain_and_error(lam, arm, 0.0, cutoff(lam))
     assert float(r.link_success_probability) == pytest.approx(gain, rel=1e-9)
@@ -185,6 +195,7 @@ def test_direct_transmission_uses_every_pulse():
 
 def test_distillable_fraction_is_the_hashing_bound_of_the_delivered_state():
     from pqms_physics.network.chains import chain_state
+
     r = entanglement_rate(100.0, 2, mean_pairs_per_mode=0.01, gate_fidelity=0.98)
     link = spdc_pair_state(0.01, float(r.arm_efficiency))
     w = bell_weights(chain_state(link, 2, 0.98))
@@ -221,22 +232,25 @@ def test_result_is_frozen_and_serialises():
 
 
 # ---------------------------------------------------------------- bad inputs
-@pytest.mark.parametrize("call, match", [
-    (lambda: fiber_transmissivity(-1.0), r"length_km must be >= 0, got -1.0"),
-    (lambda: fiber_transmissivity([10.0, -5.0]), r"length_km must be >= 0, got -5.0"),
-    (lambda: fiber_transmissivity(10.0, -0.2), r"loss_db_per_km must be >= 0, got -0.2"),
-    (lambda: plob_bound(1.2), r"eta must be in \[0.0, 1.0\], got 1.2"),
-    (lambda: tgw_bound(-0.1), r"eta must be in \[0.0, 1.0\], got -0.1"),
-    (lambda: dephasing_capacity(1.5), r"p must be in \[0.0, 1.0\], got 1.5"),
-    (lambda: expected_attempts(0, 0.5), r"n_links must be >= 1, got 0"),
-    (lambda: expected_attempts(2, 0.0), r"p must be in \(0, 1\], got 0.0"),
-    (lambda: entanglement_rate(-3.0, 2), r"length_km must be >= 0, got -3.0"),
-    (lambda: entanglement_rate(10.0, 0), r"n_links must be >= 1, got 0"),
-    (lambda: entanglement_rate(10.0, 2, detector_efficiency=1.1), r"detector_efficiency must be in"),
-    (lambda: entanglement_rate(10.0, 2, mean_pairs_per_mode=0.0), r"mean_pairs_per_mode must be > 0, got 0.0"),
-    (lambda: entanglement_rate(10.0, 2, repetition_rate_hz=-1.0), r"repetition_rate_hz must be > 0"),
-    (lambda: entanglement_rate(10.0, 2, local_time_s=-1e-6), r"local_time_s must be >= 0, got -1e-06"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: fiber_transmissivity(-1.0), r"length_km must be >= 0, got -1.0"),
+        (lambda: fiber_transmissivity([10.0, -5.0]), r"length_km must be >= 0, got -5.0"),
+        (lambda: fiber_transmissivity(10.0, -0.2), r"loss_db_per_km must be >= 0, got -0.2"),
+        (lambda: plob_bound(1.2), r"eta must be in \[0.0, 1.0\], got 1.2"),
+        (lambda: tgw_bound(-0.1), r"eta must be in \[0.0, 1.0\], got -0.1"),
+        (lambda: dephasing_capacity(1.5), r"p must be in \[0.0, 1.0\], got 1.5"),
+        (lambda: expected_attempts(0, 0.5), r"n_links must be >= 1, got 0"),
+        (lambda: expected_attempts(2, 0.0), r"p must be in \(0, 1\], got 0.0"),
+        (lambda: entanglement_rate(-3.0, 2), r"length_km must be >= 0, got -3.0"),
+        (lambda: entanglement_rate(10.0, 0), r"n_links must be >= 1, got 0"),
+        (lambda: entanglement_rate(10.0, 2, detector_efficiency=1.1), r"detector_efficiency must be in"),
+        (lambda: entanglement_rate(10.0, 2, mean_pairs_per_mode=0.0), r"mean_pairs_per_mode must be > 0, got 0.0"),
+        (lambda: entanglement_rate(10.0, 2, repetition_rate_hz=-1.0), r"repetition_rate_hz must be > 0"),
+        (lambda: entanglement_rate(10.0, 2, local_time_s=-1e-6), r"local_time_s must be >= 0, got -1e-06"),
+    ],
+)
 def test_bad_inputs_raise_naming_the_parameter(call, match):
     with pytest.raises(PQMSValueError, match=match):
         call()

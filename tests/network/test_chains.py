@@ -4,16 +4,15 @@ Bell-diagonal fast path vs the 16x16 matrix-power path, and the chain/channel co
 import numpy as np
 import pytest
 import qutip as qt
+from chains_helpers import explicit_chain
 from hypothesis import given
 from hypothesis import strategies as st
-
-from pqms_physics.network.chains import (chain_state, chain_states_general, fidelity_vs_hops, werner_chain_fidelity)
-from pqms_physics.core.channels import Channel, amplitude_damping, dephasing, depolarizing, pauli_channel
-from pqms_physics.errors import DimensionError, PQMSValueError
-from pqms_physics.core.states import bell_diagonal_from_weights, bell_state, fidelity, werner_parameter, werner_state
-
-from chains_helpers import explicit_chain
 from randomobjects import random_density_matrix, random_kraus
+
+from pqms_physics.core.channels import Channel, amplitude_damping, dephasing, depolarizing, pauli_channel
+from pqms_physics.core.states import bell_diagonal_from_weights, bell_state, fidelity, werner_parameter, werner_state
+from pqms_physics.errors import DimensionError, PQMSValueError
+from pqms_physics.network.chains import chain_state, chain_states_general, fidelity_vs_hops, werner_chain_fidelity
 
 PHI = bell_state("phi+")
 RHO_PHI = qt.ket2dm(PHI)
@@ -41,7 +40,7 @@ def general_fidelities(link, hops, p=1.0, eta=1.0, memory=None, twirl=False):
 def test_werner_chain_fidelity_is_a_quarter_plus_three_quarters_w_to_the_n(f_link):
     w = werner_parameter(f_link)
     hops = np.array([1, 2, 3, 4, 5, 17, 1000, 10_000])
-    closed = 0.25 + 0.75 * w ** hops
+    closed = 0.25 + 0.75 * w**hops
     np.testing.assert_allclose(fidelity_vs_hops(werner_state(f_link), hops), closed, atol=EXACT, rtol=0)
     np.testing.assert_allclose(general_fidelities(werner_state(f_link), hops), closed, atol=LONG, rtol=0)
     for n in (2, 3, 5):
@@ -53,11 +52,12 @@ def test_twirled_noisy_chain_follows_the_duer_recursion(p, eta):
     f_link = 0.97
     w = werner_parameter(f_link)
     hops = np.arange(1, 8)
-    closed = 0.25 + 0.75 * w ** hops * (p * (4 * eta**2 - 1) / 3) ** (hops - 1)  # BDCZ / Duer et al.
+    closed = 0.25 + 0.75 * w**hops * (p * (4 * eta**2 - 1) / 3) ** (hops - 1)  # BDCZ / Duer et al.
     got = fidelity_vs_hops(werner_state(f_link), hops, p, eta, twirl=True)
     np.testing.assert_allclose(got, closed, atol=EXACT, rtol=0)
-    np.testing.assert_allclose(general_fidelities(werner_state(f_link), hops, p, eta, twirl=True), closed,
-                               atol=EXACT, rtol=0)
+    np.testing.assert_allclose(
+        general_fidelities(werner_state(f_link), hops, p, eta, twirl=True), closed, atol=EXACT, rtol=0
+    )
     for n in (2, 3, 4):
         sim = fidelity(explicit_chain(werner_state(f_link), n, p, eta, twirl=True), PHI)
         assert sim == pytest.approx(closed[n - 1], abs=EXACT)
@@ -74,8 +74,7 @@ def test_untwirled_noisy_chain_keeps_the_anisotropic_readout_errors(p, eta):
     got = fidelity_vs_hops(werner_state(f_link), hops, p, eta)
     np.testing.assert_allclose(got, closed, atol=EXACT, rtol=0)
     for n in (2, 3, 4):
-        assert fidelity(explicit_chain(werner_state(f_link), n, p, eta), PHI) == pytest.approx(closed[n - 1],
-                                                                                               abs=EXACT)
+        assert fidelity(explicit_chain(werner_state(f_link), n, p, eta), PHI) == pytest.approx(closed[n - 1], abs=EXACT)
     twirled = fidelity_vs_hops(werner_state(f_link), hops, p, eta, twirl=True)
     assert np.all(np.abs(got[2:] - twirled[2:]) > 1e-7)  # they differ from 3 links on when eta < 1
     np.testing.assert_allclose(got[:2], twirled[:2], atol=EXACT)  # one swap: same fidelity
@@ -130,6 +129,7 @@ def test_general_link_chain_matches_the_explicit_sequential_simulation(memory, t
 @given(st.integers(0, 2**32 - 1), st.floats(0.5, 1.0), st.floats(0.5, 1.0))
 def test_chain_of_random_links_matches_repeated_swaps(seed, p, eta):
     from pqms_physics.network.swapping import swap
+
     link = random_density_matrix(seed, [2, 2])
     memory = Channel.from_kraus(random_kraus(seed + 1, 2, 2))
     state = link
@@ -138,8 +138,7 @@ def test_chain_of_random_links_matches_repeated_swaps(seed, p, eta):
         assert (chain_state(link, n, p, eta, memory) - state).norm() < EXACT
 
 
-@given(st.integers(0, 2**32 - 1), st.floats(0.8, 1.0), st.floats(0.8, 1.0), st.floats(0.0, 0.05),
-       st.booleans())
+@given(st.integers(0, 2**32 - 1), st.floats(0.8, 1.0), st.floats(0.8, 1.0), st.floats(0.0, 0.05), st.booleans())
 def test_bell_diagonal_fast_path_equals_matrix_power_path(seed, p, eta, mem_p, twirl):
     weights = np.random.default_rng(seed).dirichlet([20, 1, 1, 1])
     link = bell_diagonal_from_weights(weights)
@@ -198,12 +197,15 @@ def test_werner_chain_fidelity_never_increases_with_hops(f, p, eta, n):
 
 
 # ---------------------------------------------------------------- bad inputs
-@pytest.mark.parametrize("hops, match", [
-    ([0], r"hops must be >= 1, got 0"),
-    ([1, -3], r"hops must be >= 1, got -3"),
-    ([1.5], r"hops must be an integer, got 1.5"),
-    ([[1, 2]], r"hops must be an integer or a 1-D sequence"),
-])
+@pytest.mark.parametrize(
+    "hops, match",
+    [
+        ([0], r"hops must be >= 1, got 0"),
+        ([1, -3], r"hops must be >= 1, got -3"),
+        ([1.5], r"hops must be an integer, got 1.5"),
+        ([[1, 2]], r"hops must be an integer or a 1-D sequence"),
+    ],
+)
 def test_bad_hops_raise_naming_hops(hops, match):
     with pytest.raises(PQMSValueError, match=match):
         fidelity_vs_hops(werner_state(0.9), hops)

@@ -93,16 +93,28 @@ def test_the_trivial_state_is_the_one_by_one_identity():
     assert TRIVIAL_STATE.shape == (1, 1) and TRIVIAL_STATE.full()[0, 0] == 1.0
 
 
-@pytest.mark.parametrize("call, exc, match", [
-    pytest.param(lambda: pair_source(qt.basis(2, 0)), DimensionError, "state must be a 2-qubit state", id="1-qubit"),
-    pytest.param(lambda: pair_source(2 * werner_state(0.9)), PQMSValueError, "state must have trace 1", id="trace"),
-    pytest.param(lambda: spdc_source(-0.1, 0.5), PQMSValueError, "mean_pairs_per_mode must be >= 0", id="lambda"),
-    pytest.param(lambda: spdc_source(0.1, 1.5), PQMSValueError, r"detector_efficiency must be in \[0.0, 1.0\]",
-                 id="eta"),
-    pytest.param(lambda: prepare(dephasing(0.1, 1.0)), DimensionError, r"preparation with input dims \[1\], got \[2\]",
-                 id="not-a-preparation"),
-    pytest.param(lambda: prepare(werner_state(0.9)), PQMSValueError, "channel must be a Channel", id="not-a-channel"),
-])
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        pytest.param(
+            lambda: pair_source(qt.basis(2, 0)), DimensionError, "state must be a 2-qubit state", id="1-qubit"
+        ),
+        pytest.param(lambda: pair_source(2 * werner_state(0.9)), PQMSValueError, "state must have trace 1", id="trace"),
+        pytest.param(lambda: spdc_source(-0.1, 0.5), PQMSValueError, "mean_pairs_per_mode must be >= 0", id="lambda"),
+        pytest.param(
+            lambda: spdc_source(0.1, 1.5), PQMSValueError, r"detector_efficiency must be in \[0.0, 1.0\]", id="eta"
+        ),
+        pytest.param(
+            lambda: prepare(dephasing(0.1, 1.0)),
+            DimensionError,
+            r"preparation with input dims \[1\], got \[2\]",
+            id="not-a-preparation",
+        ),
+        pytest.param(
+            lambda: prepare(werner_state(0.9)), PQMSValueError, "channel must be a Channel", id="not-a-channel"
+        ),
+    ],
+)
 def test_bad_inputs_raise_naming_the_parameter(call, exc, match):
     with pytest.raises(exc, match=match):
         call()

@@ -29,14 +29,13 @@ PHI = bell_state("phi+")
 # Truncation drops < 1e-14 of probability; the O(1) terms of norm - P_A - P_B + P_AB cancel with
 # rounding ~1e-15. Coincidences here are >= 1e-4, so a relative tolerance of 1e-9 is safe.
 FOCK_RTOL = 1e-9
-CASES = [pytest.param(lam, eta, id=f"lam={lam},eta={eta}")
-         for lam in (0.01, 0.1, 0.3) for eta in (0.2, 0.6, 1.0)]
+CASES = [pytest.param(lam, eta, id=f"lam={lam},eta={eta}") for lam in (0.01, 0.1, 0.3) for eta in (0.2, 0.6, 1.0)]
 
 
 @pytest.mark.parametrize("lam, eta", CASES)
 def test_polariser_setup_visibility_matches_the_fock_space_simulation(lam, eta):
     n_max = cutoff(lam)
-    c_min = fock_coincidence(lam, eta, 0.3, 0.3, n_max)              # parallel polarisers
+    c_min = fock_coincidence(lam, eta, 0.3, 0.3, n_max)  # parallel polarisers
     c_max = fock_coincidence(lam, eta, 0.3, 0.3 + np.pi / 2, n_max)  # crossed polarisers
     src = SPDCSource(lam, eta, setup="polariser")
     assert src.coincidence_min == pytest.approx(c_min, rel=FOCK_RTOL)
@@ -153,12 +152,15 @@ def test_vectorised_functions_broadcast():
 
 
 # ---------------------------------------------------------------- bad inputs
-@pytest.mark.parametrize("lam, eta, match", [
-    (-0.1, 0.5, r"mean_pairs_per_mode must be >= 0, got -0.1"),
-    (0.1, 1.5, r"detector_efficiency must be in \[0.0, 1.0\], got 1.5"),
-    (0.1, -0.5, r"detector_efficiency must be in \[0.0, 1.0\], got -0.5"),
-    (float("nan"), 0.5, r"mean_pairs_per_mode must be finite"),
-])
+@pytest.mark.parametrize(
+    "lam, eta, match",
+    [
+        (-0.1, 0.5, r"mean_pairs_per_mode must be >= 0, got -0.1"),
+        (0.1, 1.5, r"detector_efficiency must be in \[0.0, 1.0\], got 1.5"),
+        (0.1, -0.5, r"detector_efficiency must be in \[0.0, 1.0\], got -0.5"),
+        (float("nan"), 0.5, r"mean_pairs_per_mode must be finite"),
+    ],
+)
 def test_bad_source_parameters_raise_naming_the_parameter(lam, eta, match):
     with pytest.raises(PQMSValueError, match=match):
         spdc_pair_state(lam, eta)
@@ -176,8 +178,11 @@ def test_unknown_setup_is_refused_naming_it():
 
 
 # ---------------------------------------------------------------- the Ma-Fung-Lo (pbs) setup
-PBS_CASES = [pytest.param(lam, eta, theta, id=f"lam={lam},eta={eta},theta={theta}")
-             for lam, eta in ((0.01, 0.2), (0.1, 1.0), (0.3, 0.6), (0.2, 0.9)) for theta in (0.0, 0.4, np.pi / 4)]
+PBS_CASES = [
+    pytest.param(lam, eta, theta, id=f"lam={lam},eta={eta},theta={theta}")
+    for lam, eta in ((0.01, 0.2), (0.1, 1.0), (0.3, 0.6), (0.2, 0.9))
+    for theta in (0.0, 0.4, np.pi / 4)
+]
 
 
 @pytest.mark.parametrize("lam, eta, theta", PBS_CASES)
@@ -226,8 +231,10 @@ def test_werner_pair_state_has_the_qber_of_the_setup_in_every_basis():
     # QuTiP: probability that Z (or X) outcomes disagree for the Phi+-form state equals the setup's E
     src = SPDCSource(0.2, 0.7)
     rho = src.state()
-    z_err = float(qt.expect(qt.tensor(qt.basis(2, 0).proj(), qt.basis(2, 1).proj()), rho)
-                  + qt.expect(qt.tensor(qt.basis(2, 1).proj(), qt.basis(2, 0).proj()), rho))
+    z_err = float(
+        qt.expect(qt.tensor(qt.basis(2, 0).proj(), qt.basis(2, 1).proj()), rho)
+        + qt.expect(qt.tensor(qt.basis(2, 1).proj(), qt.basis(2, 0).proj()), rho)
+    )
     xx = float(qt.expect(qt.tensor(qt.sigmax(), qt.sigmax()), rho))
     assert z_err == pytest.approx(src.qber, abs=1e-14)
     assert (1 - xx) / 2 == pytest.approx(src.qber, abs=1e-14)

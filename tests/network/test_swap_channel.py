@@ -23,8 +23,10 @@ I2 = qt.qeye(2)
 # Both sides are exact linear algebra on at most 256-dimensional vectors: agreement is limited by rounding.
 EXACT = 1e-12
 #: read Bell index -> (phase bit on B, parity bit on C)
-BITS = {BELL_NAMES.index(name): bits for bits, name in
-        {(0, 0): "phi+", (0, 1): "psi+", (1, 1): "psi-", (1, 0): "phi-"}.items()}
+BITS = {
+    BELL_NAMES.index(name): bits
+    for bits, name in {(0, 0): "phi+", (0, 1): "psi+", (1, 1): "psi-", (1, 0): "phi-"}.items()
+}
 
 probabilities = st.floats(0.0, 1.0)
 seeds = st.integers(0, 2**32 - 1)
@@ -32,8 +34,7 @@ seeds = st.integers(0, 2**32 - 1)
 
 def memory_from(kind: int, seed: int):
     """None, a Pauli memory, a non-Pauli memory, or a random CPTP memory."""
-    return [None, dephasing(0.4, 1.0), amplitude_damping(0.7, 1.0),
-            Channel.from_kraus(random_kraus(seed, 2, 3))][kind]
+    return [None, dephasing(0.4, 1.0), amplitude_damping(0.7, 1.0), Channel.from_kraus(random_kraus(seed, 2, 3))][kind]
 
 
 def explicit_branch(rho4: qt.Qobj, j: int, p: float, eta: float, memory) -> qt.Qobj:
@@ -51,8 +52,14 @@ def explicit_branch(rho4: qt.Qobj, j: int, p: float, eta: float, memory) -> qt.Q
 
 
 # ---------------------------------------------------------------- the channel
-@pytest.mark.parametrize("kw", [{}, dict(gate_fidelity=0.8, measurement_fidelity=0.9),
-                                dict(gate_fidelity=0.6, measurement_fidelity=0.7, memory=amplitude_damping(0.5, 1.0))])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        dict(gate_fidelity=0.8, measurement_fidelity=0.9),
+        dict(gate_fidelity=0.6, measurement_fidelity=0.7, memory=amplitude_damping(0.5, 1.0)),
+    ],
+)
 def test_swap_channel_is_a_cptp_map_from_four_qubits_to_two_with_choi_trace_16(kw):
     ch = swap_channel(**kw)
     assert ch.in_dims == (2, 2, 2, 2) and ch.out_dims == (2, 2)
@@ -97,8 +104,9 @@ def test_werner_inputs_follow_the_duer_closed_form(p, eta):
     f1, f2 = 0.93, 0.81
     w1, w2 = (4 * f1 - 1) / 3, (4 * f2 - 1) / 3
     out = swap_channel(gate_fidelity=p, measurement_fidelity=eta)(qt.tensor(werner_state(f1), werner_state(f2)))
-    assert fidelity(out, bell_state("phi+")) == pytest.approx(0.25 + 0.75 * p * w1 * w2 * (4 * eta**2 - 1) / 3,
-                                                              abs=EXACT)
+    assert fidelity(out, bell_state("phi+")) == pytest.approx(
+        0.25 + 0.75 * p * w1 * w2 * (4 * eta**2 - 1) / 3, abs=EXACT
+    )
 
 
 def test_swap_channel_is_built_once_per_parameter_set():
@@ -115,19 +123,37 @@ def test_swap_consumes_b_and_c_and_keeps_a_then_d():
     assert fidelity(out, qt.tensor(qt.basis(2, 0), qt.basis(2, 1))) == pytest.approx(1.0, abs=EXACT)
 
 
-@pytest.mark.parametrize("call, exc, match", [
-    pytest.param(lambda: swap_channel(gate_fidelity=1.5), PQMSValueError, r"gate_fidelity must be in \[0.0, 1.0\]",
-                 id="p"),
-    pytest.param(lambda: swap_channel(measurement_fidelity=-0.1), PQMSValueError, "measurement_fidelity must be in",
-                 id="eta"),
-    pytest.param(lambda: swap_channel(memory=dephasing(0.1, 1.0).on(0, 2)), DimensionError,
-                 "memory must be a one-qubit Channel", id="memory-dims"),
-    pytest.param(lambda: swap_channel()(werner_state(0.9)), DimensionError, r"rho has dims \[2, 2\], the channel "
-                 r"expects \[2, 2, 2, 2\]", id="apply-dims"),
-    pytest.param(lambda: swap_channel() @ swap_channel(), DimensionError,
-                 r"first's output dims \[2, 2\] differ from the second's input dims \[2, 2, 2, 2\]", id="compose"),
-    pytest.param(lambda: swap_channel(0.9), TypeError, "positional", id="keyword-only"),
-])
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        pytest.param(
+            lambda: swap_channel(gate_fidelity=1.5), PQMSValueError, r"gate_fidelity must be in \[0.0, 1.0\]", id="p"
+        ),
+        pytest.param(
+            lambda: swap_channel(measurement_fidelity=-0.1), PQMSValueError, "measurement_fidelity must be in", id="eta"
+        ),
+        pytest.param(
+            lambda: swap_channel(memory=dephasing(0.1, 1.0).on(0, 2)),
+            DimensionError,
+            "memory must be a one-qubit Channel",
+            id="memory-dims",
+        ),
+        pytest.param(
+            lambda: swap_channel()(werner_state(0.9)),
+            DimensionError,
+            r"rho has dims \[2, 2\], the channel "
+            r"expects \[2, 2, 2, 2\]",
+            id="apply-dims",
+        ),
+        pytest.param(
+            lambda: swap_channel() @ swap_channel(),
+            DimensionError,
+            r"first's output dims \[2, 2\] differ from the second's input dims \[2, 2, 2, 2\]",
+            id="compose",
+        ),
+        pytest.param(lambda: swap_channel(0.9), TypeError, "positional", id="keyword-only"),
+    ],
+)
 def test_bad_inputs_raise_naming_the_parameter(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
@@ -140,13 +166,15 @@ def test_instrument_branches_sum_to_the_channel_and_match_the_circuit_branch_by_
     inst = swap_instrument(gate_fidelity=p, measurement_fidelity=eta, memory=memory)
     assert inst.outcomes == BELL_NAMES and len(inst) == 4
     total = sum(inst.branch_superop(j) for j in range(4))
-    np.testing.assert_allclose(total, swap_channel(gate_fidelity=p, measurement_fidelity=eta,
-                                                   memory=memory).superop_matrix, atol=1e-14, rtol=0)
+    np.testing.assert_allclose(
+        total, swap_channel(gate_fidelity=p, measurement_fidelity=eta, memory=memory).superop_matrix, atol=1e-14, rtol=0
+    )
     assert inst.channel().is_cptp()
     rho4 = random_density_matrix(9, [2, 2, 2, 2])
     for j in range(4):
-        np.testing.assert_allclose(inst.apply(j, rho4).full(), explicit_branch(rho4, j, p, eta, memory).full(),
-                                   atol=EXACT, rtol=0)
+        np.testing.assert_allclose(
+            inst.apply(j, rho4).full(), explicit_branch(rho4, j, p, eta, memory).full(), atol=EXACT, rtol=0
+        )
 
 
 @settings(max_examples=20)
@@ -156,10 +184,15 @@ def test_branch_traces_are_the_probabilities_of_reading_each_bell_outcome(s1, s2
     rho4 = qt.tensor(rho_ab, rho_cd)
     # true outcome k: Born rule on |B_k>_BC with the working gate, 1/4 each with the failed gate;
     # read j: each of the two bits (phase, parity) read right with probability eta
-    true = np.array([p * qt.expect(qt.tensor(I2, bell_state(name).proj(), I2), rho4) + (1 - p) / 4
-                     for name in BELL_NAMES])
-    read = np.array([[np.prod([eta if bj == bk else 1 - eta for bj, bk in zip(BITS[j], BITS[k], strict=True)])
-                      for k in range(4)] for j in range(4)])
+    true = np.array(
+        [p * qt.expect(qt.tensor(I2, bell_state(name).proj(), I2), rho4) + (1 - p) / 4 for name in BELL_NAMES]
+    )
+    read = np.array(
+        [
+            [np.prod([eta if bj == bk else 1 - eta for bj, bk in zip(BITS[j], BITS[k], strict=True)]) for k in range(4)]
+            for j in range(4)
+        ]
+    )
     inst = swap_instrument(gate_fidelity=p, measurement_fidelity=eta)
     probs = inst.probabilities(rho4)
     np.testing.assert_allclose(probs, read @ true, atol=EXACT, rtol=0)
@@ -186,13 +219,17 @@ def composed_chain(link: Channel, n: int, swap_ch: Channel) -> Channel:
     return chain
 
 
-@pytest.mark.parametrize("link_state", [
-    pytest.param(werner_state(0.95), id="werner-fast-path"),
-    pytest.param(amplitude_damping(0.3, 1.0).on(1, n=2)(bell_state("phi+")), id="damped-general-path"),
-    pytest.param(random_density_matrix(4, [2, 2]), id="random-general-path"),
-])
-@pytest.mark.parametrize("p, eta, memory", [(1.0, 1.0, None), (0.95, 0.97, dephasing(0.1, 1.0)),
-                                            (0.9, 0.93, depolarizing(0.05))])
+@pytest.mark.parametrize(
+    "link_state",
+    [
+        pytest.param(werner_state(0.95), id="werner-fast-path"),
+        pytest.param(amplitude_damping(0.3, 1.0).on(1, n=2)(bell_state("phi+")), id="damped-general-path"),
+        pytest.param(random_density_matrix(4, [2, 2]), id="random-general-path"),
+    ],
+)
+@pytest.mark.parametrize(
+    "p, eta, memory", [(1.0, 1.0, None), (0.95, 0.97, dephasing(0.1, 1.0)), (0.9, 0.93, depolarizing(0.05))]
+)
 def test_repeated_composition_of_swap_and_links_is_the_repeater_chain(link_state, p, eta, memory):
     link = pair_source(link_state)
     swap_ch = swap_channel(gate_fidelity=p, measurement_fidelity=eta, memory=memory)
@@ -219,7 +256,8 @@ def test_chain_map_is_the_column_stacked_superoperator_of_swapping_with_one_more
     # one vectorisation convention: chains.chain_map equals the composed channel's superoperator, entry by entry
     link = random_density_matrix(12, [2, 2])
     step = swap_channel(gate_fidelity=0.9, measurement_fidelity=0.95, memory=memory) @ (
-        Channel.identity(2) & pair_source(link))
+        Channel.identity(2) & pair_source(link)
+    )
     assert step.in_dims == (2, 2) and step.out_dims == (2, 2)
     m = chain_map(link.full(), 0.9, 0.95, None if memory is None else memory.superop_matrix)
     np.testing.assert_allclose(m, step.superop_matrix, atol=EXACT, rtol=0)

@@ -4,18 +4,24 @@ explicit four-qubit circuit simulation (tests/chains_helpers.py)."""
 import numpy as np
 import pytest
 import qutip as qt
+from chains_helpers import explicit_swap
 from hypothesis import given
 from hypothesis import strategies as st
+from randomobjects import random_density_matrix, random_kraus
 
 from pqms_physics.core import bell_algebra as ba
 from pqms_physics.core.channels import Channel, amplitude_damping, dephasing, pauli_channel
+from pqms_physics.core.states import (
+    bell_diagonal_from_weights,
+    bell_state,
+    bell_weights,
+    fidelity,
+    pauli,
+    werner_parameter,
+    werner_state,
+)
 from pqms_physics.errors import DimensionError, PQMSValueError
-from pqms_physics.core.states import (bell_diagonal_from_weights, bell_state, bell_weights, fidelity, pauli,
-                                 werner_parameter, werner_state)
 from pqms_physics.network.swapping import swap, swap_arrays
-
-from chains_helpers import explicit_swap
-from randomobjects import random_density_matrix, random_kraus
 
 PHI = bell_state("phi+")
 RHO_PHI = qt.ket2dm(PHI)
@@ -87,8 +93,9 @@ def test_swap_of_werner_links_multiplies_werner_parameters(f1, f2):
 
 
 # ---------------------------------------------------------------- the Duer noise model
-@pytest.mark.parametrize("f1, f2, p, eta", [(0.9, 0.95, 0.98, 0.99), (0.8, 0.8, 0.9, 0.9),
-                                            (0.99, 0.7, 1.0, 0.75), (0.95, 0.95, 0.5, 1.0)])
+@pytest.mark.parametrize(
+    "f1, f2, p, eta", [(0.9, 0.95, 0.98, 0.99), (0.8, 0.8, 0.9, 0.9), (0.99, 0.7, 1.0, 0.75), (0.95, 0.95, 0.5, 1.0)]
+)
 def test_noisy_swap_of_werner_links_matches_the_duer_closed_form_and_the_circuit(f1, f2, p, eta):
     out = swap(werner_state(f1), werner_state(f2), gate_fidelity=p, measurement_fidelity=eta)
     w_prime = p * werner_parameter(f1) * werner_parameter(f2) * (4 * eta**2 - 1) / 3  # Duer et al. (1999)
@@ -108,7 +115,7 @@ def test_misread_parity_bit_is_an_x_error_and_misread_phase_bit_a_z_error():
 def test_noisy_readout_leaves_werner_inputs_non_werner():
     out = bell_weights(swap(werner_state(0.9), werner_state(0.9), measurement_fidelity=0.9))
     assert out[1] == pytest.approx(out[3], abs=EXACT)  # X and Z errors equally likely
-    assert out[2] < out[1] - 1e-3                      # Y (both bits wrong) rarer
+    assert out[2] < out[1] - 1e-3  # Y (both bits wrong) rarer
 
 
 @given(seeds, seeds)
@@ -154,17 +161,21 @@ def test_bell_diagonal_fast_path_equals_general_path_and_circuit(s1, s2, p, eta,
 def test_swap_is_linear_in_each_input():
     a1, a2, c = (random_density_matrix(s, [2, 2]) for s in (21, 22, 23))
     mix = swap(0.3 * a1 + 0.7 * a2, c, 0.9, 0.95, memory=dephasing(0.1, 1.0))
-    parts = 0.3 * swap(a1, c, 0.9, 0.95, memory=dephasing(0.1, 1.0)) + \
-        0.7 * swap(a2, c, 0.9, 0.95, memory=dephasing(0.1, 1.0))
+    parts = 0.3 * swap(a1, c, 0.9, 0.95, memory=dephasing(0.1, 1.0)) + 0.7 * swap(
+        a2, c, 0.9, 0.95, memory=dephasing(0.1, 1.0)
+    )
     assert (mix - parts).norm() < EXACT
 
 
 # ---------------------------------------------------------------- bad inputs
-@pytest.mark.parametrize("kwargs, match", [
-    ({"gate_fidelity": 1.5}, r"gate_fidelity must be in \[0.0, 1.0\], got 1.5"),
-    ({"measurement_fidelity": -0.1}, r"measurement_fidelity must be in \[0.0, 1.0\], got -0.1"),
-    ({"memory": "dephasing"}, r"memory must be a one-qubit Channel or None, got str"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"gate_fidelity": 1.5}, r"gate_fidelity must be in \[0.0, 1.0\], got 1.5"),
+        ({"measurement_fidelity": -0.1}, r"measurement_fidelity must be in \[0.0, 1.0\], got -0.1"),
+        ({"memory": "dephasing"}, r"memory must be a one-qubit Channel or None, got str"),
+    ],
+)
 def test_bad_parameters_raise_naming_the_parameter(kwargs, match):
     with pytest.raises(PQMSValueError, match=match):
         swap(PHI, PHI, **kwargs)

@@ -78,8 +78,7 @@ def legends_overlap_data(fig):
                 continue
             pts = ax.transData.transform(xy)
             total += len(pts)
-            inside += int(np.sum((pts[:, 0] > lb.x0) & (pts[:, 0] < lb.x1) & (pts[:, 1] > lb.y0)
-                                 & (pts[:, 1] < lb.y1)))
+            inside += int(np.sum((pts[:, 0] > lb.x0) & (pts[:, 0] < lb.x1) & (pts[:, 1] > lb.y0) & (pts[:, 1] < lb.y1)))
     return inside / max(total, 1)
 
 
@@ -91,6 +90,7 @@ def test_style_file_ships_with_the_package_and_embeds_truetype_fonts():
     assert "pdf.fonttype: 42" in text
     with style_context():
         import matplotlib as mpl
+
         assert mpl.rcParams["pdf.fonttype"] == 42
         assert mpl.rcParams["savefig.dpi"] == 300
 
@@ -98,6 +98,7 @@ def test_style_file_ships_with_the_package_and_embeds_truetype_fonts():
 def test_style_colour_cycle_is_the_okabe_ito_palette():
     with style_context():
         import matplotlib as mpl
+
         colours = [c["color"].upper().lstrip("#") for c in mpl.rcParams["axes.prop_cycle"]]
     # Okabe & Ito (2008), the eight colours (hex), independent of the module's constant
     okabe_ito = {"000000", "E69F00", "56B4E9", "009E73", "F0E442", "0072B2", "D55E00", "CC79A7"}
@@ -120,7 +121,7 @@ def test_new_figure_rejects_bad_width_naming_it(bad, match):
 
 
 def test_format_helpers_write_powers_of_ten_as_mathtext():
-    assert format_count(10 ** 4) == "$10^{4}$"
+    assert format_count(10**4) == "$10^{4}$"
     assert format_count(245) == "245"
     assert format_count(12345) == "12,345"
     assert format_sci(1e-6) == "$10^{-6}$"
@@ -148,12 +149,14 @@ def test_save_figure_rejects_unknown_format(tmp_path):
 
 
 def test_plots_use_no_pyplot_and_the_package_import_loads_no_matplotlib():
-    code = ("import sys, numpy as np, pqms_physics\n"
-            "assert 'matplotlib' not in sys.modules, 'import pqms_physics loaded matplotlib'\n"
-            "import pqms_physics.plots as p\n"
-            "assert 'matplotlib' not in sys.modules, 'import pqms_physics.plots loaded matplotlib'\n"
-            "fig = p.plot_fidelity_vs_hops(np.array([1, 10]), {'a': np.array([1.0, 0.9])})\n"
-            "assert 'matplotlib.pyplot' not in sys.modules, 'a plot function imported pyplot'\n")
+    code = (
+        "import sys, numpy as np, pqms_physics\n"
+        "assert 'matplotlib' not in sys.modules, 'import pqms_physics loaded matplotlib'\n"
+        "import pqms_physics.plots as p\n"
+        "assert 'matplotlib' not in sys.modules, 'import pqms_physics.plots loaded matplotlib'\n"
+        "fig = p.plot_fidelity_vs_hops(np.array([1, 10]), {'a': np.array([1.0, 0.9])})\n"
+        "assert 'matplotlib.pyplot' not in sys.modules, 'a plot function imported pyplot'\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
@@ -178,23 +181,29 @@ def test_fidelity_figure_draws_the_given_curves_and_the_reference_lines():
 
 def test_fidelity_figure_accepts_an_xarray_dataarray():
     xr = pytest.importorskip("xarray")
-    da = xr.DataArray(np.vstack([werner_chain(0.99, HOPS), werner_chain(0.9999, HOPS)]),
-                      dims=("curve", "hops"), coords={"curve": ["a", "b"], "hops": HOPS})
+    da = xr.DataArray(
+        np.vstack([werner_chain(0.99, HOPS), werner_chain(0.9999, HOPS)]),
+        dims=("curve", "hops"),
+        coords={"curve": ["a", "b"], "hops": HOPS},
+    )
     fig = plot_fidelity_vs_hops(da["hops"].values, da)
     labels = [line.get_label() for line in fig.axes[0].lines]
     assert labels[:2] == ["a", "b"]
     np.testing.assert_array_equal(fig.axes[0].lines[1].get_ydata(), werner_chain(0.9999, HOPS))
 
 
-@pytest.mark.parametrize("hops, curves, match", [
-    pytest.param(np.array([0, 1]), {"a": [1.0, 1.0]}, "hops must be >= 1", id="hops-below-1"),
-    pytest.param(np.array([1, 2]), {"a": [1.0, 1.2]}, r"fidelities\[a\] must be in \[0, 1\]", id="F-above-1"),
-    pytest.param(np.array([1, 2]), {"a": [1.0]}, r"fidelities\[a\] must have 2 entries", id="length"),
-    pytest.param(np.array([1, 2]), {}, "fidelities must contain at least one curve", id="empty"),
-    pytest.param(np.array([1, 2]), [1.0, 1.0], "fidelities must be a mapping", id="not-mapping"),
-    pytest.param(np.array([[1, 2]]), {"a": [1.0, 1.0]}, "hops must be one-dimensional", id="2d-hops"),
-    pytest.param(np.array([1, 2]), {"a": [1.0, np.nan]}, r"fidelities\[a\] must contain only finite", id="nan"),
-])
+@pytest.mark.parametrize(
+    "hops, curves, match",
+    [
+        pytest.param(np.array([0, 1]), {"a": [1.0, 1.0]}, "hops must be >= 1", id="hops-below-1"),
+        pytest.param(np.array([1, 2]), {"a": [1.0, 1.2]}, r"fidelities\[a\] must be in \[0, 1\]", id="F-above-1"),
+        pytest.param(np.array([1, 2]), {"a": [1.0]}, r"fidelities\[a\] must have 2 entries", id="length"),
+        pytest.param(np.array([1, 2]), {}, "fidelities must contain at least one curve", id="empty"),
+        pytest.param(np.array([1, 2]), [1.0, 1.0], "fidelities must be a mapping", id="not-mapping"),
+        pytest.param(np.array([[1, 2]]), {"a": [1.0, 1.0]}, "hops must be one-dimensional", id="2d-hops"),
+        pytest.param(np.array([1, 2]), {"a": [1.0, np.nan]}, r"fidelities\[a\] must contain only finite", id="nan"),
+    ],
+)
 def test_fidelity_figure_rejects_bad_data_naming_the_parameter(hops, curves, match):
     with pytest.raises(PQMSValueError, match=match):
         plot_fidelity_vs_hops(hops, curves)
@@ -222,10 +231,13 @@ def test_rate_figure_is_log_y_with_bounds_drawn_and_zero_rates_left_out():
     assert texts_inside_figure(fig) == []
 
 
-@pytest.mark.parametrize("rates, bounds, match", [
-    pytest.param({"a": [-1.0, 1.0]}, None, r"rates\[a\] must be >= 0", id="negative-rate"),
-    pytest.param({"a": [1.0, 1.0]}, {"b": [1.0, -2.0]}, r"bounds\[b\] must be >= 0", id="negative-bound"),
-])
+@pytest.mark.parametrize(
+    "rates, bounds, match",
+    [
+        pytest.param({"a": [-1.0, 1.0]}, None, r"rates\[a\] must be >= 0", id="negative-rate"),
+        pytest.param({"a": [1.0, 1.0]}, {"b": [1.0, -2.0]}, r"bounds\[b\] must be >= 0", id="negative-bound"),
+    ],
+)
 def test_rate_figure_rejects_negative_values(rates, bounds, match):
     with pytest.raises(PQMSValueError, match=match):
         plot_rate_vs_distance([1.0, 2.0], rates, bounds=bounds)
@@ -241,14 +253,16 @@ def test_rate_figure_rejects_negative_distance():
 
 def test_chsh_figure_marks_local_and_tsirelson_bounds_and_draws_bands():
     hops = np.array([1, 2, 4, 8, 16])
-    s = 2 * math.sqrt(2) * W ** hops  # S_max of a Werner state, 2 sqrt2 w (Horodecki 1995)
+    s = 2 * math.sqrt(2) * W**hops  # S_max of a Werner state, 2 sqrt2 w (Horodecki 1995)
     sigma = math.sqrt(8 / 1e4)  # Phi+-like: sigma_S = sqrt(8/N) at random settings
     band = (s - 1.96 * sigma, s + 1.96 * sigma)
-    fig = plot_chsh_vs_hops(hops, {"F = 0.999": s}, band={"F = 0.999": band},
-                            estimates={"F = 0.999": (s, band[0], band[1])}, pairs=10_000)
+    fig = plot_chsh_vs_hops(
+        hops, {"F = 0.999": s}, band={"F = 0.999": band}, estimates={"F = 0.999": (s, band[0], band[1])}, pairs=10_000
+    )
     ax = fig.axes[0]
-    levels = sorted(line.get_ydata()[0] for line in ax.lines if len(set(line.get_ydata())) == 1
-                    and len(line.get_ydata()) == 2)
+    levels = sorted(
+        line.get_ydata()[0] for line in ax.lines if len(set(line.get_ydata())) == 1 and len(line.get_ydata()) == 2
+    )
     assert levels == pytest.approx([2.0, 2 * math.sqrt(2)])
     (poly,) = [c for c in ax.collections if len(c.get_paths()) and len(c.get_paths()[0].vertices) > 2]
     verts = poly.get_paths()[0].vertices
@@ -277,8 +291,11 @@ def test_nct_figure_band_is_k_sigma_and_histogram_is_a_density():
     assert fig.get_figwidth() == pytest.approx(DOUBLE_COLUMN_IN)
     assert ax.get_xscale() == "log"
     order = np.argsort(n)
-    (band_edge,) = [line for line in ax.lines if len(line.get_xdata()) == n.size and line.get_linestyle() == "-"
-                    and line.get_marker() in ("None", "", None)]
+    (band_edge,) = [
+        line
+        for line in ax.lines
+        if len(line.get_xdata()) == n.size and line.get_linestyle() == "-" and line.get_marker() in ("None", "", None)
+    ]
     np.testing.assert_allclose(band_edge.get_ydata(), 3 * sigma[order])
     (points,) = [line for line in ax.lines if line.get_marker() == "o"]
     np.testing.assert_allclose(points.get_ydata(), np.abs(dmu))
@@ -303,13 +320,16 @@ def test_nct_figure_symlog_variant_shows_signed_band():
     np.testing.assert_allclose(signed.get_ydata(), [0.01, -1e-4])
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    pytest.param(dict(stderr=[0.0, 0.1]), "stderr must be > 0", id="zero-stderr"),
-    pytest.param(dict(z_values=[0.1]), "z_values must hold at least 2 runs", id="one-z"),
-    pytest.param(dict(k_sigma=-3), "k_sigma must be > 0", id="negative-k"),
-    pytest.param(dict(yscale="linear"), "yscale must be one of", id="yscale"),
-    pytest.param(dict(pairs_per_pool=[0, 10]), "pairs_per_pool must be >= 1", id="zero-pairs"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        pytest.param(dict(stderr=[0.0, 0.1]), "stderr must be > 0", id="zero-stderr"),
+        pytest.param(dict(z_values=[0.1]), "z_values must hold at least 2 runs", id="one-z"),
+        pytest.param(dict(k_sigma=-3), "k_sigma must be > 0", id="negative-k"),
+        pytest.param(dict(yscale="linear"), "yscale must be one of", id="yscale"),
+        pytest.param(dict(pairs_per_pool=[0, 10]), "pairs_per_pool must be >= 1", id="zero-pairs"),
+    ],
+)
 def test_nct_figure_rejects_bad_inputs_naming_them(kwargs, match):
     args = dict(pairs_per_pool=[10, 100], delta_mu=[0.1, 0.01], stderr=[0.2, 0.07], z_values=[0.5, -0.5])
     args.update(kwargs)

@@ -42,22 +42,30 @@ else:  # pragma: no cover
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 424242  # fixed before looking at any result
 FIGURES = ("fidelity_vs_hops", "rate_vs_distance", "chsh_vs_hops", "nct_pool_bias")
-EXPECTED_FILES = ({f"{name}.{ext}" for name in FIGURES for ext in ("pdf", "png", "csv")}
-                  | {"sweep.toml", "sweep.nc", "audit.md", "audit.json", "report.json", "index.md"})
+EXPECTED_FILES = {f"{name}.{ext}" for name in FIGURES for ext in ("pdf", "png", "csv")} | {
+    "sweep.toml",
+    "sweep.nc",
+    "audit.md",
+    "audit.json",
+    "report.json",
+    "index.md",
+}
 # issue 13: the purification figure (double column), checked in tests/report/test_studies_purification.py
 EXPECTED_FILES |= {f"purification.{ext}" for ext in ("pdf", "png", "csv")}
 # issue 14: the network figure (double column), checked in tests/report/test_studies_network.py
 EXPECTED_FILES |= {f"network.{ext}" for ext in ("pdf", "png", "csv")}
 # issue 12: the protocols-in-time figures, checked in tests/report/test_studies_protocols.py
-EXPECTED_FILES |= {f"{name}.{ext}" for name in ("waiting_time", "cutoff_tradeoff", "protocol_rates")
-                   for ext in ("pdf", "png", "csv")}
+EXPECTED_FILES |= {
+    f"{name}.{ext}" for name in ("waiting_time", "cutoff_tradeoff", "protocol_rates") for ext in ("pdf", "png", "csv")
+}
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
-    res = CliRunner().invoke(cli, ["report", "--out", str(out), "--quick", "--seed", str(SEED), "--no-progress",
-                                   "--json"], prog_name="pqms")
+    res = CliRunner().invoke(
+        cli, ["report", "--out", str(out), "--quick", "--seed", str(SEED), "--no-progress", "--json"], prog_name="pqms"
+    )
     assert res.exit_code == 0, res.output
     return out, json.loads(res.stdout)
 
@@ -173,8 +181,13 @@ def test_chsh_csv_exact_values_and_seeded_estimates_reproduce(report):
         r = [x for x in rows if float(x["link_fidelity"]) == CHSH_LINKS[ci]][hi]
         seed = derive_seed(SEED, STUDY_KEYS["chsh_vs_hops"], ci, hi)
         assert int(r["seed"]) == seed
-        est = estimate_chsh(chain_state(werner_state(CHSH_LINKS[ci]), int(r["hops"])), CHSH_PAIRS, seed,
-                            sampler="kernel", setting_choice="random")
+        est = estimate_chsh(
+            chain_state(werner_state(CHSH_LINKS[ci]), int(r["hops"])),
+            CHSH_PAIRS,
+            seed,
+            sampler="kernel",
+            setting_choice="random",
+        )
         assert float(r["s_estimate"]) == est.value and float(r["stderr"]) == est.stderr
 
 
@@ -190,8 +203,9 @@ def test_nct_csv_rows_reproduce_and_z_behaves_as_standard_normal(report):
         assert float(r["sigma_no_signalling"]) == pytest.approx(math.sqrt(0.5 / int(r["pairs_per_pool"])), rel=1e-12)
         assert r["passes_fixed_threshold"] == str(abs(float(r["delta_mu"])) < 1e-6)
     r = runs[-1]
-    ref = pool_bias_experiment(int(r["pairs_per_pool"]), int(r["seed"]), sender_channel=dephasing(**NCT_SENDER),
-                               sampler="kernel")
+    ref = pool_bias_experiment(
+        int(r["pairs_per_pool"]), int(r["seed"]), sender_channel=dephasing(**NCT_SENDER), sampler="kernel"
+    )
     assert float(r["delta_mu"]) == ref.delta_mu and float(r["z"]) == ref.z
     z = np.array([float(r["z"]) for r in rows if r["panel"] == "z_histogram"])
     assert z.size == 200
@@ -279,15 +293,22 @@ def test_index_says_which_steps_did_not_run(tmp_path):
 
 def test_progress_callable_is_called_once_per_step(tmp_path):
     calls = []
-    run_report(tmp_path, quick=True, steps=("rate_vs_distance", "sweep"),
-               progress=lambda step, done, total: calls.append((step, done, total)))
+    run_report(
+        tmp_path,
+        quick=True,
+        steps=("rate_vs_distance", "sweep"),
+        progress=lambda step, done, total: calls.append((step, done, total)),
+    )
     assert calls == [("rate_vs_distance", 1, 2), ("sweep", 2, 2)]
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    pytest.param(dict(steps=("figures",)), "steps must contain only", id="unknown-step"),
-    pytest.param(dict(seed=-1), "seed must be >= 0", id="negative-seed"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        pytest.param(dict(steps=("figures",)), "steps must contain only", id="unknown-step"),
+        pytest.param(dict(seed=-1), "seed must be >= 0", id="negative-seed"),
+    ],
+)
 def test_run_report_rejects_bad_arguments_naming_them(tmp_path, kwargs, match):
     with pytest.raises(PQMSValueError, match=match):
         run_report(tmp_path, quick=True, progress=False, **kwargs)
@@ -301,10 +322,25 @@ def test_run_report_refuses_a_file_as_output_directory(tmp_path):
 
 
 def test_render_index_escapes_pipes_in_captions():
-    meta = {"generated_utc": "t", "command": "c", "quick": False, "base_seed": 1, "steps": ["x"],
-            "timings_s": {"x": 1.0}, "versions": {"numpy": "1"},
-            "entries": {"x": {"caption": "a |b| c", "files": ["x.csv"], "functions": [], "parameters": {},
-                              "seeds": [], "summary": {}}}}
+    meta = {
+        "generated_utc": "t",
+        "command": "c",
+        "quick": False,
+        "base_seed": 1,
+        "steps": ["x"],
+        "timings_s": {"x": 1.0},
+        "versions": {"numpy": "1"},
+        "entries": {
+            "x": {
+                "caption": "a |b| c",
+                "files": ["x.csv"],
+                "functions": [],
+                "parameters": {},
+                "seeds": [],
+                "summary": {},
+            }
+        },
+    }
     row = [line for line in render_index(meta).splitlines() if line.startswith("| x |")][0]
     assert "a \\|b\\| c" in row
 

@@ -45,14 +45,20 @@ def test_chain_curve_is_plob_of_one_segment_and_the_bound_is_plob_of_the_distanc
 
 def test_hierarchical_rows_equal_per_pair_capacities_and_beat_the_direct_bound(study):
     p = study.parameters["hierarchical"]
-    g = hierarchical_network(p["n_districts"], p["nodes_per_district"], seed=p["seed"], **NETWORK_GEOMETRY,
-                             edge_attrs={"link_fidelity": NETWORK_LINK_FIDELITY})
+    g = hierarchical_network(
+        p["n_districts"],
+        p["nodes_per_district"],
+        seed=p["seed"],
+        **NETWORK_GEOMETRY,
+        edge_attrs={"link_fidelity": NETWORK_LINK_FIDELITY},
+    )
     multi = rows_of(study, "hierarchical multipath")
     single = {r["target"]: r["capacity_ebits_per_use"] for r in rows_of(study, "hierarchical single-path")}
     assert multi
     for r in multi[:5]:
         assert r["capacity_ebits_per_use"] == pytest.approx(
-            network_capacity(g, r["source"], r["target"], multipath=True).capacity, rel=1e-9)
+            network_capacity(g, r["source"], r["target"], multipath=True).capacity, rel=1e-9
+        )
         assert r["capacity_ebits_per_use"] >= single[r["target"]] * (1 - 1e-12)  # flooding >= one route
     for t, c in list(single.items())[:5]:
         assert c == pytest.approx(network_capacity(g, 1, t).capacity, rel=1e-12)

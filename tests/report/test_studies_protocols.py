@@ -57,8 +57,9 @@ def test_mean_time_recomputed_from_the_csv_matches_the_summary(waiting):
     pmf = np.array(waiting.column("pmf_exact"))
     # the CSV stops at the 0.999 quantile: the mean of the shown part is within the tail's share of E[T]
     shown = float(np.sum(t * pmf))
-    assert shown <= waiting.summary["mean_time_exact_rounds"] <= shown + 0.05 * waiting.summary[
-        "mean_time_exact_rounds"]
+    assert (
+        shown <= waiting.summary["mean_time_exact_rounds"] <= shown + 0.05 * waiting.summary["mean_time_exact_rounds"]
+    )
 
 
 def test_delivered_fidelity_is_below_the_product_of_fresh_links(waiting):

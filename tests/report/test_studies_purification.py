@@ -37,6 +37,7 @@ def test_study_is_registered_and_fast():
 def test_perfect_operations_rounds_follow_the_bbpssw_map_on_the_first_round_and_never_lose_fidelity(study):
     # first DEJMPS round on a Werner input equals the BBPSSW Werner map (Bennett et al. 1996)
     from pqms_physics.network.purification import dejmps
+
     perfect = [r for r in rows_of(study, "rounds") if r["gate_fidelity"] == 1.0]
     for r in perfect:
         f = r["input_fidelity"]
@@ -53,6 +54,7 @@ def test_perfect_operations_rounds_follow_the_bbpssw_map_on_the_first_round_and_
 
 def test_fixed_points_columns_and_curves_stay_below_f_max(study):
     from pqms_physics.network.purification import purification_fixed_point
+
     for p2, eta in PURIFICATION_NOISE:
         fp = purification_fixed_point("dejmps", gate_fidelity=p2, measurement_fidelity=eta)
         rows = [r for r in rows_of(study, "rounds") if (r["gate_fidelity"], r["measurement_fidelity"]) == (p2, eta)]
@@ -62,11 +64,17 @@ def test_fixed_points_columns_and_curves_stay_below_f_max(study):
 
 def test_nested_rows_are_the_library_and_reach_the_stated_fidelity(study):
     from pqms_physics.network.purification import nested_repeater
+
     rows = rows_of(study, "nested")
     assert rows
     for r in rows:
-        lib = nested_repeater(PURIFICATION_LINK_FIDELITY, r["hops"], r["rounds"], gate_fidelity=r["gate_fidelity"],
-                              measurement_fidelity=r["measurement_fidelity"])
+        lib = nested_repeater(
+            PURIFICATION_LINK_FIDELITY,
+            r["hops"],
+            r["rounds"],
+            gate_fidelity=r["gate_fidelity"],
+            measurement_fidelity=r["measurement_fidelity"],
+        )
         assert r["raw_pairs"] == lib.raw_pairs and r["output_fidelity"] == lib.fidelity
         assert r["distance_km"] == pytest.approx(r["hops"] * PURIFICATION_LINK_KM)
     far = max(r["hops"] for r in rows)
@@ -78,6 +86,7 @@ def test_nested_rows_are_the_library_and_reach_the_stated_fidelity(study):
 
 def test_figure_is_double_column_with_embedded_fonts(study, tmp_path):
     from pqms_physics.plots import save_figure
+
     paths = save_figure(study.figure(), tmp_path / "purification")
     fonts = pdf_fonts(paths[0])
     assert fonts and all(sub != "/Type3" and embedded for sub, embedded in fonts)
@@ -88,6 +97,7 @@ def test_figure_is_double_column_with_embedded_fonts(study, tmp_path):
 def test_plot_rejects_bad_data_naming_it():
     from pqms_physics.errors import PQMSValueError
     from pqms_physics.plots import plot_purification
+
     with pytest.raises(PQMSValueError, match="distance_km must be > 0"):
         plot_purification([0.6, 0.7], {"a": [0.6, 0.7]}, {}, [0.0, 1.0], {"b": [1.0, 2.0]})
     with pytest.raises(PQMSValueError, match=r"raw_pairs\[b\] must be > 0"):

@@ -39,8 +39,7 @@ def test_werner_tables_are_born_rule_probabilities_of_the_werner_state(v):
     angles = [(0.0, 0.0), (math.pi / 2, 0.3), (1.1, -2.0)]
     table = werner_table(v, angles)
     for row, (ta, tb) in zip(table, angles):
-        born = [qt.expect(qt.tensor(projector(ta, a), projector(tb, b)), rho)
-                for a in (0, 1) for b in (0, 1)]
+        born = [qt.expect(qt.tensor(projector(ta, a), projector(tb, b)), rho) for a in (0, 1) for b in (0, 1)]
         np.testing.assert_allclose(row, born, atol=1e-14)
 
 
@@ -61,11 +60,11 @@ def test_only_the_synthetic_stimulus_biases_the_receiver_marginal():
 
 # ---- the written suite ----------------------------------------------------------------------
 
+
 def read_input(path):
     lines = [ln for ln in path.read_text().splitlines() if not ln.startswith("#")]
     assert lines[0] == "PQMS-RPU-IN 1" and lines[-1] == "END"
-    keys = ["mode", "window", "n_windows", "k_thresh", "veto_z", "prune_z", "prune_en", "topk",
-            "records"]
+    keys = ["mode", "window", "n_windows", "k_thresh", "veto_z", "prune_z", "prune_en", "topk", "records"]
     reg = {}
     for key, line in zip(keys, lines[1:10]):
         k, v = line.split()
@@ -81,9 +80,9 @@ def read_output(path):
     lines = path.read_text().splitlines()
     assert lines[0] == "PQMS-RPU-OUT 1" and lines[-1] == "END"
     n = int(lines[1].split()[1])
-    windows = [list(map(int, ln.split()[1:])) for ln in lines[2:2 + n]]
+    windows = [list(map(int, ln.split()[1:])) for ln in lines[2 : 2 + n]]
     k = int(lines[2 + n].split()[1])
-    topk = [list(map(int, ln.split()[1:])) for ln in lines[3 + n:3 + n + k]]
+    topk = [list(map(int, ln.split()[1:])) for ln in lines[3 + n : 3 + n + k]]
     summary = list(map(int, lines[3 + n + k].split()[1:]))
     return windows, topk, summary
 
@@ -107,15 +106,29 @@ def test_suite_files_decode_to_the_models_output(suite):
     for case in suite_cases():
         reg, cells = read_input(out / f"{case.name}.rpuin")
         assert reg["window"] == case.config.window and reg["n_windows"] == case.n_windows
-        assert {k: reg[k] for k in ("mode", "k_thresh", "veto_z", "prune_z", "prune_en",
-                                    "topk")} == {k: v for k, v in case.config.registers().items()
-                                                 if k != "window"}
+        assert {k: reg[k] for k in ("mode", "k_thresh", "veto_z", "prune_z", "prune_en", "topk")} == {
+            k: v for k, v in case.config.registers().items() if k != "window"
+        }
         want_cells, _, run = runs[case.name]
         np.testing.assert_array_equal(cells, want_cells, err_msg=case.name)
         windows, topk, summary = read_output(out / f"{case.name}.rpuout")
-        want = [[w.index, *w.counts, w.z_raw, *w.e_raw, w.s_raw, int(w.mode == "chsh"),
-                 int(w.z_valid), int(w.decision), int(w.veto), w.e_valid, int(w.s_valid)]
-                for w in run.windows if w.forwarded]
+        want = [
+            [
+                w.index,
+                *w.counts,
+                w.z_raw,
+                *w.e_raw,
+                w.s_raw,
+                int(w.mode == "chsh"),
+                int(w.z_valid),
+                int(w.decision),
+                int(w.veto),
+                w.e_valid,
+                int(w.s_valid),
+            ]
+            for w in run.windows
+            if w.forwarded
+        ]
         assert windows == want, case.name
         assert topk == [[int(t.valid), t.index, t.z_raw, t.zsq] for t in run.topk]
         assert summary == [run.n_forwarded, run.n_decisions, run.n_vetoes, run.n_valid]
@@ -129,9 +142,15 @@ def test_golden_records_are_the_kernels_stream(suite):
         if case.cells is not None or case.n_windows == 0:
             continue
         _, cells = read_input(out / f"{case.name}.rpuin")
-        ker = sample_counts(np.array(case.probs), case.config.window * case.n_windows,
-                            DEFAULT_SEED + case.seed_offset, setting_choice=case.setting_choice,
-                            window=case.config.window, stream=case.stream, device="numpy")
+        ker = sample_counts(
+            np.array(case.probs),
+            case.config.window * case.n_windows,
+            DEFAULT_SEED + case.seed_offset,
+            setting_choice=case.setting_choice,
+            window=case.config.window,
+            stream=case.stream,
+            device="numpy",
+        )
         s_count = len(case.probs)
         rpu = window_counts(cells // 4, cells % 4, case.config.window)
         np.testing.assert_array_equal(rpu[:, :s_count, :], ker.window_counts, err_msg=case.name)
@@ -169,8 +188,7 @@ def test_suite_covers_the_edge_cases_and_a_million_pairs(suite):
     assert max(w.s_raw for w in wins) == 4 * 2**16  # S at the format's extreme
     assert any(not w.z_valid for w in wins if w.mode == "nct")  # undefined z
     assert any(0 < w.e_valid < 15 for w in wins)  # CHSH windows with a missing setting
-    assert any(r.config.mode == "nct" and 0 < r.n_forwarded < len(r.windows)
-               for r in runs.values())  # pruning active
+    assert any(r.config.mode == "nct" and 0 < r.n_forwarded < len(r.windows) for r in runs.values())  # pruning active
     assert runs["nct_signal_w1000"].n_decisions > 0 and runs["empty_run"].windows == ()
 
 
@@ -185,4 +203,3 @@ def test_records_depend_on_the_seed_and_only_on_it():
 def test_seed_too_large_for_the_case_offsets_is_rejected(tmp_path):
     with pytest.raises(ValueError, match=r"seed must be <= 18446744073709551612"):
         write_fpga_vectors(tmp_path, seed=2**64 - 1)
-

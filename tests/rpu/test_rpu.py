@@ -44,12 +44,13 @@ def nct_counts(n0, m0, n1, m1):
 
 
 pools = st.integers(0, W_MAX // 2).flatmap(
-    lambda n0: st.tuples(st.just(n0), st.integers(0, n0), st.integers(0, W_MAX // 2),
-                         st.integers(0, W_MAX // 2)).map(
-        lambda t: (t[0], t[1], t[2], min(t[3], t[2]))))
-small_pools = st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(0, 40),
-                        st.integers(0, 40)).map(lambda t: (t[0], min(t[1], t[0]), t[2],
-                                                           min(t[3], t[2])))
+    lambda n0: st.tuples(st.just(n0), st.integers(0, n0), st.integers(0, W_MAX // 2), st.integers(0, W_MAX // 2)).map(
+        lambda t: (t[0], t[1], t[2], min(t[3], t[2]))
+    )
+)
+small_pools = st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(0, 40), st.integers(0, 40)).map(
+    lambda t: (t[0], min(t[1], t[0]), t[2], min(t[3], t[2]))
+)
 
 
 def exact_z_squared(n0, m0, n1, m1):
@@ -61,6 +62,7 @@ def exact_z_squared(n0, m0, n1, m1):
 
 
 # ---- exact integer arithmetic (mirrors of the hardware loops) -------------------------------
+
 
 @given(st.integers(1, 2**76 - 1), st.integers(0, 2**54 - 1), st.data())
 def test_restoring_division_is_floor_division(den, q, data):
@@ -81,6 +83,7 @@ def test_arithmetic_preconditions_are_enforced():
 
 
 # ---- NCT z-score -----------------------------------------------------------------------
+
 
 @given(pools)
 def test_fixed_point_z_is_within_half_an_lsb_of_float64(p):
@@ -124,16 +127,18 @@ def test_swapping_the_pools_flips_the_sign_of_z(p):
     assert (a.z_raw, a.zsq, a.z_valid) == (-b.z_raw, b.zsq, b.z_valid)
 
 
-@pytest.mark.parametrize("counts, why", [
-    pytest.param(nct_counts(5, 0, 5, 0), "M = 0", id="all-b-zero"),
-    pytest.param(nct_counts(5, 5, 5, 5), "M = N", id="all-b-one"),
-    pytest.param(nct_counts(5, 2, 0, 0), "n1 = 0", id="empty-pool"),
-    pytest.param([0] * 16, "no pairs", id="empty-window"),
-])
+@pytest.mark.parametrize(
+    "counts, why",
+    [
+        pytest.param(nct_counts(5, 0, 5, 0), "M = 0", id="all-b-zero"),
+        pytest.param(nct_counts(5, 5, 5, 5), "M = N", id="all-b-one"),
+        pytest.param(nct_counts(5, 2, 0, 0), "n1 = 0", id="empty-pool"),
+        pytest.param([0] * 16, "no pairs", id="empty-window"),
+    ],
+)
 def test_undefined_z_is_invalid_vetoed_and_never_forwarded(counts, why):
     w = window_stats(counts, 3, RPUConfig(window=W_MAX, prune_threshold=0.0))
-    assert (w.z_valid, w.z_raw, w.zsq, w.decision, w.veto, w.forwarded) == (
-        False, 0, 0, False, True, False), why
+    assert (w.z_valid, w.z_raw, w.zsq, w.decision, w.veto, w.forwarded) == (False, 0, 0, False, True, False), why
 
 
 # ---- guardian, decision, pruning ------------------------------------------------------------
@@ -204,7 +209,7 @@ def test_chsh_correlators_round_to_nearest_and_s_sums_them(c):
     w = window_stats(c, 0, cfg)
     ref = float_reference(np.array(c).reshape(1, 4, 4), cfg)
     for s in range(4):
-        n = sum(c[4 * s:4 * s + 4])
+        n = sum(c[4 * s : 4 * s + 4])
         assert bool(w.e_valid >> s & 1) == (n > 0)
         if n:
             exact = Fraction(c[4 * s] + c[4 * s + 3] - c[4 * s + 1] - c[4 * s + 2], n)
@@ -230,6 +235,7 @@ def test_chsh_extreme_correlations_give_s_equal_4():
 
 # ---- runs: top-k, counters, statistics on kernel data -------------------------------------
 
+
 def test_top_k_ranks_by_z_squared_then_by_window_order():
     # windows 0..5 with |z| pattern including exact ties (identical counts)
     rows = [nct_counts(4, a, 4, b) for a, b in [(1, 3), (2, 2), (3, 1), (0, 4), (1, 3), (2, 3)]]
@@ -245,8 +251,7 @@ def test_rpu_window_counts_equal_the_kernels_window_counts():
     probs = np.array([[0.4, 0.1, 0.1, 0.4], [0.25, 0.25, 0.25, 0.25]])
     for choice in ("cyclic", "random", "blocks"):
         s, o = sample_records(probs, 30_000, 11, setting_choice=choice, stream=2)
-        ker = sample_counts(probs, 30_000, 11, setting_choice=choice, window=1000, stream=2,
-                            device="numpy")
+        ker = sample_counts(probs, 30_000, 11, setting_choice=choice, window=1000, stream=2, device="numpy")
         rpu = window_counts(s, o, 1000)
         np.testing.assert_array_equal(rpu[:, :2, :], ker.window_counts)
         assert not rpu[:, 2:, :].any()
@@ -259,8 +264,7 @@ def test_z_scores_on_no_signalling_data_are_standard_normal_false_alarms():
 
     n_windows, w = 2000, 1000
     cfg = RPUConfig(window=w, prune_threshold=1.959964)
-    res = sample_counts(nct_table(0.9), n_windows * w, 20240611, setting_choice="cyclic",
-                        window=w, device="numpy")
+    res = sample_counts(nct_table(0.9), n_windows * w, 20240611, setting_choice="cyclic", window=w, device="numpy")
     run = run_rpu(res.window_counts, cfg)
     z = np.array([x.z for x in run.windows])
     # 5-sigma bounds (false-failure probability ~6e-7 each): mean sd 1/sqrt(n), var sd sqrt(2/n)
@@ -272,29 +276,30 @@ def test_z_scores_on_no_signalling_data_are_standard_normal_false_alarms():
 
 
 def test_run_rejects_counts_that_do_not_fill_the_window():
-    with pytest.raises(PQMSValueError, match="counts of every window must sum to window = 8, "
-                                             "got 7 in window 1"):
-        run_rpu(np.array([nct_counts(4, 1, 4, 1), nct_counts(4, 1, 3, 1)]).reshape(-1, 4, 4),
-                RPUConfig(window=8))
+    with pytest.raises(PQMSValueError, match="counts of every window must sum to window = 8, got 7 in window 1"):
+        run_rpu(np.array([nct_counts(4, 1, 4, 1), nct_counts(4, 1, 3, 1)]).reshape(-1, 4, 4), RPUConfig(window=8))
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    pytest.param({"window": 0}, "window must be >= 1, got 0", id="window-0"),
-    pytest.param({"window": W_MAX + 1}, f"window must be <= {W_MAX}, got {W_MAX + 1}",
-                 id="window-too-large"),
-    pytest.param({"mode": "bell"}, r"mode must be one of \['nct', 'chsh'\], got 'bell'", id="mode"),
-    pytest.param({"k_threshold": -1.0}, "k_threshold must be >= 0, got -1.0", id="negative-k"),
-    pytest.param({"veto_confidence": 1.0}, r"veto_confidence must be in \(0, 1\), got 1.0", id="level-1"),
-    pytest.param({"prune_threshold": 70000.0}, r"prune_threshold must be <= 65535.9999847",
-                 id="prune-overflow"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        pytest.param({"window": 0}, "window must be >= 1, got 0", id="window-0"),
+        pytest.param({"window": W_MAX + 1}, f"window must be <= {W_MAX}, got {W_MAX + 1}", id="window-too-large"),
+        pytest.param({"mode": "bell"}, r"mode must be one of \['nct', 'chsh'\], got 'bell'", id="mode"),
+        pytest.param({"k_threshold": -1.0}, "k_threshold must be >= 0, got -1.0", id="negative-k"),
+        pytest.param({"veto_confidence": 1.0}, r"veto_confidence must be in \(0, 1\), got 1.0", id="level-1"),
+        pytest.param({"prune_threshold": 70000.0}, r"prune_threshold must be <= 65535.9999847", id="prune-overflow"),
+    ],
+)
 def test_config_rejects_values_outside_the_register_ranges(kwargs, message):
     with pytest.raises(PQMSValueError, match=message):
         RPUConfig(**kwargs)
 
 
 def test_importing_the_model_loads_no_heavy_dependency():
-    code = ("import sys, pqms_physics.rpu.model, pqms_physics.rpu.vectors; "
-            "print([m for m in ('qutip', 'numba', 'matplotlib') if m in sys.modules])")
+    code = (
+        "import sys, pqms_physics.rpu.model, pqms_physics.rpu.vectors; "
+        "print([m for m in ('qutip', 'numba', 'matplotlib') if m in sys.modules])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -28,6 +28,7 @@ def stop_after(n_chunks: int):
     def progress(done, total):
         if done >= n_chunks:
             raise Stop
+
     return progress
 
 
@@ -55,9 +56,11 @@ def test_chunk_size_and_process_pool_do_not_change_any_number(tmp_path):
 
 
 def test_dephasing_sweep_reproduces_the_closed_form(tmp_path):
-    cfg = write_config(tmp_path / "d.toml", {"quantity": "dephasing_fidelity", "chunk_points": 4},
-                       {"gamma_per_s": {"start": 0.01, "stop": 10.0, "num": 4, "scale": "log"},
-                        "t_s": [0.0, 0.5], "sides": [1, 2]})
+    cfg = write_config(
+        tmp_path / "d.toml",
+        {"quantity": "dephasing_fidelity", "chunk_points": 4},
+        {"gamma_per_s": {"start": 0.01, "stop": 10.0, "num": 4, "scale": "log"}, "t_s": [0.0, 0.5], "sides": [1, 2]},
+    )
     ds = run_sweep(cfg, workers=1, progress=False)
     expected = (1 + np.exp(-2 * ds.sides * ds.gamma_per_s * ds.t_s)) / 2  # coherence exp(-2 gamma t) per qubit
     np.testing.assert_allclose(ds.fidelity.values, expected.transpose(*ds.fidelity.dims).values, atol=1e-12)
@@ -66,9 +69,12 @@ def test_dephasing_sweep_reproduces_the_closed_form(tmp_path):
 def test_chain_sweep_with_a_swept_boolean_matches_the_chain_function(tmp_path):
     from pqms_physics.network.chains import werner_chain_fidelity
 
-    cfg = write_config(tmp_path / "c.toml", {"quantity": "fidelity_vs_hops", "chunk_points": 7},
-                       {"twirl": [False, True], "hops": [1, 3, 50], "link_fidelity": [0.9, 0.99]},
-                       {"measurement_fidelity": 0.97})
+    cfg = write_config(
+        tmp_path / "c.toml",
+        {"quantity": "fidelity_vs_hops", "chunk_points": 7},
+        {"twirl": [False, True], "hops": [1, 3, 50], "link_fidelity": [0.9, 0.99]},
+        {"measurement_fidelity": 0.97},
+    )
     ds = run_sweep(cfg, progress=False)
     assert ds.twirl.dtype == bool and ds.twirl.values.tolist() == [False, True]
     for tw in (False, True):
@@ -81,8 +87,11 @@ def test_chain_sweep_with_a_swept_boolean_matches_the_chain_function(tmp_path):
 def test_chunks_rebuild_the_c_order_grid_for_any_shape_and_chunk_size(nx, nn, chunk):
     from pqms_physics.sweep.executors import chunk_values, make_tasks
 
-    cfg = parse_config(toml_text({**PROBE, "chunk_points": chunk},
-                                 {"x": [float(i) / 2 for i in range(nx)], "n": list(range(10, 10 + nn))}))
+    cfg = parse_config(
+        toml_text(
+            {**PROBE, "chunk_points": chunk}, {"x": [float(i) / 2 for i in range(nx)], "n": list(range(10, 10 + nn))}
+        )
+    )
     parts = [chunk_values(t) for t in make_tasks(cfg, range(cfg.n_chunks))]
     x = np.concatenate([v["x"] for v, _ in parts])
     n = np.concatenate([v["n"] for v, _ in parts])
@@ -95,8 +104,7 @@ def test_chunks_rebuild_the_c_order_grid_for_any_shape_and_chunk_size(nx, nn, ch
 
 
 def test_a_sweep_with_every_parameter_fixed_is_a_single_point(tmp_path):
-    cfg = write_config(tmp_path / "one.toml", {"quantity": "fidelity_vs_hops"}, {},
-                       {"hops": 3, "link_fidelity": 0.97})
+    cfg = write_config(tmp_path / "one.toml", {"quantity": "fidelity_vs_hops"}, {}, {"hops": 3, "link_fidelity": 0.97})
     ds = run_sweep(cfg, progress=False)
     assert ds.fidelity.dims == () and float(ds.fidelity) == pytest.approx(0.25 + 0.75 * 0.96**3, abs=1e-14)
 
@@ -170,8 +178,11 @@ def test_a_changed_config_refuses_the_old_checkpoint_and_touches_nothing(tmp_pat
         run_sweep(config, workers=1, progress=stop_after(1))
     config.write_text(config.read_text().replace("7.5", "7.25"))
     before = listing(tmp_path)
-    with pytest.raises(CheckpointError, match=r"probe\.nc\.chunks' holds chunks of a different sweep configuration"
-                                              r".*Delete the directory to start over, choose another out_path"):
+    with pytest.raises(
+        CheckpointError,
+        match=r"probe\.nc\.chunks' holds chunks of a different sweep configuration"
+        r".*Delete the directory to start over, choose another out_path",
+    ):
         run_sweep(config, workers=1, progress=False)
     assert listing(tmp_path) == before
 
@@ -214,17 +225,26 @@ def test_foreign_files_at_the_output_paths_are_never_overwritten(tmp_path):
 
 
 # ------------------------------------------------------------------ argument validation
-@pytest.mark.parametrize("kwargs, message", [
-    pytest.param({"scheduler": "http://host:8786"}, r"scheduler must be None .* got 'http://host:8786'", id="scheme"),
-    pytest.param({"scheduler": 8786}, r"scheduler must be None, a str or a distributed\.Client, got int",
-                 id="scheduler-type"),
-    pytest.param({"workers": 0}, r"workers must be >= 1, got 0", id="workers-zero"),
-    pytest.param({"workers": 2, "scheduler": "tcp://127.0.0.1:1"}, r"workers must be None with a remote dask",
-                 id="workers-remote"),
-    pytest.param({"resume": "yes"}, r"resume must be a bool, got 'yes'", id="resume"),
-    pytest.param({"progress": "bar"}, r"progress must be None \(auto\), a bool or a callable", id="progress"),
-    pytest.param({"out_path": 3}, r"out_path must be a path, got int", id="out-path"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        pytest.param(
+            {"scheduler": "http://host:8786"}, r"scheduler must be None .* got 'http://host:8786'", id="scheme"
+        ),
+        pytest.param(
+            {"scheduler": 8786}, r"scheduler must be None, a str or a distributed\.Client, got int", id="scheduler-type"
+        ),
+        pytest.param({"workers": 0}, r"workers must be >= 1, got 0", id="workers-zero"),
+        pytest.param(
+            {"workers": 2, "scheduler": "tcp://127.0.0.1:1"},
+            r"workers must be None with a remote dask",
+            id="workers-remote",
+        ),
+        pytest.param({"resume": "yes"}, r"resume must be a bool, got 'yes'", id="resume"),
+        pytest.param({"progress": "bar"}, r"progress must be None \(auto\), a bool or a callable", id="progress"),
+        pytest.param({"out_path": 3}, r"out_path must be a path, got int", id="out-path"),
+    ],
+)
 def test_bad_arguments_are_rejected_before_anything_is_written(tmp_path, kwargs, message):
     config = probe_config(tmp_path)
     before = listing(tmp_path)
@@ -248,11 +268,16 @@ def test_text_parameters_reach_the_physics_intact(tmp_path):
     from pqms_physics.nct import pool_bias_experiment
     from pqms_physics.sweep.spec import point_seeds
 
-    cfg = write_config(tmp_path / "pb.toml", {"quantity": "pool_bias", "seed": 4, "chunk_points": 1},
-                       {"basis": ["x", "z"]}, {"sampler": "multinomial", "pairs_per_pool": 50})
+    cfg = write_config(
+        tmp_path / "pb.toml",
+        {"quantity": "pool_bias", "seed": 4, "chunk_points": 1},
+        {"basis": ["x", "z"]},
+        {"sampler": "multinomial", "pairs_per_pool": 50},
+    )
     ds = run_sweep(cfg, workers=1, progress=False)
     assert ds.basis.values.tolist() == ["x", "z"] and ds.attrs["fixed_sampler"] == "multinomial"
     for k, (basis, s) in enumerate(zip(["x", "z"], point_seeds(4, [0, 1]))):
-        r = pool_bias_experiment(50, int(s), state=werner_state(1.0), sender_channel=dephasing(0.0, 1.0),
-                                 basis=basis, sampler="multinomial")
+        r = pool_bias_experiment(
+            50, int(s), state=werner_state(1.0), sender_channel=dephasing(0.0, 1.0), basis=basis, sampler="multinomial"
+        )
         assert ds.z.values[k] == r.z and ds.receiver_ones_0.values[k] == r.receiver_ones[0]

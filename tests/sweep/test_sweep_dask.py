@@ -13,14 +13,21 @@ from pqms_physics.sweep.engine import run_sweep
 distributed = pytest.importorskip("distributed", reason="dask.distributed is the optional 'dask' extra")
 
 CASES = {
-    "probe": ({"quantity": "sweep_probe:SWEEP_PROBE", "seed": 3, "chunk_points": 5},
-              {"x": [0.25, -2.0, 9.5], "n": [0, 1, 2, 3, 4, 5, 6]}, {}),
-    "chain": ({"quantity": "fidelity_vs_hops", "chunk_points": 10},
-              {"hops": [1, 2, 7, 100], "link_fidelity": [0.8, 0.95, 0.999], "twirl": [False, True]},
-              {"gate_fidelity": 0.99, "measurement_fidelity": 0.995}),
-    "pool_bias": ({"quantity": "pool_bias", "seed": 8, "chunk_points": 3},
-                  {"trial": list(range(6)), "basis": ["z", "x"]},
-                  {"pairs_per_pool": 300, "sampler": "multinomial", "sender_gamma_per_s": 0.2}),
+    "probe": (
+        {"quantity": "sweep_probe:SWEEP_PROBE", "seed": 3, "chunk_points": 5},
+        {"x": [0.25, -2.0, 9.5], "n": [0, 1, 2, 3, 4, 5, 6]},
+        {},
+    ),
+    "chain": (
+        {"quantity": "fidelity_vs_hops", "chunk_points": 10},
+        {"hops": [1, 2, 7, 100], "link_fidelity": [0.8, 0.95, 0.999], "twirl": [False, True]},
+        {"gate_fidelity": 0.99, "measurement_fidelity": 0.995},
+    ),
+    "pool_bias": (
+        {"quantity": "pool_bias", "seed": 8, "chunk_points": 3},
+        {"trial": list(range(6)), "basis": ["z", "x"]},
+        {"pairs_per_pool": 300, "sampler": "multinomial", "sender_gamma_per_s": 0.2},
+    ),
 }
 
 
@@ -30,22 +37,27 @@ class Stop(Exception):
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                                  silence_logs=50) as c:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50
+    ) as c:
         yield c
 
 
-@pytest.mark.parametrize("case", [
-    "probe",
-    "chain",
-    # its workers also import the NCT/kernel stack (Numba): several more seconds, so outside the default run
-    pytest.param("pool_bias", marks=pytest.mark.slow),
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "probe",
+        "chain",
+        # its workers also import the NCT/kernel stack (Numba): several more seconds, so outside the default run
+        pytest.param("pool_bias", marks=pytest.mark.slow),
+    ],
+)
 def test_local_cluster_gives_the_local_result_point_for_point(tmp_path, cluster, case):
     sweep, params, fixed = CASES[case]
     local = run_sweep(write_config(tmp_path / "local.toml", sweep, params, fixed), workers=1, progress=False)
-    dask = run_sweep(write_config(tmp_path / "dask.toml", sweep, params, fixed), scheduler=cluster.scheduler_address,
-                     progress=False)
+    dask = run_sweep(
+        write_config(tmp_path / "dask.toml", sweep, params, fixed), scheduler=cluster.scheduler_address, progress=False
+    )
     assert dask.attrs["executor"] == f"dask:{cluster.scheduler_address}"
     assert dask.attrs["config_hash"] == local.attrs["config_hash"]
     assert data_equal(local, dask)  # exact equality of every coordinate and every output value
@@ -86,7 +98,8 @@ def test_an_unreachable_scheduler_leaves_the_disk_untouched(tmp_path, monkeypatc
 
 def test_local_cluster_keyword_starts_its_own_cluster(tmp_path):
     sweep, params, fixed = CASES["probe"]
-    ds = run_sweep(write_config(tmp_path / "p.toml", sweep, params, fixed), scheduler="local-cluster", workers=1,
-                   progress=False)
+    ds = run_sweep(
+        write_config(tmp_path / "p.toml", sweep, params, fixed), scheduler="local-cluster", workers=1, progress=False
+    )
     reference = run_sweep(write_config(tmp_path / "r.toml", sweep, params, fixed), workers=1, progress=False)
     assert ds.attrs["executor"].startswith("dask:tcp://127.0.0.1:") and data_equal(ds, reference)

@@ -38,7 +38,8 @@ def test_dask_local_cluster_gives_the_local_result(tmp_path):
     local = run_sweep(write_config(tmp_path / "l.toml", SWEEP, PARAMS, FIXED), workers=1, progress=False)
     # threads in this process, on tcp: the sweep engine takes tcp:// or tls:// addresses
     with distributed.LocalCluster(n_workers=2, processes=False, protocol="tcp://", dashboard_address=":0") as cluster:
-        remote = run_sweep(write_config(tmp_path / "d.toml", SWEEP, PARAMS, FIXED),
-                           scheduler=cluster.scheduler_address, progress=False)
+        remote = run_sweep(
+            write_config(tmp_path / "d.toml", SWEEP, PARAMS, FIXED), scheduler=cluster.scheduler_address, progress=False
+        )
     for name in local.data_vars:
         assert np.array_equal(local[name].values, remote[name].values)

@@ -22,8 +22,12 @@ def test_quantities_are_registered():
 
 def test_sweep_of_mean_time_is_the_two_segment_closed_form(tmp_path):
     # Shchukin et al. 2019: E[T] = (3 - 2p) / (a p (2 - p)); cutoff = 0 and a = 1: 1/p^2
-    cfg = write_config(tmp_path / "t.toml", {"quantity": "protocol_mean_time", "chunk_points": 4},
-                       {"p_link": [0.1, 0.3, 0.9], "p_swap": [0.5, 1.0], "cutoff": [-1, 0]}, {"segments": 2})
+    cfg = write_config(
+        tmp_path / "t.toml",
+        {"quantity": "protocol_mean_time", "chunk_points": 4},
+        {"p_link": [0.1, 0.3, 0.9], "p_swap": [0.5, 1.0], "cutoff": [-1, 0]},
+        {"segments": 2},
+    )
     ds = run_sweep(cfg, workers=1, progress=False)
     p, a = np.meshgrid([0.1, 0.3, 0.9], [0.5, 1.0], indexing="ij")
     got = ds.mean_time.values
@@ -35,14 +39,20 @@ def test_sweep_of_mean_werner_agrees_with_monte_carlo(tmp_path):
     from pqms_physics.network.protocols.montecarlo import simulate
     from pqms_physics.network.protocols.spec import ProtocolSpec
 
-    cfg = write_config(tmp_path / "w.toml", {"quantity": "protocol_mean_werner"},
-                       {"p_link": [0.2, 0.5], "cutoff": [3, 20]},
-                       {"segments": 4, "p_swap": 0.7, "link_werner": 0.97, "coherence_time": 30.0})
+    cfg = write_config(
+        tmp_path / "w.toml",
+        {"quantity": "protocol_mean_werner"},
+        {"p_link": [0.2, 0.5], "cutoff": [3, 20]},
+        {"segments": 4, "p_swap": 0.7, "link_werner": 0.97, "coherence_time": 30.0},
+    )
     ds = run_sweep(cfg, workers=1, progress=False)
     for i, p in enumerate([0.2, 0.5]):
         for j, tau in enumerate([3, 20]):
-            mc = simulate(ProtocolSpec(4, p, p_swap=0.7, link_werner=0.97, coherence_time=30.0, cutoff=tau),
-                          samples=40_000, seed=i * 2 + j)
+            mc = simulate(
+                ProtocolSpec(4, p, p_swap=0.7, link_werner=0.97, coherence_time=30.0, cutoff=tau),
+                samples=40_000,
+                seed=i * 2 + j,
+            )
             assert abs(float(ds.mean_werner.values[i, j]) - mc.mean_werner) <= 5 * mc.mean_werner_stderr
             assert float(ds.mean_fidelity.values[i, j]) == pytest.approx((1 + 3 * ds.mean_werner.values[i, j]) / 4)
             assert float(ds.mean_werner.values[i, j]) <= 0.97**4
@@ -66,7 +76,8 @@ def test_sentinel_values_are_the_only_negative_ones_accepted():
 
 
 def test_bad_sweep_values_name_the_parameter(tmp_path):
-    cfg = write_config(tmp_path / "bad.toml", {"quantity": "protocol_mean_time"}, {"p_link": [0.5, 0.0]},
-                       {"segments": 2})
+    cfg = write_config(
+        tmp_path / "bad.toml", {"quantity": "protocol_mean_time"}, {"p_link": [0.5, 0.0]}, {"segments": 2}
+    )
     with pytest.raises(PQMSValueError, match=r"p_link\[1\] must be > 0 and <= 1, got 0.0"):
         run_sweep(cfg, workers=1, progress=False)

@@ -66,8 +66,14 @@ def duer_fidelity(f, n, p, eta, twirl):
 
 @pytest.mark.parametrize("twirl", [False, True])
 def test_fidelity_vs_hops_follows_the_duer_closed_form(twirl):
-    v, out = evaluate("fidelity_vs_hops", hops=[1, 2, 3, 10, 100, 1000], link_fidelity=[0.5, 0.9, 0.999, 1.0],
-                      gate_fidelity=[0.97, 1.0], measurement_fidelity=[0.98, 1.0], twirl=[twirl])
+    v, out = evaluate(
+        "fidelity_vs_hops",
+        hops=[1, 2, 3, 10, 100, 1000],
+        link_fidelity=[0.5, 0.9, 0.999, 1.0],
+        gate_fidelity=[0.97, 1.0],
+        measurement_fidelity=[0.98, 1.0],
+        twirl=[twirl],
+    )
     expected = duer_fidelity(v["link_fidelity"], v["hops"], v["gate_fidelity"], v["measurement_fidelity"], twirl)
     # products of up to ~2000 factors in double precision: relative error ~1e-13
     np.testing.assert_allclose(out["fidelity"], expected, rtol=1e-12, atol=1e-14)
@@ -78,8 +84,9 @@ def test_fidelity_vs_hops_equals_the_public_chain_function_point_by_point(f, n, 
     from pqms_physics.core.states import werner_state
     from pqms_physics.network.chains import fidelity_vs_hops
 
-    _, out = evaluate("fidelity_vs_hops", hops=[n], link_fidelity=[f], gate_fidelity=[p],
-                      measurement_fidelity=[eta], twirl=[twirl])
+    _, out = evaluate(
+        "fidelity_vs_hops", hops=[n], link_fidelity=[f], gate_fidelity=[p], measurement_fidelity=[eta], twirl=[twirl]
+    )
     direct = fidelity_vs_hops(werner_state(f), [n], p, eta, twirl=twirl)[0]
     assert out["fidelity"][0] == pytest.approx(direct, rel=1e-12, abs=1e-15)  # same algebra, two entry points
 
@@ -93,10 +100,17 @@ def s_max_from_bell_weights(w: np.ndarray) -> float:
 
 
 def test_chsh_of_a_twirled_chain_is_two_root_two_times_the_werner_parameter():
-    v, out = evaluate("chsh_value", hops=[1, 2, 5, 40], link_fidelity=[0.7, 0.95, 1.0], gate_fidelity=[0.98, 1.0],
-                      measurement_fidelity=[0.99], twirl=[True])
-    w_n = (4.0 * duer_fidelity(v["link_fidelity"], v["hops"], v["gate_fidelity"], v["measurement_fidelity"], True)
-           - 1.0) / 3.0
+    v, out = evaluate(
+        "chsh_value",
+        hops=[1, 2, 5, 40],
+        link_fidelity=[0.7, 0.95, 1.0],
+        gate_fidelity=[0.98, 1.0],
+        measurement_fidelity=[0.99],
+        twirl=[True],
+    )
+    w_n = (
+        4.0 * duer_fidelity(v["link_fidelity"], v["hops"], v["gate_fidelity"], v["measurement_fidelity"], True) - 1.0
+    ) / 3.0
     # SVD of a 3x3 correlation matrix: ~1e-15
     np.testing.assert_allclose(out["chsh_s_max"], 2.0 * math.sqrt(2.0) * np.abs(w_n), rtol=0, atol=1e-12)
 
@@ -105,16 +119,23 @@ def test_chsh_of_an_exact_chain_follows_horodecki_on_its_bell_weights():
     from pqms_physics.core.states import bell_weights, werner_state
     from pqms_physics.network.chains import chain_state
 
-    v, out = evaluate("chsh_value", hops=[2, 7], link_fidelity=[0.93], gate_fidelity=[0.99],
-                      measurement_fidelity=[0.9, 0.97], twirl=[False])
+    v, out = evaluate(
+        "chsh_value",
+        hops=[2, 7],
+        link_fidelity=[0.93],
+        gate_fidelity=[0.99],
+        measurement_fidelity=[0.9, 0.97],
+        twirl=[False],
+    )
     for k in range(out["chsh_s_max"].size):
         rho = chain_state(werner_state(0.93), int(v["hops"][k]), 0.99, float(v["measurement_fidelity"][k]))
         assert out["chsh_s_max"][k] == pytest.approx(s_max_from_bell_weights(bell_weights(rho)), abs=1e-12)
 
 
 # ------------------------------------------------------------------ entanglement_rate
-RATE_AXES = dict(length_km=[0.0, 25.0, 150.0, 600.0], n_links=[1, 2, 8], detector_efficiency=[0.5, 1.0],
-                 gate_fidelity=[0.99, 1.0])
+RATE_AXES = dict(
+    length_km=[0.0, 25.0, 150.0, 600.0], n_links=[1, 2, 8], detector_efficiency=[0.5, 1.0], gate_fidelity=[0.99, 1.0]
+)
 
 
 def test_entanglement_rate_points_equal_the_bounds_function():
@@ -122,9 +143,12 @@ def test_entanglement_rate_points_equal_the_bounds_function():
 
     v, out = evaluate("entanglement_rate", **RATE_AXES)
     for k in range(v["length_km"].size):
-        r = entanglement_rate(float(v["length_km"][k]), int(v["n_links"][k]),
-                              detector_efficiency=float(v["detector_efficiency"][k]),
-                              gate_fidelity=float(v["gate_fidelity"][k]))
+        r = entanglement_rate(
+            float(v["length_km"][k]),
+            int(v["n_links"][k]),
+            detector_efficiency=float(v["detector_efficiency"][k]),
+            gate_fidelity=float(v["gate_fidelity"][k]),
+        )
         for name in out:
             assert out[name][k] == pytest.approx(float(getattr(r, name)), rel=1e-12, abs=0)  # same formula
 
@@ -153,11 +177,18 @@ def test_pool_bias_point_is_the_experiment_seeded_by_its_point_seed():
     from pqms_physics.core.states import werner_state
     from pqms_physics.nct import pool_bias_experiment
 
-    v, out = evaluate("pool_bias", seed=99, pairs_per_pool=[500], basis=["z", "x"], sender_gamma_per_s=[0.3],
-                      sampler=["multinomial"])
+    v, out = evaluate(
+        "pool_bias", seed=99, pairs_per_pool=[500], basis=["z", "x"], sender_gamma_per_s=[0.3], sampler=["multinomial"]
+    )
     for k, s in enumerate(point_seeds(99, np.arange(2))):
-        r = pool_bias_experiment(500, int(s), state=werner_state(1.0), sender_channel=dephasing(0.3, 1.0),
-                                 basis=str(v["basis"][k]), sampler="multinomial")
+        r = pool_bias_experiment(
+            500,
+            int(s),
+            state=werner_state(1.0),
+            sender_channel=dephasing(0.3, 1.0),
+            basis=str(v["basis"][k]),
+            sampler="multinomial",
+        )
         assert (out["receiver_ones_0"][k], out["receiver_ones_1"][k]) == r.receiver_ones
         assert out["z"][k] == r.z and out["p_value"][k] == r.p_value
 
@@ -167,8 +198,15 @@ def test_pool_bias_shows_no_signal_across_independent_trials():
     # exact bias is 0 and each trial's p-value is ~uniform. Seed 2024 fixed before looking; 200 trials:
     # #(p < 0.05) ~ Binomial(200, 0.05) (mean 10); P(count > 25) = 9e-6 is the false-failure probability
     # (the normal approximation of the binomial z at N = 1e4 pairs changes this negligibly).
-    _, out = evaluate("pool_bias", seed=2024, pairs_per_pool=[10_000], trial=np.arange(200),
-                      sender_gamma_per_s=[0.5], basis=["x"], sampler=["multinomial"])
+    _, out = evaluate(
+        "pool_bias",
+        seed=2024,
+        pairs_per_pool=[10_000],
+        trial=np.arange(200),
+        sender_gamma_per_s=[0.5],
+        basis=["x"],
+        sampler=["multinomial"],
+    )
     assert np.all(np.abs(out["expected_delta_mu"]) < 1e-15)  # exactly 0 up to rounding of 4 probabilities
     assert np.count_nonzero(out["p_value"] < 0.05) <= 25
     assert len(set(zip(out["receiver_ones_0"], out["receiver_ones_1"]))) > 150  # trials really differ
@@ -213,18 +251,28 @@ STRUCTURAL = {("dephasing_fidelity", "sides"), ("pool_bias", "trial")}
 
 
 # valid values of the other required parameters of each quantity
-BASE = {"dephasing_fidelity": {"gamma_per_s": [0.1], "t_s": [0.1]},
-        "fidelity_vs_hops": {"hops": [2], "link_fidelity": [0.9]},
-        "chsh_value": {"link_fidelity": [0.9]},
-        "entanglement_rate": {"length_km": [10.0], "n_links": [2]},
-        "pool_bias": {"pairs_per_pool": [10]},
-        "protocol_mean_time": {"segments": [2], "p_link": [0.5]},
-        "protocol_mean_werner": {"segments": [2], "p_link": [0.5]}}
+BASE = {
+    "dephasing_fidelity": {"gamma_per_s": [0.1], "t_s": [0.1]},
+    "fidelity_vs_hops": {"hops": [2], "link_fidelity": [0.9]},
+    "chsh_value": {"link_fidelity": [0.9]},
+    "entanglement_rate": {"length_km": [10.0], "n_links": [2]},
+    "pool_bias": {"pairs_per_pool": [10]},
+    "protocol_mean_time": {"segments": [2], "p_link": [0.5]},
+    "protocol_mean_werner": {"segments": [2], "p_link": [0.5]},
+}
 
 
-@pytest.mark.parametrize("name, param", [(q.name, p.name) for q in QUANTITIES.values() for p in q.parameters
-                                         if q.source != "pqms_physics.sweep.quantities" and p.kind in ("float", "int")
-                                         and (q.name, p.name) not in STRUCTURAL])
+@pytest.mark.parametrize(
+    "name, param",
+    [
+        (q.name, p.name)
+        for q in QUANTITIES.values()
+        for p in q.parameters
+        if q.source != "pqms_physics.sweep.quantities"
+        and p.kind in ("float", "int")
+        and (q.name, p.name) not in STRUCTURAL
+    ],
+)
 def test_registry_domains_agree_with_the_physics_functions(name, param):
     q = get_quantity(name)
     p = q.parameter(param)
@@ -245,21 +293,36 @@ def test_registry_domains_agree_with_the_physics_functions(name, param):
 def test_unknown_quantity_and_parameter_errors_list_the_known_names():
     with pytest.raises(PQMSValueError, match=r"unknown quantity 'nope' \(known: .*fidelity_vs_hops"):
         get_quantity("nope")
-    with pytest.raises(PQMSValueError, match=r"unknown parameter 'hopz' for quantity 'fidelity_vs_hops' "
-                                             r"\(known: hops, link_fidelity, gate_fidelity"):
+    with pytest.raises(
+        PQMSValueError,
+        match=r"unknown parameter 'hopz' for quantity 'fidelity_vs_hops' "
+        r"\(known: hops, link_fidelity, gate_fidelity",
+    ):
         get_quantity("fidelity_vs_hops").parameter("hopz")
 
 
-@pytest.mark.parametrize("spec, value, message", [
-    pytest.param(ParameterSpec("r", "float", "1", "", low=0.0, low_open=True), 0.0, r"r must be > 0, got 0\.0",
-                 id="open-low"),
-    pytest.param(ParameterSpec("f", "float", "1", "", low=0.0, high=1.0), 1.5, r"f must be in \[0, 1\], got 1\.5",
-                 id="closed"),
-    pytest.param(ParameterSpec("n", "int", "1", "", low=1), 0, r"n must be an integer >= 1, got 0", id="int-low"),
-    pytest.param(ParameterSpec("b", "bool", "1", ""), 1, r"b must be true or false, got 1", id="bool"),
-    pytest.param(ParameterSpec("c", "choice", "1", "", choices=("a", "b")), "z", r"c must be one of \['a', 'b'\]",
-                 id="choice"),
-])
+@pytest.mark.parametrize(
+    "spec, value, message",
+    [
+        pytest.param(
+            ParameterSpec("r", "float", "1", "", low=0.0, low_open=True), 0.0, r"r must be > 0, got 0\.0", id="open-low"
+        ),
+        pytest.param(
+            ParameterSpec("f", "float", "1", "", low=0.0, high=1.0),
+            1.5,
+            r"f must be in \[0, 1\], got 1\.5",
+            id="closed",
+        ),
+        pytest.param(ParameterSpec("n", "int", "1", "", low=1), 0, r"n must be an integer >= 1, got 0", id="int-low"),
+        pytest.param(ParameterSpec("b", "bool", "1", ""), 1, r"b must be true or false, got 1", id="bool"),
+        pytest.param(
+            ParameterSpec("c", "choice", "1", "", choices=("a", "b")),
+            "z",
+            r"c must be one of \['a', 'b'\]",
+            id="choice",
+        ),
+    ],
+)
 def test_parameter_domain_messages_name_key_domain_and_value(spec, value, message):
     with pytest.raises(PQMSValueError, match=message):
         spec.validate(spec.name, value)
@@ -268,8 +331,13 @@ def test_parameter_domain_messages_name_key_domain_and_value(spec, value, messag
 def test_a_quantity_returning_wrong_outputs_is_reported_as_a_bug(monkeypatch):
     import pqms_physics.sweep.quantities as sq
 
-    broken = Quantity("broken", "", (ParameterSpec("x", "float", "1", ""),), (OutputSpec("y", "1", ""),),
-                      evaluate=lambda values, index, seed: {"y": np.zeros(index.size + 1)})
+    broken = Quantity(
+        "broken",
+        "",
+        (ParameterSpec("x", "float", "1", ""),),
+        (OutputSpec("y", "1", ""),),
+        evaluate=lambda values, index, seed: {"y": np.zeros(index.size + 1)},
+    )
     monkeypatch.setitem(sq._REGISTRY, "broken", broken)
     with pytest.raises(RuntimeError, match=r"returned shape \(3,\) for 'y', expected \(2,\)"):
         evaluate_points("broken", {"x": np.zeros(2)}, np.arange(2), None)

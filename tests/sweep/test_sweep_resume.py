@@ -53,8 +53,13 @@ def test_sigkilled_sweep_resumes_without_recomputing_or_losing_chunks(tmp_path):
     chunks = lambda: sorted(ckpt.glob("chunk_*.npz")) if ckpt.exists() else []  # noqa: E731
 
     # the same command a user runs: the default local process pool (2 workers), in its own process
-    cmd = [sys.executable, "-c", "import sys; from pqms_physics.sweep.engine import run_sweep; "
-                                 "run_sweep(sys.argv[1], workers=2, progress=False)", str(config)]
+    cmd = [
+        sys.executable,
+        "-c",
+        "import sys; from pqms_physics.sweep.engine import run_sweep; "
+        "run_sweep(sys.argv[1], workers=2, progress=False)",
+        str(config),
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     proc = subprocess.Popen(cmd, start_new_session=True, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
@@ -64,8 +69,11 @@ def test_sigkilled_sweep_resumes_without_recomputing_or_losing_chunks(tmp_path):
         proc.wait(timeout=30)
         assert proc.returncode == -signal.SIGKILL, proc.stdout.read().decode()
         # orphaned pool workers notice the dead parent and exit by themselves (zombies await reaping by init)
-        wait_for(lambda: all(group_members(proc.pid).get(pid, "Z") in "ZX" for pid in workers), 10,
-                 "the orphaned pool workers to exit")
+        wait_for(
+            lambda: all(group_members(proc.pid).get(pid, "Z") in "ZX" for pid in workers),
+            10,
+            "the orphaned pool workers to exit",
+        )
     finally:
         with_members = group_members(proc.pid)
         if any(state not in "ZX" for state in with_members.values()):
@@ -85,7 +93,7 @@ def test_sigkilled_sweep_resumes_without_recomputing_or_losing_chunks(tmp_path):
     # nothing finished was recomputed: the old chunk files were neither rewritten nor replaced
     assert all(seen["files"][p] == v for p, v in finished.items())
     recomputed = sorted(e["chunk"] for e in seen["log"] if e["run"] not in killed_runs)
-    finished_idx = {int(p[len("chunk_"):-len(".npz")]) for p in finished}
+    finished_idx = {int(p[len("chunk_") : -len(".npz")]) for p in finished}
     assert recomputed == sorted(set(range(30)) - finished_idx)  # exactly the missing ones, once each
     assert (resumed.attrs["chunks_resumed"], resumed.attrs["chunks_computed"]) == (len(finished), 30 - len(finished))
     # nothing was lost: identical to an uninterrupted run (delay_s does not enter the numbers)

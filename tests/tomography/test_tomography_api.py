@@ -16,8 +16,10 @@ def test_every_exported_name_resolves():
 
 
 def test_importing_the_subpackage_and_its_layout_loads_no_qutip():
-    code = ("import sys, pqms_physics.tomography, pqms_physics.tomography.pauli; "
-            "print(','.join(m for m in ('qutip', 'numba', 'matplotlib') if m in sys.modules))")
+    code = (
+        "import sys, pqms_physics.tomography, pqms_physics.tomography.pauli; "
+        "print(','.join(m for m in ('qutip', 'numba', 'matplotlib') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 

@@ -25,8 +25,9 @@ STATE = werner_state(0.85)  # interior: F = 0.85, C = 0.7
 
 
 def counts_of(seed, pairs_per_setting=1000, state=STATE):
-    return sample_counts(pauli_outcome_table(state), 9 * pairs_per_setting, seed=seed, setting_choice="cyclic",
-                         device="numpy")
+    return sample_counts(
+        pauli_outcome_table(state), 9 * pairs_per_setting, seed=seed, setting_choice="cyclic", device="numpy"
+    )
 
 
 def test_closed_loop_state_to_intervals_containing_the_truth():
@@ -82,15 +83,18 @@ def test_percentile_interval_coverage_is_near_nominal():
         assert stats.binomtest(hits, n, level).pvalue > 1e-3, (hits_f, hits_c)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    pytest.param(dict(counts=np.ones((9, 5))), r"counts must have shape \(9, 4\)", id="shape"),
-    pytest.param(dict(counts=np.full((9, 4), -3)), r"counts must be >= 0, got -3", id="negative"),
-    pytest.param(dict(counts=np.full((9, 4), 2.5)), r"counts must hold integer counts", id="fraction"),
-    pytest.param(dict(n_resamples=5), r"n_resamples must be >= 10, got 5", id="resamples"),
-    pytest.param(dict(seed=-1), r"seed must be >= 0, got -1", id="seed"),
-    pytest.param(dict(level=1.5), r"level must be in \(0, 1\), got 1.5", id="level"),
-    pytest.param(dict(resampling="jackknife"), r"resampling must be one of", id="resampling"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        pytest.param(dict(counts=np.ones((9, 5))), r"counts must have shape \(9, 4\)", id="shape"),
+        pytest.param(dict(counts=np.full((9, 4), -3)), r"counts must be >= 0, got -3", id="negative"),
+        pytest.param(dict(counts=np.full((9, 4), 2.5)), r"counts must hold integer counts", id="fraction"),
+        pytest.param(dict(n_resamples=5), r"n_resamples must be >= 10, got 5", id="resamples"),
+        pytest.param(dict(seed=-1), r"seed must be >= 0, got -1", id="seed"),
+        pytest.param(dict(level=1.5), r"level must be in \(0, 1\), got 1.5", id="level"),
+        pytest.param(dict(resampling="jackknife"), r"resampling must be one of", id="resampling"),
+    ],
+)
 def test_bad_inputs_name_the_parameter(kwargs, match):
     args = dict(counts=np.full((9, 4), 10), seed=1)
     args.update(kwargs)

@@ -31,8 +31,12 @@ def test_correlator_fidelity_equals_the_phi_plus_overlap_for_any_state(seed):
 
 def test_stderr_matches_the_spread_over_seeds():
     table = pauli_outcome_table(werner_state(0.85))[ROWS]
-    runs = [fidelity_from_correlators(*sample_counts(table, 3 * 400, seed=s, setting_choice="blocks",
-                                                     device="numpy").counts) for s in range(300)]
+    runs = [
+        fidelity_from_correlators(
+            *sample_counts(table, 3 * 400, seed=s, setting_choice="blocks", device="numpy").counts
+        )
+        for s in range(300)
+    ]
     spread = np.std([r.fidelity for r in runs], ddof=1)
     mean_se = np.mean([r.stderr for r in runs])
     # the sample std of 300 draws has relative error ~ 1/sqrt(2 * 299) = 4 %; allow 4 sigma
@@ -53,9 +57,12 @@ def test_wald_interval_coverage_is_near_nominal(level):
     truth = 0.8
     table = pauli_outcome_table(werner_state(truth))[ROWS]
     n = 400
-    covered = sum(fidelity_from_correlators(*sample_counts(table, 3 * 500, seed=1000 + s, setting_choice="random",
-                                                           device="numpy").counts, level=level).contains(truth)
-                  for s in range(n))
+    covered = sum(
+        fidelity_from_correlators(
+            *sample_counts(table, 3 * 500, seed=1000 + s, setting_choice="random", device="numpy").counts, level=level
+        ).contains(truth)
+        for s in range(n)
+    )
     # two-sided exact binomial test of the coverage; p < 1e-3 would flag a miscalibrated interval
     assert stats.binomtest(covered, n, level).pvalue > 1e-3, covered
 
@@ -68,13 +75,16 @@ def test_result_is_frozen_and_serialisable():
         r.fidelity = 0.5
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    pytest.param(dict(counts_yy=[1, 2, 3]), r"counts_yy must have shape \(4,\)", id="shape"),
-    pytest.param(dict(counts_zz=[1, -2, 3, 4]), r"counts_zz must be >= 0, got -2", id="negative"),
-    pytest.param(dict(counts_xx=[0, 0, 0, 0]), r"counts_xx must hold at least one count", id="empty"),
-    pytest.param(dict(counts_xx=[1.5, 0, 0, 1]), r"counts_xx must be an integer, got 1.5", id="fraction"),
-    pytest.param(dict(level=1.0), r"level must be in the open interval \(0, 1\)", id="level"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        pytest.param(dict(counts_yy=[1, 2, 3]), r"counts_yy must have shape \(4,\)", id="shape"),
+        pytest.param(dict(counts_zz=[1, -2, 3, 4]), r"counts_zz must be >= 0, got -2", id="negative"),
+        pytest.param(dict(counts_xx=[0, 0, 0, 0]), r"counts_xx must hold at least one count", id="empty"),
+        pytest.param(dict(counts_xx=[1.5, 0, 0, 1]), r"counts_xx must be an integer, got 1.5", id="fraction"),
+        pytest.param(dict(level=1.0), r"level must be in the open interval \(0, 1\)", id="level"),
+    ],
+)
 def test_bad_inputs_name_the_parameter(kwargs, match):
     args = dict(counts_xx=[5, 1, 1, 5], counts_yy=[1, 5, 5, 1], counts_zz=[5, 1, 1, 5])
     args.update(kwargs)

@@ -27,8 +27,14 @@ from pqms_physics.tomography.mle import maximum_likelihood_state
 from pqms_physics.tomography.pauli import SETTING_NAMES, pauli_outcome_table
 
 PAULI = {"x": qt.sigmax(), "y": qt.sigmay(), "z": qt.sigmaz()}
-PROJ = np.array([qt.tensor((qt.qeye(2) + (-1) ** a * PAULI[s[0]]) / 2, (qt.qeye(2) + (-1) ** b * PAULI[s[1]]) / 2
-                           ).full() for s in SETTING_NAMES for a in (0, 1) for b in (0, 1)])  # (36, 4, 4)
+PROJ = np.array(
+    [
+        qt.tensor((qt.qeye(2) + (-1) ** a * PAULI[s[0]]) / 2, (qt.qeye(2) + (-1) ** b * PAULI[s[1]]) / 2).full()
+        for s in SETTING_NAMES
+        for a in (0, 1)
+        for b in (0, 1)
+    ]
+)  # (36, 4, 4)
 
 
 def log_likelihood(rho: np.ndarray, counts: np.ndarray) -> float:
@@ -53,6 +59,7 @@ def cholesky_oracle(counts: np.ndarray) -> np.ndarray:
         t = (x[:16] + 1j * x[16:]).reshape(4, 4)
         a = t @ t.conj().T
         return -log_likelihood(a / np.trace(a).real, counts)
+
     x0 = np.concatenate([np.eye(4).ravel(), np.zeros(16)])
     x = minimize(nll, x0, method="L-BFGS-B", options={"maxiter": 20000, "maxfun": 10**6, "ftol": 1e-15}).x
     t = (x[:16] + 1j * x[16:]).reshape(4, 4)
@@ -60,8 +67,9 @@ def cholesky_oracle(counts: np.ndarray) -> np.ndarray:
 
 
 def sampled(rho, pairs_per_setting, seed):
-    return sample_counts(pauli_outcome_table(rho), 9 * pairs_per_setting, seed=seed, setting_choice="cyclic",
-                         device="numpy").counts
+    return sample_counts(
+        pauli_outcome_table(rho), 9 * pairs_per_setting, seed=seed, setting_choice="cyclic", device="numpy"
+    ).counts
 
 
 @given(st.integers(0, 2**32 - 1), st.sampled_from([10, 100, 3000]), st.floats(0.0, 1.0))
@@ -107,12 +115,15 @@ def test_pure_state_on_the_boundary_is_found():
     json.dumps(res.to_dict())
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    pytest.param(dict(counts=np.ones((4, 9))), r"counts must have shape \(9, 4\)", id="shape"),
-    pytest.param(dict(counts=-np.ones((9, 4))), r"counts must be >= 0", id="negative"),
-    pytest.param(dict(counts=np.ones((9, 4)), tol=0.0), r"tol must be > 0, got 0.0", id="tol"),
-    pytest.param(dict(counts=np.ones((9, 4)), max_iterations=0), r"max_iterations must be >= 1", id="iterations"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        pytest.param(dict(counts=np.ones((4, 9))), r"counts must have shape \(9, 4\)", id="shape"),
+        pytest.param(dict(counts=-np.ones((9, 4))), r"counts must be >= 0", id="negative"),
+        pytest.param(dict(counts=np.ones((9, 4)), tol=0.0), r"tol must be > 0, got 0.0", id="tol"),
+        pytest.param(dict(counts=np.ones((9, 4)), max_iterations=0), r"max_iterations must be >= 1", id="iterations"),
+    ],
+)
 def test_bad_inputs_name_the_parameter(kwargs, match):
     with pytest.raises(PQMSValueError, match=match):
         maximum_likelihood_state(**kwargs)

@@ -77,13 +77,18 @@ def test_tables_feed_sample_counts_and_its_counts_come_back(choice):
         assert row[0] == row[3] == 0
 
 
-@pytest.mark.parametrize("counts, match", [
-    pytest.param(np.ones((3, 4)), r"counts must have shape \(9, 4\).*got shape \(3, 4\)", id="shape"),
-    pytest.param(np.full((9, 4), -1.0), r"counts must be >= 0, got -1.0", id="negative"),
-    pytest.param(np.full((9, 4), 1.5), r"counts must hold integer counts, got 1.5", id="fraction"),
-    pytest.param(np.vstack([np.zeros((1, 4)), np.ones((8, 4))]), r"positive total in every setting.*'xx'", id="empty"),
-    pytest.param(np.full((9, 4), np.inf), r"counts must be finite", id="inf"),
-])
+@pytest.mark.parametrize(
+    "counts, match",
+    [
+        pytest.param(np.ones((3, 4)), r"counts must have shape \(9, 4\).*got shape \(3, 4\)", id="shape"),
+        pytest.param(np.full((9, 4), -1.0), r"counts must be >= 0, got -1.0", id="negative"),
+        pytest.param(np.full((9, 4), 1.5), r"counts must hold integer counts, got 1.5", id="fraction"),
+        pytest.param(
+            np.vstack([np.zeros((1, 4)), np.ones((8, 4))]), r"positive total in every setting.*'xx'", id="empty"
+        ),
+        pytest.param(np.full((9, 4), np.inf), r"counts must be finite", id="inf"),
+    ],
+)
 def test_bad_count_tables_are_rejected_naming_the_parameter(counts, match):
     with pytest.raises(PQMSValueError, match=match):
         check_count_table("counts", counts)

@@ -60,10 +60,17 @@ class NetworkCapacity:
     units: str = UNITS
 
     def to_dict(self) -> dict:
-        return {"source": self.source, "target": self.target, "capacity": self.capacity,
-                "multipath": self.multipath, "path": None if self.path is None else list(self.path),
-                "cut": None if self.cut is None else [list(e) for e in self.cut], "connected": self.connected,
-                "note": self.note, "units": self.units}
+        return {
+            "source": self.source,
+            "target": self.target,
+            "capacity": self.capacity,
+            "multipath": self.multipath,
+            "path": None if self.path is None else list(self.path),
+            "cut": None if self.cut is None else [list(e) for e in self.cut],
+            "connected": self.connected,
+            "note": self.note,
+            "units": self.units,
+        }
 
 
 def widest_paths(model: NetworkModel, source: Hashable) -> tuple[dict, dict]:
@@ -110,8 +117,9 @@ def _endpoints(model: NetworkModel, source, target) -> None:
         raise PQMSValueError(f"source and target must differ, got {source!r} for both")
 
 
-def network_capacity(graph: nx.Graph | NetworkModel, source: Hashable, target: Hashable, *,
-                     multipath: bool = False) -> NetworkCapacity:
+def network_capacity(
+    graph: nx.Graph | NetworkModel, source: Hashable, target: Hashable, *, multipath: bool = False
+) -> NetworkCapacity:
     """End-to-end capacity between two nodes, in ebits (or secret-key bits) per channel use.
 
     Parameters
@@ -150,13 +158,22 @@ def network_capacity(graph: nx.Graph | NetworkModel, source: Hashable, target: H
     _endpoints(model, source, target)
     g = model.graph
     if not nx.has_path(g, source, target):
-        return NetworkCapacity(source, target, 0.0, bool(multipath), None, None, False,
-                               f"no route joins {source!r} and {target!r}: capacity 0")
+        return NetworkCapacity(
+            source,
+            target,
+            0.0,
+            bool(multipath),
+            None,
+            None,
+            False,
+            f"no route joins {source!r} and {target!r}: capacity 0",
+        )
     if not multipath:
         best, pred = widest_paths(model, source)
         path = _path_to(pred, target)
-        return NetworkCapacity(source, target, float(best[target]), False, path, None, True,
-                               "widest path (single-path capacity)")
+        return NetworkCapacity(
+            source, target, float(best[target]), False, path, None, True, "widest path (single-path capacity)"
+        )
     value, (side_s, side_t) = nx.minimum_cut(g, source, target, capacity="capacity", flow_func=preflow_push)
     side_t = set(side_t)
     cut = tuple((u, v) for u in side_s for v in g.adj[u] if v in side_t)
@@ -185,14 +202,22 @@ class CapacityMatrix:
         """The matrix as an :class:`xarray.DataArray` with dims ``("source", "target")``."""
         import xarray as xr
 
-        return xr.DataArray(self.values, dims=("source", "target"),
-                            coords={"source": list(self.nodes), "target": list(self.nodes)},
-                            attrs={"units": self.units, "multipath": int(self.multipath), "method": self.method})
+        return xr.DataArray(
+            self.values,
+            dims=("source", "target"),
+            coords={"source": list(self.nodes), "target": list(self.nodes)},
+            attrs={"units": self.units, "multipath": int(self.multipath), "method": self.method},
+        )
 
     def to_dict(self) -> dict:
         rows = [[None if math.isnan(x) else float(x) for x in row] for row in self.values.tolist()]
-        return {"nodes": list(self.nodes), "values": rows, "multipath": self.multipath, "method": self.method,
-                "units": self.units}
+        return {
+            "nodes": list(self.nodes),
+            "values": rows,
+            "multipath": self.multipath,
+            "method": self.method,
+            "units": self.units,
+        }
 
 
 def bottleneck_matrix(n: int, edges: Sequence[tuple[int, int, float]], keep: np.ndarray | None = None) -> np.ndarray:
@@ -254,8 +279,9 @@ def gomory_hu_edges(g: nx.Graph, index: dict, *, engine: str = "numba") -> list[
     return [(i, int(parent[i]), float(weight[i])) for i in range(1, len(index))]
 
 
-def capacity_matrix(graph: nx.Graph | NetworkModel, nodes: Sequence[Hashable] | None = None, *,
-                    multipath: bool = False) -> CapacityMatrix:
+def capacity_matrix(
+    graph: nx.Graph | NetworkModel, nodes: Sequence[Hashable] | None = None, *, multipath: bool = False
+) -> CapacityMatrix:
     """Capacities between all pairs of ``nodes`` (default: every node), as a labelled matrix.
 
     Parameters
@@ -307,8 +333,10 @@ def capacity_matrix(graph: nx.Graph | NetworkModel, nodes: Sequence[Hashable] | 
     keep = np.array([index[n] for n in nodes], dtype=np.int64)
     if multipath:
         if model.directed:
-            raise PQMSValueError("multipath capacity_matrix needs an undirected graph (Gomory-Hu trees exist "
-                                 "for undirected graphs only); use network_capacity per pair, got a DiGraph")
+            raise PQMSValueError(
+                "multipath capacity_matrix needs an undirected graph (Gomory-Hu trees exist "
+                "for undirected graphs only); use network_capacity per pair, got a DiGraph"
+            )
         values = bottleneck_matrix(len(index), gomory_hu_edges(g, index), keep)
         method = "Gusfield equivalent flow tree (n - 1 Dinic maximum flows)"
     elif not model.directed:
@@ -340,12 +368,22 @@ class SourceCapacities:
     units: str = UNITS
 
     def to_dict(self) -> dict:
-        return {"source": self.source, "nodes": list(self.nodes), "multipath": self.multipath,
-                "values": [None if math.isinf(x) else float(x) for x in self.values.tolist()], "units": self.units}
+        return {
+            "source": self.source,
+            "nodes": list(self.nodes),
+            "multipath": self.multipath,
+            "values": [None if math.isinf(x) else float(x) for x in self.values.tolist()],
+            "units": self.units,
+        }
 
 
-def single_source_capacity(graph: nx.Graph | NetworkModel, source: Hashable,
-                           targets: Sequence[Hashable] | None = None, *, multipath: bool = False) -> SourceCapacities:
+def single_source_capacity(
+    graph: nx.Graph | NetworkModel,
+    source: Hashable,
+    targets: Sequence[Hashable] | None = None,
+    *,
+    multipath: bool = False,
+) -> SourceCapacities:
     """Capacities from ``source`` to ``targets`` (default: every node), single-path or multipath.
 
     Single-path: one bottleneck Dijkstra, O(E log n) for all targets at once (a 1e5-node graph takes about a
@@ -372,9 +410,19 @@ def single_source_capacity(graph: nx.Graph | NetworkModel, source: Hashable,
         if model.directed:
             residual = build_residual_network(g, "capacity")
             reach = nx.descendants(g, source)
-            values = np.array([math.inf if n == source else 0.0 if n not in reach else
-                               preflow_push(g, source, n, capacity="capacity", residual=residual,
-                                            value_only=True).graph["flow_value"] for n in nodes], dtype=float)
+            values = np.array(
+                [
+                    math.inf
+                    if n == source
+                    else 0.0
+                    if n not in reach
+                    else preflow_push(g, source, n, capacity="capacity", residual=residual, value_only=True).graph[
+                        "flow_value"
+                    ]
+                    for n in nodes
+                ],
+                dtype=float,
+            )
         else:  # Dinic (Numba) on arcs built once
             from pqms_physics.kernels.maxflow import arcs_from_edges, dinic
 
@@ -386,5 +434,14 @@ def single_source_capacity(graph: nx.Graph | NetworkModel, source: Hashable,
     return SourceCapacities(source, nodes, values, bool(multipath))
 
 
-__all__ = ["NetworkCapacity", "CapacityMatrix", "SourceCapacities", "network_capacity", "capacity_matrix",
-           "single_source_capacity", "widest_paths", "bottleneck_matrix", "gomory_hu_edges"]
+__all__ = [
+    "NetworkCapacity",
+    "CapacityMatrix",
+    "SourceCapacities",
+    "network_capacity",
+    "capacity_matrix",
+    "single_source_capacity",
+    "widest_paths",
+    "bottleneck_matrix",
+    "gomory_hu_edges",
+]

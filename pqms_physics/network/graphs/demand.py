@@ -50,10 +50,17 @@ class PairService:
     meets_threshold: bool
 
     def to_dict(self) -> dict:
-        return {"source": self.source, "target": self.target, "demand": self.demand, "served": self.served,
-                "routes": [list(r) for r in self.routes], "route_rates": list(self.route_rates),
-                "route_fidelities": list(self.route_fidelities), "best_fidelity": self.best_fidelity,
-                "meets_threshold": self.meets_threshold}
+        return {
+            "source": self.source,
+            "target": self.target,
+            "demand": self.demand,
+            "served": self.served,
+            "routes": [list(r) for r in self.routes],
+            "route_rates": list(self.route_rates),
+            "route_fidelities": list(self.route_fidelities),
+            "best_fidelity": self.best_fidelity,
+            "meets_threshold": self.meets_threshold,
+        }
 
 
 @dataclass(frozen=True)
@@ -71,9 +78,14 @@ class DemandResult:
         return sum(p.meets_threshold for p in self.pairs)
 
     def to_dict(self) -> dict:
-        return {"pairs": [p.to_dict() for p in self.pairs], "fidelity_threshold": self.fidelity_threshold,
-                "fair_fraction": self.fair_fraction, "total_served": self.total_served, "method": self.method,
-                "n_meeting_threshold": self.n_meeting_threshold}
+        return {
+            "pairs": [p.to_dict() for p in self.pairs],
+            "fidelity_threshold": self.fidelity_threshold,
+            "fair_fraction": self.fair_fraction,
+            "total_served": self.total_served,
+            "method": self.method,
+            "n_meeting_threshold": self.n_meeting_threshold,
+        }
 
 
 def _as_demands(model, demands) -> list[Demand]:
@@ -85,8 +97,9 @@ def _as_demands(model, demands) -> list[Demand]:
     return out
 
 
-def serve_demands(graph, demands: Sequence[Demand | tuple], *, fidelity_threshold: float = 0.0,
-                  routes_per_pair: int = 3) -> DemandResult:
+def serve_demands(
+    graph, demands: Sequence[Demand | tuple], *, fidelity_threshold: float = 0.0, routes_per_pair: int = 3
+) -> DemandResult:
     """Distribute several pairs' demands over their routes under the shared edge capacities.
 
     Parameters
@@ -161,8 +174,13 @@ def serve_demands(graph, demands: Sequence[Demand | tuple], *, fidelity_threshol
         rate = np.array([d.rate for d in demands])
         active = (pair_rows.sum(axis=1) > 0) & (rate > 0)
         # stage 1: max lambda s.t. cap_rows x <= C, pair_rows x <= d, lambda d_p - pair_rows_p x <= 0
-        a1 = np.block([[cap_rows, np.zeros((len(caps), 1))], [pair_rows, np.zeros((len(rate), 1))],
-                       [-pair_rows[active], rate[active, None]]])
+        a1 = np.block(
+            [
+                [cap_rows, np.zeros((len(caps), 1))],
+                [pair_rows, np.zeros((len(rate), 1))],
+                [-pair_rows[active], rate[active, None]],
+            ]
+        )
         b1 = np.concatenate([caps, rate, np.zeros(active.sum())])
         c1 = np.zeros(n_x + 1)
         c1[-1] = -1.0
@@ -179,12 +197,26 @@ def serve_demands(graph, demands: Sequence[Demand | tuple], *, fidelity_threshol
     for i, (d, routes) in enumerate(zip(demands, per_pair, strict=True)):
         used = [(j, r) for j, (ii, r) in enumerate(variables) if ii == i]
         best = max((r.fidelity for r in routes), default=0.0)
-        services.append(PairService(
-            d.source, d.target, d.rate, float(sum(x[j] for j, _ in used)), tuple(r.path for _, r in used),
-            tuple(float(x[j]) for j, _ in used), tuple(r.fidelity for _, r in used), float(best),
-            bool(routes) and best >= f_min))
-    return DemandResult(tuple(services), f_min, lam, float(x.sum()),
-                        "max-min fair, then max total, multicommodity flow over candidate routes (HiGHS LP)")
+        services.append(
+            PairService(
+                d.source,
+                d.target,
+                d.rate,
+                float(sum(x[j] for j, _ in used)),
+                tuple(r.path for _, r in used),
+                tuple(float(x[j]) for j, _ in used),
+                tuple(r.fidelity for _, r in used),
+                float(best),
+                bool(routes) and best >= f_min,
+            )
+        )
+    return DemandResult(
+        tuple(services),
+        f_min,
+        lam,
+        float(x.sum()),
+        "max-min fair, then max total, multicommodity flow over candidate routes (HiGHS LP)",
+    )
 
 
 __all__ = ["Demand", "PairService", "DemandResult", "serve_demands"]

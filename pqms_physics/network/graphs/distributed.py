@@ -44,8 +44,14 @@ def _chunk(scenarios: list[dict], multipath: bool) -> list[CapacityMatrix]:
     return [_one(s, multipath) for s in scenarios]
 
 
-def capacity_matrices(scenarios: Sequence[dict], *, multipath: bool = False, scheduler: Any = None,
-                      chunk_size: int = 1, workers: int | None = None) -> tuple[CapacityMatrix, ...]:
+def capacity_matrices(
+    scenarios: Sequence[dict],
+    *,
+    multipath: bool = False,
+    scheduler: Any = None,
+    chunk_size: int = 1,
+    workers: int | None = None,
+) -> tuple[CapacityMatrix, ...]:
     """All-pairs capacity matrices of many topologies, locally or over a dask.distributed cluster.
 
     Parameters
@@ -79,7 +85,7 @@ def capacity_matrices(scenarios: Sequence[dict], *, multipath: bool = False, sch
         if "topology" not in s:
             raise PQMSValueError(f"scenarios[{i}] must name its topology, got keys {sorted(s)}")
     size = check_int("chunk_size", chunk_size, 1)
-    chunks = [scenarios[i:i + size] for i in range(0, len(scenarios), size)]
+    chunks = [scenarios[i : i + size] for i in range(0, len(scenarios), size)]
     if scheduler is None:
         return tuple(m for c in chunks for m in _chunk(c, bool(multipath)))
     from pqms_physics.cluster import dask_client

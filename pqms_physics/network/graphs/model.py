@@ -109,8 +109,10 @@ def _validate_edge(u, v, data: dict) -> tuple[dict, str, float]:
     if has_eta:
         eta = _edge_check(u, v, check_in_range, "transmissivity", data["transmissivity"], 0.0, 1.0)
         if eta == 1.0:
-            raise PQMSValueError(f"edge ({u!r}, {v!r}): transmissivity must be < 1 (a lossless edge has "
-                                 f"unbounded capacity; merge its nodes), got {eta}")
+            raise PQMSValueError(
+                f"edge ({u!r}, {v!r}): transmissivity must be < 1 (a lossless edge has "
+                f"unbounded capacity; merge its nodes), got {eta}"
+            )
     else:
         eta = 10.0 ** (-alpha * length / 10.0)
     if not has_len:
@@ -130,8 +132,14 @@ def _validate_edge(u, v, data: dict) -> tuple[dict, str, float]:
     else:
         f_link = _edge_check(u, v, check_in_range, "link_fidelity", data.get("link_fidelity", 1.0), 0.0, 1.0)
     p_link = _edge_check(u, v, check_in_range, "p_link", data.get("p_link", eta), 0.0, 1.0)
-    out = {"length_km": float(length), "loss_db_per_km": float(alpha), "transmissivity": float(eta),
-           "channel": channel, "link_fidelity": float(f_link), "p_link": float(p_link)}
+    out = {
+        "length_km": float(length),
+        "loss_db_per_km": float(alpha),
+        "transmissivity": float(eta),
+        "channel": channel,
+        "link_fidelity": float(f_link),
+        "p_link": float(p_link),
+    }
     return out, channel, float(param)
 
 
@@ -195,8 +203,9 @@ def validate_network(graph: nx.Graph | NetworkModel) -> NetworkModel:
     if not isinstance(graph, nx.Graph):
         raise PQMSValueError(f"graph must be a networkx Graph or DiGraph, got {type(graph).__name__}")
     if graph.is_multigraph():
-        raise PQMSValueError("graph must not be a multigraph (merge parallel edges into one), got "
-                             f"{type(graph).__name__}")
+        raise PQMSValueError(
+            f"graph must not be a multigraph (merge parallel edges into one), got {type(graph).__name__}"
+        )
     if graph.number_of_nodes() == 0:
         raise PQMSValueError("graph must have at least one node, got an empty graph")
     out = graph.__class__()
@@ -243,15 +252,19 @@ def _column(raw: list, attr: str, default: Any) -> np.ndarray | None:
 
 def _fast_nodes(nodes: list) -> list | None:
     """Vectorised node checks; ``None`` sends every node through the scalar checks (which name the node)."""
-    cols = [_column([(n, n, d) for n, d in nodes], a, dflt) for a, dflt in
-            (("gate_fidelity", 1.0), ("measurement_fidelity", 1.0), ("coherence_time_s", math.inf))]
+    cols = [
+        _column([(n, n, d) for n, d in nodes], a, dflt)
+        for a, dflt in (("gate_fidelity", 1.0), ("measurement_fidelity", 1.0), ("coherence_time_s", math.inf))
+    ]
     if any(c is None for c in cols):
         return None
     gate, meas, t_coh = cols
     if not (np.all((gate >= 0) & (gate <= 1)) and np.all((meas >= 0) & (meas <= 1)) and np.all(t_coh > 0)):
         return None  # NaN fails every comparison, and is caught here too
-    return [{"gate_fidelity": g, "measurement_fidelity": m, "coherence_time_s": t}
-            for g, m, t in zip(gate.tolist(), meas.tolist(), t_coh.tolist(), strict=True)]
+    return [
+        {"gate_fidelity": g, "measurement_fidelity": m, "coherence_time_s": t}
+        for g, m, t in zip(gate.tolist(), meas.tolist(), t_coh.tolist(), strict=True)
+    ]
 
 
 def _fast_loss_edges(raw: list) -> list | None:
@@ -259,17 +272,28 @@ def _fast_loss_edges(raw: list) -> list | None:
     unusual or wrong: the scalar per-edge checks then run and raise the precise error."""
     if not raw or any(d.get("channel", "loss") != "loss" or "link_werner" in d for _, _, d in raw):
         return None
-    cols = {a: _column(raw, a, dflt) for a, dflt in (("loss_db_per_km", DEFAULT_LOSS_DB_PER_KM), ("length_km", None),
-                                                     ("transmissivity", None), ("link_fidelity", 1.0),
-                                                     ("p_link", None))}
+    cols = {
+        a: _column(raw, a, dflt)
+        for a, dflt in (
+            ("loss_db_per_km", DEFAULT_LOSS_DB_PER_KM),
+            ("length_km", None),
+            ("transmissivity", None),
+            ("link_fidelity", 1.0),
+            ("p_link", None),
+        )
+    }
     if any(c is None for c in cols.values()):
         return None
     alpha, length, eta, f_link, p_link = cols.values()
     has_len, has_eta = ~np.isnan(length), ~np.isnan(eta)
-    ok = (np.isfinite(alpha).all() and (alpha >= 0).all() and (has_len | has_eta).all()
-          and np.all(np.isfinite(length[has_len]) & (length[has_len] > 0))
-          and np.all((eta[has_eta] >= 0) & (eta[has_eta] < 1))
-          and np.all((f_link >= 0) & (f_link <= 1)))
+    ok = (
+        np.isfinite(alpha).all()
+        and (alpha >= 0).all()
+        and (has_len | has_eta).all()
+        and np.all(np.isfinite(length[has_len]) & (length[has_len] > 0))
+        and np.all((eta[has_eta] >= 0) & (eta[has_eta] < 1))
+        and np.all((f_link >= 0) & (f_link <= 1))
+    )
     if not ok:
         return None
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -279,11 +303,31 @@ def _fast_loss_edges(raw: list) -> list | None:
     if not np.all((p_link >= 0) & (p_link <= 1)):
         return None
     caps = plob_bound(eta)
-    cols = zip(length.tolist(), alpha.tolist(), eta.tolist(), f_link.tolist(), p_link.tolist(),
-               np.atleast_1d(caps).tolist(), strict=True)
-    return [(u, v, {"capacity": c, "length_km": ln, "loss_db_per_km": a, "transmissivity": e, "channel": "loss",
-                    "link_fidelity": f, "p_link": pl})
-            for (u, v, _), (ln, a, e, f, pl, c) in zip(raw, cols, strict=True)]
+    cols = zip(
+        length.tolist(),
+        alpha.tolist(),
+        eta.tolist(),
+        f_link.tolist(),
+        p_link.tolist(),
+        np.atleast_1d(caps).tolist(),
+        strict=True,
+    )
+    return [
+        (
+            u,
+            v,
+            {
+                "capacity": c,
+                "length_km": ln,
+                "loss_db_per_km": a,
+                "transmissivity": e,
+                "channel": "loss",
+                "link_fidelity": f,
+                "p_link": pl,
+            },
+        )
+        for (u, v, _), (ln, a, e, f, pl, c) in zip(raw, cols, strict=True)
+    ]
 
 
 def edge_capacities(channels: np.ndarray, params: np.ndarray) -> np.ndarray:

@@ -113,10 +113,18 @@ def _evaluate(model: NetworkModel, path: Sequence, note: str = "") -> Route:
     rounds = expected_rounds([g[u][v]["p_link"] for u, v in edges])
     round_s = max(lengths) / FIBRE_SPEED_KM_PER_S
     rate = 0.0 if math.isinf(rounds) else 1.0 / (rounds * round_s) if round_s > 0 else math.inf
-    return Route(path=tuple(path), length_km=float(sum(lengths)), capacity=float(min(g[u][v]["capacity"]
-                 for u, v in edges)), fidelity=float(weights[0]), qber_z=float(weights[1] + weights[2]),
-                 qber_x=float(weights[2] + weights[3]), expected_rounds=float(rounds), round_time_s=float(round_s),
-                 rate_per_s=float(rate), note=note)
+    return Route(
+        path=tuple(path),
+        length_km=float(sum(lengths)),
+        capacity=float(min(g[u][v]["capacity"] for u, v in edges)),
+        fidelity=float(weights[0]),
+        qber_z=float(weights[1] + weights[2]),
+        qber_x=float(weights[2] + weights[3]),
+        expected_rounds=float(rounds),
+        round_time_s=float(round_s),
+        rate_per_s=float(rate),
+        note=note,
+    )
 
 
 def evaluate_route(graph: nx.Graph | NetworkModel, path: Sequence[Hashable]) -> Route:
@@ -196,8 +204,9 @@ def _candidates(model: NetworkModel, s, t, by: str, k: int) -> list[tuple]:
     return list(dict.fromkeys(found))
 
 
-def best_path(graph: nx.Graph | NetworkModel, source: Hashable, target: Hashable, *, by: str = "capacity",
-              candidates: int = 8) -> Route:
+def best_path(
+    graph: nx.Graph | NetworkModel, source: Hashable, target: Hashable, *, by: str = "capacity", candidates: int = 8
+) -> Route:
     """The best route between two nodes by capacity, end-to-end fidelity or rate.
 
     Parameters
@@ -256,8 +265,9 @@ def best_path(graph: nx.Graph | NetworkModel, source: Hashable, target: Hashable
     return _evaluate(model, best.path, f"best {by} of {len(routes)} candidate routes")
 
 
-def k_shortest_paths(graph: nx.Graph | NetworkModel, source: Hashable, target: Hashable, k: int, *,
-                     weight: str = "length_km") -> list[tuple]:
+def k_shortest_paths(
+    graph: nx.Graph | NetworkModel, source: Hashable, target: Hashable, k: int, *, weight: str = "length_km"
+) -> list[tuple]:
     """The ``k`` shortest simple routes by ``weight`` (an edge attribute; ``"hops"`` counts edges), Yen's
     algorithm (networkx ``shortest_simple_paths``).
 
@@ -287,12 +297,17 @@ class RouteTradeoff:
     pareto: tuple[bool, ...]
 
     def to_dict(self) -> dict:
-        return {"source": self.source, "target": self.target, "routes": [r.to_dict() for r in self.routes],
-                "pareto": list(self.pareto)}
+        return {
+            "source": self.source,
+            "target": self.target,
+            "routes": [r.to_dict() for r in self.routes],
+            "pareto": list(self.pareto),
+        }
 
 
-def route_tradeoff(graph: nx.Graph | NetworkModel, source: Hashable, target: Hashable, *,
-                   candidates: int = 5) -> RouteTradeoff:
+def route_tradeoff(
+    graph: nx.Graph | NetworkModel, source: Hashable, target: Hashable, *, candidates: int = 5
+) -> RouteTradeoff:
     """The fidelity/rate trade-off between the best routes by fidelity, by rate and by capacity.
 
     Examples
@@ -311,11 +326,24 @@ def route_tradeoff(graph: nx.Graph | NetworkModel, source: Hashable, target: Has
     paths = _candidates(model, source, target, "fidelity", k) + _candidates(model, source, target, "rate", k)
     paths = list(dict.fromkeys(paths + [_path_to(pred, target)]))
     routes = sorted((_evaluate(model, p, "candidate") for p in paths), key=lambda r: (-r.fidelity, -r.rate_per_s))
-    pareto = tuple(not any((o.fidelity >= r.fidelity and o.rate_per_s >= r.rate_per_s)
-                           and (o.fidelity > r.fidelity or o.rate_per_s > r.rate_per_s) for o in routes)
-                   for r in routes)
+    pareto = tuple(
+        not any(
+            (o.fidelity >= r.fidelity and o.rate_per_s >= r.rate_per_s)
+            and (o.fidelity > r.fidelity or o.rate_per_s > r.rate_per_s)
+            for o in routes
+        )
+        for r in routes
+    )
     return RouteTradeoff(source, target, tuple(routes), pareto)
 
 
-__all__ = ["ROUTE_METRICS", "RATE_MODEL", "Route", "RouteTradeoff", "evaluate_route", "best_path",
-           "k_shortest_paths", "route_tradeoff"]
+__all__ = [
+    "ROUTE_METRICS",
+    "RATE_MODEL",
+    "Route",
+    "RouteTradeoff",
+    "evaluate_route",
+    "best_path",
+    "k_shortest_paths",
+    "route_tradeoff",
+]

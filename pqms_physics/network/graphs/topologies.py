@@ -31,8 +31,9 @@ def _finish(g: nx.Graph, edge_attrs: dict | None, node_attrs: dict | None) -> nx
     return g
 
 
-def chain_network(total_length_km: float, n_repeaters: int = 0, *, edge_attrs: dict | None = None,
-                  node_attrs: dict | None = None) -> nx.Graph:
+def chain_network(
+    total_length_km: float, n_repeaters: int = 0, *, edge_attrs: dict | None = None, node_attrs: dict | None = None
+) -> nx.Graph:
     """Two users ``0`` and ``n_repeaters + 1`` joined by ``n_repeaters`` equally spaced repeaters.
 
     Parameters
@@ -57,8 +58,9 @@ def chain_network(total_length_km: float, n_repeaters: int = 0, *, edge_attrs: d
     return _finish(g, edge_attrs, node_attrs)
 
 
-def ring_network(n_nodes: int, radius_km: float, *, edge_attrs: dict | None = None,
-                 node_attrs: dict | None = None) -> nx.Graph:
+def ring_network(
+    n_nodes: int, radius_km: float, *, edge_attrs: dict | None = None, node_attrs: dict | None = None
+) -> nx.Graph:
     """``n_nodes >= 3`` users on a circle of ``radius_km``, each linked to its two neighbours.
 
     Examples
@@ -76,8 +78,9 @@ def ring_network(n_nodes: int, radius_km: float, *, edge_attrs: dict | None = No
     return _finish(g, edge_attrs, node_attrs)
 
 
-def grid_network(rows: int, cols: int, spacing_km: float, *, edge_attrs: dict | None = None,
-                 node_attrs: dict | None = None) -> nx.Graph:
+def grid_network(
+    rows: int, cols: int, spacing_km: float, *, edge_attrs: dict | None = None, node_attrs: dict | None = None
+) -> nx.Graph:
     """A ``rows x cols`` square lattice with edges of ``spacing_km``; node ``r*cols + c`` at ``(c, r)``.
 
     Examples
@@ -98,8 +101,9 @@ def grid_network(rows: int, cols: int, spacing_km: float, *, edge_attrs: dict | 
     return _finish(g, edge_attrs, node_attrs)
 
 
-def star_network(n_leaves: int, arm_length_km: float, *, edge_attrs: dict | None = None,
-                 node_attrs: dict | None = None) -> nx.Graph:
+def star_network(
+    n_leaves: int, arm_length_km: float, *, edge_attrs: dict | None = None, node_attrs: dict | None = None
+) -> nx.Graph:
     """A repeater hub ``0`` linked to ``n_leaves >= 1`` users on a circle of ``arm_length_km``.
 
     Examples
@@ -118,8 +122,15 @@ def star_network(n_leaves: int, arm_length_km: float, *, edge_attrs: dict | None
     return _finish(g, edge_attrs, node_attrs)
 
 
-def random_geometric_network(n_nodes: int, side_km: float, radius_km: float, *, seed: int,
-                             edge_attrs: dict | None = None, node_attrs: dict | None = None) -> nx.Graph:
+def random_geometric_network(
+    n_nodes: int,
+    side_km: float,
+    radius_km: float,
+    *,
+    seed: int,
+    edge_attrs: dict | None = None,
+    node_attrs: dict | None = None,
+) -> nx.Graph:
     """``n_nodes`` users uniform in a ``side_km`` square, linked when closer than ``radius_km``.
 
     Examples
@@ -139,8 +150,16 @@ def random_geometric_network(n_nodes: int, side_km: float, radius_km: float, *, 
     return _finish(g, edge_attrs, node_attrs)
 
 
-def waxman_network(n_nodes: int, side_km: float, *, alpha: float = 0.4, beta: float = 0.4, seed: int,
-                   edge_attrs: dict | None = None, node_attrs: dict | None = None) -> nx.Graph:
+def waxman_network(
+    n_nodes: int,
+    side_km: float,
+    *,
+    alpha: float = 0.4,
+    beta: float = 0.4,
+    seed: int,
+    edge_attrs: dict | None = None,
+    node_attrs: dict | None = None,
+) -> nx.Graph:
     """Waxman random graph: ``n_nodes`` uniform in a square, edge probability ``beta exp(-d/(alpha L))``.
 
     ``L`` is the largest distance between two nodes (networkx's convention).
@@ -166,10 +185,18 @@ def waxman_network(n_nodes: int, side_km: float, *, alpha: float = 0.4, beta: fl
     return _finish(g, edge_attrs, node_attrs)
 
 
-def hierarchical_network(n_districts: int = 10, nodes_per_district: int = 100, *, district_radius_km: float = 2.0,
-                         metro_radius_km: float = 10.0, neighbours: int = 2, seed: int,
-                         edge_attrs: dict | None = None, backbone_attrs: dict | None = None,
-                         node_attrs: dict | None = None) -> nx.Graph:
+def hierarchical_network(
+    n_districts: int = 10,
+    nodes_per_district: int = 100,
+    *,
+    district_radius_km: float = 2.0,
+    metro_radius_km: float = 10.0,
+    neighbours: int = 2,
+    seed: int,
+    edge_attrs: dict | None = None,
+    backbone_attrs: dict | None = None,
+    node_attrs: dict | None = None,
+) -> nx.Graph:
     """``n_districts`` districts of ``nodes_per_district`` nodes, joined by a ring backbone of gateways.
 
     The documents' "10 districts x 100 nodes" metro swarm: district ``d`` is centred on a circle of
@@ -252,5 +279,14 @@ def build_topology(name: str, *, seed: int = 0, **params: Any) -> nx.Graph:
     return builder(**params)
 
 
-__all__ = ["TOPOLOGIES", "chain_network", "ring_network", "grid_network", "star_network",
-           "random_geometric_network", "waxman_network", "hierarchical_network", "build_topology"]
+__all__ = [
+    "TOPOLOGIES",
+    "chain_network",
+    "ring_network",
+    "grid_network",
+    "star_network",
+    "random_geometric_network",
+    "waxman_network",
+    "hierarchical_network",
+    "build_topology",
+]

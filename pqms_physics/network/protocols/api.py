@@ -14,12 +14,23 @@ from pqms_physics.progress import ProgressArg
 METHODS: tuple[str, ...] = ("exact", "monte-carlo")
 
 
-def repeater_protocol(segments: int, p_link: float, *, p_swap: float = 1.0, scheme: str = "nested",
-                      link_werner: float = 1.0, coherence_time: float = math.inf,
-                      cutoff: int | tuple[int, ...] | None = None, werner_cutoff: float | None = None,
-                      modes: int = 1, t_trunc: int | None = None, method: str = "exact",
-                      samples: int | None = None, seed: int | None = None,
-                      progress: ProgressArg = None) -> ProtocolResult:
+def repeater_protocol(
+    segments: int,
+    p_link: float,
+    *,
+    p_swap: float = 1.0,
+    scheme: str = "nested",
+    link_werner: float = 1.0,
+    coherence_time: float = math.inf,
+    cutoff: int | tuple[int, ...] | None = None,
+    werner_cutoff: float | None = None,
+    modes: int = 1,
+    t_trunc: int | None = None,
+    method: str = "exact",
+    samples: int | None = None,
+    seed: int | None = None,
+    progress: ProgressArg = None,
+) -> ProtocolResult:
     """Waiting time (rounds) and Werner parameter of the first end-to-end pair of a repeater chain.
 
     Parameters
@@ -81,23 +92,34 @@ def repeater_protocol(segments: int, p_link: float, *, p_swap: float = 1.0, sche
     41.40 rounds, F = 0.8141
     """
     method = check_choice("method", method, METHODS)
-    spec = ProtocolSpec(segments=segments, p_link=p_link, p_swap=p_swap, scheme=scheme, link_werner=link_werner,
-                        coherence_time=coherence_time, cutoff=cutoff, werner_cutoff=werner_cutoff, modes=modes)
+    spec = ProtocolSpec(
+        segments=segments,
+        p_link=p_link,
+        p_swap=p_swap,
+        scheme=scheme,
+        link_werner=link_werner,
+        coherence_time=coherence_time,
+        cutoff=cutoff,
+        werner_cutoff=werner_cutoff,
+        modes=modes,
+    )
     if t_trunc is not None:
         t_trunc = check_int("t_trunc", t_trunc, 1)
     if method == "exact":
         if samples is not None or seed is not None:
-            raise PQMSValueError(f"samples and seed are for method='monte-carlo', got samples={samples}, "
-                                 f"seed={seed} with method='exact'")
+            raise PQMSValueError(
+                f"samples and seed are for method='monte-carlo', got samples={samples}, seed={seed} with method='exact'"
+            )
         return exact_protocol(spec, t_trunc, _stacklevel=3)
     if samples is None or seed is None:
-        raise PQMSValueError(f"method='monte-carlo' needs samples (>= 1) and seed, got samples={samples}, "
-                             f"seed={seed}")
+        raise PQMSValueError(f"method='monte-carlo' needs samples (>= 1) and seed, got samples={samples}, seed={seed}")
     try:
         from pqms_physics.network.protocols.montecarlo import simulate
     except ImportError as exc:  # pragma: no cover - until the Monte Carlo engine is installed
-        raise PQMSValueError("method='monte-carlo' is not available: the Monte Carlo engine "
-                             "pqms_physics.network.protocols.montecarlo cannot be imported") from exc
+        raise PQMSValueError(
+            "method='monte-carlo' is not available: the Monte Carlo engine "
+            "pqms_physics.network.protocols.montecarlo cannot be imported"
+        ) from exc
     return simulate(spec, samples=samples, seed=seed, t_trunc=t_trunc, progress=progress)
 
 

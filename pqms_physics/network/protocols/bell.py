@@ -89,8 +89,7 @@ class BellProtocolResult:
         return max(0.0, 1.0 - float(binary_entropy(e_z)) - float(binary_entropy(e_x))) / self.protocol.mean_time
 
 
-def nested_bell_weights(spec: ProtocolSpec, dephasing_time: float, *, t_trunc: int | None = None
-                        ) -> BellProtocolResult:
+def nested_bell_weights(spec: ProtocolSpec, dephasing_time: float, *, t_trunc: int | None = None) -> BellProtocolResult:
     """Nested scheme with Werner links, depolarising memories (``coherence_time``) and pure dephasing (T2).
 
     Parameters
@@ -120,8 +119,10 @@ def nested_bell_weights(spec: ProtocolSpec, dephasing_time: float, *, t_trunc: i
     0.0198 0.0754
     """
     if spec.scheme != "nested" or spec.werner_cutoff is not None:
-        raise PQMSValueError(f"spec must be a 'nested' protocol without werner_cutoff, got scheme={spec.scheme!r}, "
-                             f"werner_cutoff={spec.werner_cutoff}")
+        raise PQMSValueError(
+            f"spec must be a 'nested' protocol without werner_cutoff, got scheme={spec.scheme!r}, "
+            f"werner_cutoff={spec.werner_cutoff}"
+        )
     if not (isinstance(dephasing_time, (int, float)) and dephasing_time > 0):
         raise PQMSValueError(f"dephasing_time must be > 0 rounds (math.inf for none), got {dephasing_time}")
     from pqms_physics.core.bell_algebra import from_characters
@@ -134,8 +135,9 @@ def nested_bell_weights(spec: ProtocolSpec, dephasing_time: float, *, t_trunc: i
         rate = 1.0 / spec.coherence_time - 2.0 * math.log(lam[s]) if lam[s] > 0 else math.inf
         n0 = min(cap, geometric_support(spec.p_eff))
         a, b = U.geometric_link(spec.p_eff, spec.link_werner, n0)
-        p_s, w_s, _, _ = unit_sequence(a, b, nested_units(spec), coherence_time=1.0 / rate if rate > 0 else math.inf,
-                                       cap=pmf.size)
+        p_s, w_s, _, _ = unit_sequence(
+            a, b, nested_units(spec), coherence_time=1.0 / rate if rate > 0 else math.inf, cap=pmf.size
+        )
         chars.append(np.pad(w_s[: pmf.size], (0, max(0, pmf.size - w_s.size))))
     protocol = finish(spec, pmf, (chars[0] + chars[1] + chars[2]) / 3.0, t_trunc)
     kept = math.fsum(protocol.pmf)

@@ -80,8 +80,9 @@ def geometric_support(p: float) -> int:
     return 2 if p >= 1 else int(math.ceil(math.log(TAIL_EPS * p) / math.log1p(-p))) + 2
 
 
-def unit_sequence(a: np.ndarray, b: np.ndarray, units: Sequence[tuple], *, coherence_time: float, cap: int
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def unit_sequence(
+    a: np.ndarray, b: np.ndarray, units: Sequence[tuple], *, coherence_time: float, cap: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Apply units to an input delivery distribution ``(a, b)``; return (pmf, weighted, success, fail).
 
     Each unit is ``("swap", p_swap, cutoff, keep_window)`` or ``("distil", cutoff)`` with ``cutoff`` in rounds
@@ -91,6 +92,7 @@ def unit_sequence(a: np.ndarray, b: np.ndarray, units: Sequence[tuple], *, coher
     r = _decay(coherence_time)
     success = fail = None
     for unit in units:
+
         def compute(n, a=a, b=b, unit=unit):
             if unit[0] == "swap":
                 s, f, ws = U.swap_attempt(a, b, n, p_swap=unit[1], cutoff=unit[2], r=r, keep_window=unit[3])
@@ -108,13 +110,16 @@ def _keep_window(spec: ProtocolSpec) -> float | None:
     if spec.werner_cutoff is None:
         return None
     if spec.segments != 2:
-        raise PQMSValueError(f"werner_cutoff: the exact engine supports it for segments=2 only (the Werner "
-                             f"parameter of higher-level inputs is random); use method='monte-carlo', got "
-                             f"segments={spec.segments}")
-    w2 = spec.link_werner ** 2
+        raise PQMSValueError(
+            f"werner_cutoff: the exact engine supports it for segments=2 only (the Werner "
+            f"parameter of higher-level inputs is random); use method='monte-carlo', got "
+            f"segments={spec.segments}"
+        )
+    w2 = spec.link_werner**2
     if w2 < spec.werner_cutoff:
-        raise PQMSValueError(f"werner_cutoff must be <= link_werner**2 = {w2} (no pair could be delivered), "
-                             f"got {spec.werner_cutoff}")
+        raise PQMSValueError(
+            f"werner_cutoff must be <= link_werner**2 = {w2} (no pair could be delivered), got {spec.werner_cutoff}"
+        )
     if math.isinf(spec.coherence_time) or spec.werner_cutoff == 0:
         return math.inf
     return float(math.floor(spec.coherence_time * math.log(w2 / spec.werner_cutoff) + 1e-9))
@@ -146,10 +151,13 @@ def parallel_max(p: float, n: int, w0: float, r: float, length: int) -> tuple[np
     g, _ = U.geometric_link(p, 1.0, length)
     t = np.arange(length, dtype=float)
     cdf = -np.expm1(t * math.log1p(-p)) if p < 1 else (t >= 1) * 1.0
-    pmf = np.diff(cdf ** n, prepend=0.0)
+    pmf = np.diff(cdf**n, prepend=0.0)
     alpha = lfilter([1.0], [1.0, -r], g)
-    weighted = (w0 ** n) * np.diff(alpha ** n, prepend=0.0) if r == 1.0 else \
-        (w0 ** n) * (alpha ** n - (r ** n) * np.concatenate([[0.0], alpha[:-1] ** n]))
+    weighted = (
+        (w0**n) * np.diff(alpha**n, prepend=0.0)
+        if r == 1.0
+        else (w0**n) * (alpha**n - (r**n) * np.concatenate([[0.0], alpha[:-1] ** n]))
+    )
     return pmf, weighted
 
 
@@ -199,8 +207,9 @@ def exact_protocol(spec: ProtocolSpec, t_trunc: int | None = None, *, _stackleve
     return finish(spec, pmf, w, t_trunc, _stacklevel=_stacklevel + 1)
 
 
-def finish(spec: ProtocolSpec, pmf: np.ndarray, weighted: np.ndarray, t_trunc: int | None, *,
-           _stacklevel: int = 2) -> ProtocolResult:
+def finish(
+    spec: ProtocolSpec, pmf: np.ndarray, weighted: np.ndarray, t_trunc: int | None, *, _stacklevel: int = 2
+) -> ProtocolResult:
     """Assemble a :class:`ProtocolResult` from exact arrays (roundoff negatives set to 0, tail accounted)."""
     pmf = np.where(pmf > 0, pmf, 0.0)
     pmf[0] = 0.0  # no pair before the first round (FFT roundoff would leave ~1e-18 there)
@@ -209,16 +218,21 @@ def finish(spec: ProtocolSpec, pmf: np.ndarray, weighted: np.ndarray, t_trunc: i
     if t_trunc is None:
         below = np.nonzero(tail_after < AUTO_TRUNC_MASS)[0]  # the support already holds all but TAIL_EPS
         if below.size == 0:
-            raise PQMSValueError(f"t_trunc: the automatic truncation needs more than {MAX_AUTO_ROUNDS} rounds; "
-                                 f"pass t_trunc explicitly, got None")
+            raise PQMSValueError(
+                f"t_trunc: the automatic truncation needs more than {MAX_AUTO_ROUNDS} rounds; "
+                f"pass t_trunc explicitly, got None"
+            )
         t_trunc = int(below[0])
     n = t_trunc + 1
     pmf, weighted = np.pad(pmf[:n], (0, max(0, n - pmf.size))), np.pad(weighted[:n], (0, max(0, n - pmf.size)))
     kept = math.fsum(pmf)
     truncated = max(0.0, 1.0 - kept)
     if truncated > WARN_TRUNC_MASS:
-        warnings.warn(f"t_trunc={t_trunc} leaves {truncated:.3g} of the waiting-time mass beyond it "
-                      f"(reported as truncated_mass)", RuntimeWarning, stacklevel=_stacklevel + 1)
+        warnings.warn(
+            f"t_trunc={t_trunc} leaves {truncated:.3g} of the waiting-time mass beyond it (reported as truncated_mass)",
+            RuntimeWarning,
+            stacklevel=_stacklevel + 1,
+        )
     t = np.arange(n, dtype=float)
     mean_time = math.fsum(t * pmf)
     tail = _tail_ratio(pmf) if truncated > _ROUNDOFF_MASS and kept > 0 else None
@@ -232,5 +246,4 @@ def finish(spec: ProtocolSpec, pmf: np.ndarray, weighted: np.ndarray, t_trunc: i
     return ProtocolResult(spec, "exact", pmf, werner, truncated, mean_time, mean_werner)
 
 
-__all__ = ["TAIL_EPS", "exact_protocol", "finish", "geometric_support", "nested_units", "parallel_max",
-           "unit_sequence"]
+__all__ = ["TAIL_EPS", "exact_protocol", "finish", "geometric_support", "nested_units", "parallel_max", "unit_sequence"]

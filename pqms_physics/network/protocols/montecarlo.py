@@ -65,10 +65,22 @@ def kernel_args(spec: ProtocolSpec) -> tuple:
     cutoffs = np.array([ref.NO_CUTOFF if c is None else int(c) for c in cuts], dtype=np.int64)
     inv_tc = 0.0 if math.isinf(spec.coherence_time) else 1.0 / spec.coherence_time
     wcut = -1.0 if spec.werner_cutoff is None else float(spec.werner_cutoff)
-    tables = (ref.level1_tables(spec.p_eff, spec.p_swap, spec.link_werner, inv_tc, int(cutoffs[0]), wcut)
-              if spec.scheme == "nested" and spec.levels >= 1 else (ref._EMPTY,) * 4)
-    return (ref.SCHEME_CODES[spec.scheme], spec.segments, ref.geometric_factor(spec.p_eff), spec.link_werner,
-            ref.swap_threshold(spec.p_swap), inv_tc, cutoffs, wcut, *tables)
+    tables = (
+        ref.level1_tables(spec.p_eff, spec.p_swap, spec.link_werner, inv_tc, int(cutoffs[0]), wcut)
+        if spec.scheme == "nested" and spec.levels >= 1
+        else (ref._EMPTY,) * 4
+    )
+    return (
+        ref.SCHEME_CODES[spec.scheme],
+        spec.segments,
+        ref.geometric_factor(spec.p_eff),
+        spec.link_werner,
+        ref.swap_threshold(spec.p_swap),
+        inv_tc,
+        cutoffs,
+        wcut,
+        *tables,
+    )
 
 
 def _count(args: tuple, seed: int, start: int, n_runs: int, t_trunc: int, threads: int | None):
@@ -103,8 +115,15 @@ def _auto_t_trunc(args: tuple, seed: int, samples: int) -> int:
     return int(min(MAX_AUTO_T_TRUNC, max(16, math.ceil(mean + PILOT_SIGMAS * math.sqrt(var)))))
 
 
-def simulate(spec: ProtocolSpec, *, samples: int, seed: int, t_trunc: int | None = None,
-             progress: ProgressArg = None, chunk: int | None = None) -> ProtocolResult:
+def simulate(
+    spec: ProtocolSpec,
+    *,
+    samples: int,
+    seed: int,
+    t_trunc: int | None = None,
+    progress: ProgressArg = None,
+    chunk: int | None = None,
+) -> ProtocolResult:
     """Monte Carlo waiting-time distribution and Werner parameter of a repeater protocol.
 
     Parameters
@@ -182,9 +201,19 @@ def _result(spec: ProtocolSpec, hist, hist_w, sums, n: int, seed: int) -> Protoc
     se_t = math.sqrt(max(0.0, var_t) / n) if n > 1 else math.nan
     se_w = math.sqrt(var_w / n) if n > 1 else math.nan
     return ProtocolResult(
-        spec=spec, method="monte-carlo", pmf=pmf, werner=werner, truncated_mass=int(hist[-1]) / n,
-        mean_time=s_t / n, mean_werner=mean_w, mean_time_stderr=se_t, mean_werner_stderr=se_w, samples=n,
-        seed=seed, stream_version=PROTOCOL_STREAM_VERSION)
+        spec=spec,
+        method="monte-carlo",
+        pmf=pmf,
+        werner=werner,
+        truncated_mass=int(hist[-1]) / n,
+        mean_time=s_t / n,
+        mean_werner=mean_w,
+        mean_time_stderr=se_t,
+        mean_werner_stderr=se_w,
+        samples=n,
+        seed=seed,
+        stream_version=PROTOCOL_STREAM_VERSION,
+    )
 
 
 __all__ = ["PROTOCOL_STREAM_VERSION", "kernel_args", "simulate"]

@@ -86,10 +86,19 @@ class CutoffOptimum:
 
     def to_dict(self) -> dict:
         """JSON-ready dict."""
-        return {"spec": self.spec.to_dict(), "cutoffs": list(self.cutoffs), "secret_key_rate": self.secret_key_rate,
-                "no_cutoff_rate": self.no_cutoff_rate, "mean_time": self.mean_time, "mean_werner": self.mean_werner,
-                "protocol": self.protocol, "method": self.method, "evaluations": self.evaluations,
-                "sweeps": self.sweeps, "seed": self.seed}
+        return {
+            "spec": self.spec.to_dict(),
+            "cutoffs": list(self.cutoffs),
+            "secret_key_rate": self.secret_key_rate,
+            "no_cutoff_rate": self.no_cutoff_rate,
+            "mean_time": self.mean_time,
+            "mean_werner": self.mean_werner,
+            "protocol": self.protocol,
+            "method": self.method,
+            "evaluations": self.evaluations,
+            "sweeps": self.sweeps,
+            "seed": self.seed,
+        }
 
 
 def default_candidates(spec: ProtocolSpec) -> list:
@@ -104,8 +113,16 @@ def default_candidates(spec: ProtocolSpec) -> list:
     return [None, 0, *[int(g) for g in grid]]
 
 
-def _evaluate(spec_dict: dict, cutoffs: tuple, protocol: str, method: str, seed: int | None,
-              samples: int = MC_SAMPLES, t_cap: int = 1 << 20, slow: float = math.inf) -> tuple:
+def _evaluate(
+    spec_dict: dict,
+    cutoffs: tuple,
+    protocol: str,
+    method: str,
+    seed: int | None,
+    samples: int = MC_SAMPLES,
+    t_cap: int = 1 << 20,
+    slow: float = math.inf,
+) -> tuple:
     """Objective of one cutoff tuple: (rate, E[T], E[w]); a pure function (runs on dask workers).
 
     The exact engine runs on at most ``t_cap`` rounds (beyond, its geometric tail extrapolation gives
@@ -169,10 +186,22 @@ def _check_candidates(candidates, levels: int, spec: ProtocolSpec) -> list[list]
     return out
 
 
-def optimize_cutoffs(segments: int, p_link: float, *, p_swap: float = 1.0, link_werner: float = 1.0,
-                     coherence_time: float = math.inf, protocol: str = "bb84", method: str = "exact",
-                     candidates: Sequence | None = None, scheduler=None, progress: ProgressArg = None,
-                     seed: int | None = None, modes: int = 1, samples: int = MC_SAMPLES) -> CutoffOptimum:
+def optimize_cutoffs(
+    segments: int,
+    p_link: float,
+    *,
+    p_swap: float = 1.0,
+    link_werner: float = 1.0,
+    coherence_time: float = math.inf,
+    protocol: str = "bb84",
+    method: str = "exact",
+    candidates: Sequence | None = None,
+    scheduler=None,
+    progress: ProgressArg = None,
+    seed: int | None = None,
+    modes: int = 1,
+    samples: int = MC_SAMPLES,
+) -> CutoffOptimum:
     """Per-level memory cutoffs maximising the secret-key rate of the nested scheme.
 
     Parameters
@@ -233,8 +262,9 @@ def optimize_cutoffs(segments: int, p_link: float, *, p_swap: float = 1.0, link_
     >>> opt.cutoffs, opt.secret_key_rate > opt.no_cutoff_rate
     ((2,), True)
     """
-    base = ProtocolSpec(segments, p_link, p_swap=p_swap, link_werner=link_werner, coherence_time=coherence_time,
-                        modes=modes)
+    base = ProtocolSpec(
+        segments, p_link, p_swap=p_swap, link_werner=link_werner, coherence_time=coherence_time, modes=modes
+    )
     if base.segments < 2:
         raise PQMSValueError(f"segments must be >= 2 (a chain with at least one swap), got {base.segments}")
     check_choice("protocol", protocol, KEY_PROTOCOLS)
@@ -260,13 +290,23 @@ def optimize_cutoffs(segments: int, p_link: float, *, p_swap: float = 1.0, link_
             return
         if client is None:
             for k in todo:
-                cache[k] = tuple(float(v) for v in _evaluate(spec_dict, k, protocol, method, seed, samples, t_cap,
-                                                              slow))
+                cache[k] = tuple(
+                    float(v) for v in _evaluate(spec_dict, k, protocol, method, seed, samples, t_cap, slow)
+                )
                 bar.update(1)
             return
-        futures = client.map(_evaluate, [spec_dict] * len(todo), todo, [protocol] * len(todo),
-                             [method] * len(todo), [seed] * len(todo), [samples] * len(todo), [t_cap] * len(todo),
-                             [slow] * len(todo), pure=False)
+        futures = client.map(
+            _evaluate,
+            [spec_dict] * len(todo),
+            todo,
+            [protocol] * len(todo),
+            [method] * len(todo),
+            [seed] * len(todo),
+            [samples] * len(todo),
+            [t_cap] * len(todo),
+            [slow] * len(todo),
+            pure=False,
+        )
         for k, value in zip(todo, client.gather(futures), strict=True):
             cache[k] = tuple(float(v) for v in value)
             bar.update(1)
@@ -283,7 +323,7 @@ def optimize_cutoffs(segments: int, p_link: float, *, p_swap: float = 1.0, link_
             sweeps = sweep
             changed = False
             for j in range(levels):
-                keys = [current[:j] + (c,) + current[j + 1:] for c in cands[j]]
+                keys = [current[:j] + (c,) + current[j + 1 :] for c in cands[j]]
                 run_batch(keys, client)
                 best = current
                 for k in keys:
@@ -304,10 +344,19 @@ def optimize_cutoffs(segments: int, p_link: float, *, p_swap: float = 1.0, link_
             with dask_client(scheduler, None) as client:
                 best, sweeps = search(client)
     rate, mean_t, mean_w = cache[best]
-    return CutoffOptimum(spec=_with_cutoffs(base, best) if any(c is not None for c in best) else base,
-                         cutoffs=best, secret_key_rate=float(rate), no_cutoff_rate=float(cache[(None,) * levels][0]),
-                         mean_time=float(mean_t), mean_werner=float(mean_w), protocol=protocol, method=method,
-                         evaluations=len(cache), sweeps=sweeps, seed=seed)
+    return CutoffOptimum(
+        spec=_with_cutoffs(base, best) if any(c is not None for c in best) else base,
+        cutoffs=best,
+        secret_key_rate=float(rate),
+        no_cutoff_rate=float(cache[(None,) * levels][0]),
+        mean_time=float(mean_t),
+        mean_werner=float(mean_w),
+        protocol=protocol,
+        method=method,
+        evaluations=len(cache),
+        sweeps=sweeps,
+        seed=seed,
+    )
 
 
 __all__ = ["CutoffOptimum", "OPTIMIZE_METHODS", "default_candidates", "optimize_cutoffs"]

@@ -56,8 +56,9 @@ class ProtocolRate:
         return out
 
 
-def midpoint_link_probability(segment_length_km: float, *, loss_db_per_km: float = 0.2,
-                              detector_efficiency: float = 1.0, bsm_success: float = 0.5) -> float:
+def midpoint_link_probability(
+    segment_length_km: float, *, loss_db_per_km: float = 0.2, detector_efficiency: float = 1.0, bsm_success: float = 0.5
+) -> float:
     """Heralding probability of one segment attempt with a midpoint Bell-state measurement.
 
     Parameters
@@ -91,11 +92,23 @@ def midpoint_link_probability(segment_length_km: float, *, loss_db_per_km: float
     return bsm * eta * eta * 10.0 ** (-alpha * length / 10.0)
 
 
-def protocol_rate(length_km: float, segments: int, *, loss_db_per_km: float = 0.2, detector_efficiency: float = 1.0,
-                  bsm_success: float = 0.5, modes: int = 1, repetition_rate_hz: float | None = None,
-                  local_time_s: float = 0.0, coherence_time_s: float = math.inf, p_swap: float = 1.0,
-                  scheme: str = "nested", link_werner: float = 1.0, cutoff=None,
-                  key_protocol: str = "bb84") -> ProtocolRate:
+def protocol_rate(
+    length_km: float,
+    segments: int,
+    *,
+    loss_db_per_km: float = 0.2,
+    detector_efficiency: float = 1.0,
+    bsm_success: float = 0.5,
+    modes: int = 1,
+    repetition_rate_hz: float | None = None,
+    local_time_s: float = 0.0,
+    coherence_time_s: float = math.inf,
+    p_swap: float = 1.0,
+    scheme: str = "nested",
+    link_werner: float = 1.0,
+    cutoff=None,
+    key_protocol: str = "bb84",
+) -> ProtocolRate:
     """Ebit/s and secret bits/s of a repeater chain over ``length_km`` of fibre (exact engine).
 
     Parameters
@@ -149,21 +162,40 @@ def protocol_rate(length_km: float, segments: int, *, loss_db_per_km: float = 0.
     if not (isinstance(coherence_time_s, (int, float)) and coherence_time_s > 0):
         raise PQMSValueError(f"coherence_time_s must be > 0 s (math.inf for perfect memories), got {coherence_time_s}")
     t_coh = coherence_time_s / t_round
-    p = midpoint_link_probability(segment, loss_db_per_km=loss_db_per_km, detector_efficiency=detector_efficiency,
-                                  bsm_success=bsm_success)
-    res: ProtocolResult = repeater_protocol(n, p, p_swap=p_swap, scheme=scheme, link_werner=link_werner,
-                                            coherence_time=t_coh, cutoff=cutoff, modes=modes * pulses)
+    p = midpoint_link_probability(
+        segment, loss_db_per_km=loss_db_per_km, detector_efficiency=detector_efficiency, bsm_success=bsm_success
+    )
+    res: ProtocolResult = repeater_protocol(
+        n,
+        p,
+        p_swap=p_swap,
+        scheme=scheme,
+        link_werner=link_werner,
+        coherence_time=t_coh,
+        cutoff=cutoff,
+        modes=modes * pulses,
+    )
     plob = None
     if repetition_rate_hz is not None:
         from pqms_physics.network.bounds import fiber_transmissivity, plob_bound
 
         plob = float(plob_bound(fiber_transmissivity(length, loss_db_per_km))) * float(repetition_rate_hz)
     return ProtocolRate(
-        length_km=length, segments=n, segment_length_km=segment, round_time_s=t_round, p_link=p,
-        modes=modes * pulses, coherence_time_rounds=t_coh, mean_time_rounds=res.mean_time,
-        mean_werner=res.mean_werner, mean_fidelity=res.mean_fidelity, ebits_per_s=1.0 / (res.mean_time * t_round),
-        secret_bits_per_s=res.secret_key_rate(key_protocol) / t_round, key_protocol=key_protocol,
-        plob_bits_per_s=plob)
+        length_km=length,
+        segments=n,
+        segment_length_km=segment,
+        round_time_s=t_round,
+        p_link=p,
+        modes=modes * pulses,
+        coherence_time_rounds=t_coh,
+        mean_time_rounds=res.mean_time,
+        mean_werner=res.mean_werner,
+        mean_fidelity=res.mean_fidelity,
+        ebits_per_s=1.0 / (res.mean_time * t_round),
+        secret_bits_per_s=res.secret_key_rate(key_protocol) / t_round,
+        key_protocol=key_protocol,
+        plob_bits_per_s=plob,
+    )
 
 
 __all__ = ["ProtocolRate", "midpoint_link_probability", "protocol_rate"]

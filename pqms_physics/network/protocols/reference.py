@@ -11,8 +11,9 @@ import math
 import numpy as np
 
 
-def direct_swap_level(a: np.ndarray, b: np.ndarray, *, p_swap: float, cutoff: float, r: float
-                      ) -> tuple[np.ndarray, np.ndarray]:
+def direct_swap_level(
+    a: np.ndarray, b: np.ndarray, *, p_swap: float, cutoff: float, r: float
+) -> tuple[np.ndarray, np.ndarray]:
     """One nested level by enumerating every pair ``(t1, t2)`` and the restart recursion, same length as ``a``.
 
     Examples
@@ -51,14 +52,21 @@ def direct_swap_level(a: np.ndarray, b: np.ndarray, *, p_swap: float, cutoff: fl
     wpmf = np.zeros(n)
     for t in range(n):  # pmf[t] = success[t] + sum_{u=1..t} fail[u] pmf[t - u], written out
         back = slice(t - 1, None, -1) if t > 0 else slice(0, 0)
-        pmf[t] = success[t] + fail[1:t + 1] @ pmf[back]
-        wpmf[t] = weighted[t] + fail[1:t + 1] @ wpmf[back]
+        pmf[t] = success[t] + fail[1 : t + 1] @ pmf[back]
+        wpmf[t] = weighted[t] + fail[1 : t + 1] @ wpmf[back]
     return pmf, wpmf
 
 
-def direct_nested(segments: int, p: float, *, p_swap: float = 1.0, w0: float = 1.0,
-                  coherence_time: float = math.inf, cutoffs=None, length: int = 200
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def direct_nested(
+    segments: int,
+    p: float,
+    *,
+    p_swap: float = 1.0,
+    w0: float = 1.0,
+    coherence_time: float = math.inf,
+    cutoffs=None,
+    length: int = 200,
+) -> tuple[np.ndarray, np.ndarray]:
     """Nested scheme by :func:`direct_swap_level`, level after level, on ``length`` rounds.
 
     Examples

@@ -127,8 +127,9 @@ class ProtocolResult:
         pmf = np.array(self.pmf, dtype=float)
         werner = np.array(self.werner, dtype=float)
         if pmf.ndim != 1 or pmf.shape != werner.shape or pmf.size < 1:
-            raise PQMSValueError(f"pmf and werner must be 1-D arrays of equal length >= 1, got shapes "
-                                 f"{pmf.shape} and {werner.shape}")
+            raise PQMSValueError(
+                f"pmf and werner must be 1-D arrays of equal length >= 1, got shapes {pmf.shape} and {werner.shape}"
+            )
         pmf.setflags(write=False)
         werner.setflags(write=False)
         object.__setattr__(self, "pmf", pmf)
@@ -212,10 +213,17 @@ class ProtocolResult:
     def to_dict(self, *, arrays: bool = True) -> dict:
         """JSON-ready dict: the spec, scalars and (unless ``arrays=False``) pmf and werner as lists (nan -> None)."""
         out = {
-            "spec": self.spec.to_dict(), "method": self.method, "t_trunc": self.t_trunc,
-            "truncated_mass": self.truncated_mass, "mean_time": self.mean_time, "mean_werner": self.mean_werner,
-            "mean_fidelity": self.mean_fidelity, "mean_time_stderr": self.mean_time_stderr,
-            "mean_werner_stderr": self.mean_werner_stderr, "samples": self.samples, "seed": self.seed,
+            "spec": self.spec.to_dict(),
+            "method": self.method,
+            "t_trunc": self.t_trunc,
+            "truncated_mass": self.truncated_mass,
+            "mean_time": self.mean_time,
+            "mean_werner": self.mean_werner,
+            "mean_fidelity": self.mean_fidelity,
+            "mean_time_stderr": self.mean_time_stderr,
+            "mean_werner_stderr": self.mean_werner_stderr,
+            "samples": self.samples,
+            "seed": self.seed,
             "stream_version": self.stream_version,
         }
         for key in ("mean_time", "mean_werner", "mean_fidelity"):

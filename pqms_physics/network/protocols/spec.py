@@ -113,16 +113,19 @@ class ProtocolSpec:
                     raise PQMSValueError(f"cutoff must be a single int for scheme {self.scheme!r}, got {cut}")
                 k = nesting_levels(n)
                 if len(cut) != k:
-                    raise PQMSValueError(f"cutoff must have one entry per nesting level ({k} for {n} segments), "
-                                         f"got {len(cut)} entries: {tuple(cut)}")
+                    raise PQMSValueError(
+                        f"cutoff must have one entry per nesting level ({k} for {n} segments), "
+                        f"got {len(cut)} entries: {tuple(cut)}"
+                    )
                 cut = tuple(_check_cutoff_value(f"cutoff[{i}]", c) for i, c in enumerate(cut))
             else:
                 cut = _check_cutoff_value("cutoff", cut)
             put(self, "cutoff", cut)
         if self.werner_cutoff is not None:
             if self.scheme == "parallel":
-                raise PQMSValueError(f"werner_cutoff is not defined for scheme 'parallel' (use None), "
-                                     f"got {self.werner_cutoff}")
+                raise PQMSValueError(
+                    f"werner_cutoff is not defined for scheme 'parallel' (use None), got {self.werner_cutoff}"
+                )
             put(self, "werner_cutoff", check_in_range("werner_cutoff", self.werner_cutoff, 0.0, 1.0))
 
     @property
@@ -156,11 +159,15 @@ class ProtocolSpec:
     def to_dict(self) -> dict:
         """The parameters as a JSON-ready dict (``inf`` coherence time as the string ``"inf"``)."""
         return {
-            "segments": self.segments, "p_link": self.p_link, "p_swap": self.p_swap, "scheme": self.scheme,
+            "segments": self.segments,
+            "p_link": self.p_link,
+            "p_swap": self.p_swap,
+            "scheme": self.scheme,
             "link_werner": self.link_werner,
             "coherence_time": "inf" if math.isinf(self.coherence_time) else self.coherence_time,
             "cutoff": list(self.cutoff) if isinstance(self.cutoff, tuple) else self.cutoff,
-            "werner_cutoff": self.werner_cutoff, "modes": self.modes,
+            "werner_cutoff": self.werner_cutoff,
+            "modes": self.modes,
         }
 
 

@@ -62,7 +62,7 @@ def _chain(n: int, p: float, p_swap: float, w0: float, r: float):
         for pick in range(1 << len(free)):
             new = sum(1 << free[i] for i in range(len(free)) if pick >> i & 1)
             k_new = bin(pick).count("1")
-            p_gen = p ** k_new * q ** (len(free) - k_new)
+            p_gen = p**k_new * q ** (len(free) - k_new)
             if p_gen == 0.0:
                 continue
             cover = mask | new
@@ -92,7 +92,7 @@ def _chain(n: int, p: float, p_swap: float, w0: float, r: float):
                         if sub_new >> i & 1:
                             sub_old |= sum(1 << j for j in olds)
                             fresh += f
-                    coef = prob * w0 ** fresh * r ** bin(sub_old).count("1")
+                    coef = prob * w0**fresh * r ** bin(sub_old).count("1")
                     src = index[(mask, sub_old)]
                     if target == full:
                         (done_w if sub_new else done_p)[src] += coef
@@ -109,11 +109,15 @@ def _chain(n: int, p: float, p_swap: float, w0: float, r: float):
 def swap_asap_distribution(spec: ProtocolSpec, cap: int, tail_eps: float) -> tuple[np.ndarray, np.ndarray]:
     """Exact ``(pmf, E[w 1{T = t}])`` of swap-asap, up to ``cap`` rounds or until ``P(T > t) < tail_eps``."""
     if spec.segments > MAX_SEGMENTS:
-        raise PQMSValueError(f"segments must be <= {MAX_SEGMENTS} for the exact swap-asap chain (use "
-                             f"method='monte-carlo'), got {spec.segments}")
+        raise PQMSValueError(
+            f"segments must be <= {MAX_SEGMENTS} for the exact swap-asap chain (use "
+            f"method='monte-carlo'), got {spec.segments}"
+        )
     if spec.cutoff is not None or spec.werner_cutoff is not None:
-        raise PQMSValueError(f"cutoff: the exact swap-asap chain has no memory or fidelity cutoff (use "
-                             f"method='monte-carlo'), got cutoff={spec.cutoff}, werner_cutoff={spec.werner_cutoff}")
+        raise PQMSValueError(
+            f"cutoff: the exact swap-asap chain has no memory or fidelity cutoff (use "
+            f"method='monte-carlo'), got cutoff={spec.cutoff}, werner_cutoff={spec.werner_cutoff}"
+        )
     r = 0.0 if spec.coherence_time == 0 else math.exp(-1.0 / spec.coherence_time)
     matrix, done_p, done_w, is_prob, start = _chain(spec.segments, spec.p_eff, spec.p_swap, spec.link_werner, r)
     v = np.zeros(matrix.shape[0])

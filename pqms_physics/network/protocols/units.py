@@ -70,7 +70,7 @@ def _decayed_window_sum(x: np.ndarray, r: float, window: float) -> np.ndarray:
     w = int(window)
     out = full.copy()
     if w + 1 <= x.size - 1:
-        out[w + 1:] -= r ** w * full[1: x.size - w]  # remove s <= t - w - 1: r^w * full[t - w]
+        out[w + 1 :] -= r**w * full[1 : x.size - w]  # remove s <= t - w - 1: r^w * full[t - w]
     return out
 
 
@@ -78,8 +78,9 @@ def _pad(x: np.ndarray, n: int) -> np.ndarray:
     return np.pad(x[:n], (0, max(0, n - x.size)))
 
 
-def swap_attempt(a: np.ndarray, b: np.ndarray, n: int, *, p_swap: float, cutoff: float, r: float,
-                 keep_window: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def swap_attempt(
+    a: np.ndarray, b: np.ndarray, n: int, *, p_swap: float, cutoff: float, r: float, keep_window: float | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One swap attempt of two independent inputs: (success, fail, Werner-weighted success), length ``n``.
 
     Inputs delivered at ``t1, t2`` (distribution ``a``, weighted ``b``); ``d = |t1 - t2|``.
@@ -108,8 +109,9 @@ def swap_attempt(a: np.ndarray, b: np.ndarray, n: int, *, p_swap: float, cutoff:
     return success, fail, weighted
 
 
-def distil_attempt(a: np.ndarray, b: np.ndarray, n: int, *, cutoff: float, r: float
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def distil_attempt(
+    a: np.ndarray, b: np.ndarray, n: int, *, cutoff: float, r: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One BBPSSW distillation attempt on two independent Werner links: (success, fail, weighted success).
 
     Both links must exist (the older waited ``d`` rounds and decayed by ``r^d``); the memory cutoff acts as

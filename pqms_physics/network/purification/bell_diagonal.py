@@ -59,8 +59,9 @@ def check_weights(name: str, weights, columns: bool = False) -> np.ndarray:
     """
     arr = real_array(name, weights)
     if arr.ndim == 0 or arr.shape[-1] != 4:
-        raise PQMSValueError(f"{name} must be Bell weights with a last axis of length 4 (phi+, psi+, psi-, phi-), "
-                             f"got shape {arr.shape}")
+        raise PQMSValueError(
+            f"{name} must be Bell weights with a last axis of length 4 (phi+, psi+, psi-, phi-), got shape {arr.shape}"
+        )
     cols = np.ascontiguousarray(np.moveaxis(arr, -1, 0))
     low = cols.min()
     if low < -ROUNDOFF_ATOL:
@@ -71,8 +72,10 @@ def check_weights(name: str, weights, columns: bool = False) -> np.ndarray:
     total -= 1.0
     bad = np.abs(total) > PROB_SUM_ATOL
     if bad.any():
-        raise PQMSValueError(f"{name} must sum to 1 over its last axis (within {PROB_SUM_ATOL}), "
-                             f"got {np.atleast_1d(total)[np.atleast_1d(bad)][0] + 1.0!r}")
+        raise PQMSValueError(
+            f"{name} must sum to 1 over its last axis (within {PROB_SUM_ATOL}), "
+            f"got {np.atleast_1d(total)[np.atleast_1d(bad)][0] + 1.0!r}"
+        )
     return cols if columns else arr
 
 
@@ -82,8 +85,14 @@ def misread_parity_probability(measurement_fidelity) -> np.ndarray:
     return 2.0 * eta * (1.0 - eta)
 
 
-def _unnormalised_columns(w1: np.ndarray, w2: np.ndarray, gate_fidelity: float, measurement_fidelity: float,
-                          rotate: bool, columns: bool = False) -> np.ndarray:
+def _unnormalised_columns(
+    w1: np.ndarray,
+    w2: np.ndarray,
+    gate_fidelity: float,
+    measurement_fidelity: float,
+    rotate: bool,
+    columns: bool = False,
+) -> np.ndarray:
     """The four output weights ``o_k`` as a C-contiguous array of shape (4, ...) (see the module docstring).
 
     With ``columns=True`` the inputs are already (4, ...) arrays (as from ``check_weights(..., columns=True)``).
@@ -125,8 +134,9 @@ def _unnormalised_columns(w1: np.ndarray, w2: np.ndarray, gate_fidelity: float, 
     return out
 
 
-def recurrence_unnormalised(w1: np.ndarray, w2: np.ndarray, gate_fidelity: float = 1.0,
-                            measurement_fidelity: float = 1.0, rotate: bool = True) -> np.ndarray:
+def recurrence_unnormalised(
+    w1: np.ndarray, w2: np.ndarray, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0, rotate: bool = True
+) -> np.ndarray:
     """Unnormalised kept weights ``o`` (..., 4) of one purification step; ``sum(o)`` is the success probability.
 
     ``rotate=True`` is DEJMPS, ``rotate=False`` the bare bilateral CNOT of BBPSSW (no twirl here).
@@ -135,8 +145,9 @@ def recurrence_unnormalised(w1: np.ndarray, w2: np.ndarray, gate_fidelity: float
     return np.moveaxis(_unnormalised_columns(w1, w2, gate_fidelity, measurement_fidelity, rotate), 0, -1)
 
 
-def dejmps_weights(w1: np.ndarray, w2: np.ndarray, gate_fidelity: float = 1.0,
-                   measurement_fidelity: float = 1.0, columns: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def dejmps_weights(
+    w1: np.ndarray, w2: np.ndarray, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0, columns: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """DEJMPS on Bell weights: ``(kept weights (..., 4), success probability (...))``. Trusted inputs.
 
     ``columns=True``: ``w1``, ``w2`` are given as (4, ...) arrays (the output is still (..., 4)).
@@ -162,12 +173,20 @@ def bbpssw_fidelity(f1, f2, gate_fidelity=1.0, measurement_fidelity=1.0) -> tupl
 
     With perfect operations ``F' = (F1 F2 + q1 q2) / (F1 F2 + F1 q2 + q1 F2 + 5 q1 q2)``, ``q = (1 - F)/3``.
     """
-    o = recurrence_unnormalised(werner_from_fidelity(f1), werner_from_fidelity(f2), gate_fidelity,
-                                measurement_fidelity, rotate=False)
+    o = recurrence_unnormalised(
+        werner_from_fidelity(f1), werner_from_fidelity(f2), gate_fidelity, measurement_fidelity, rotate=False
+    )
     success = o.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return o[..., 0] / success, success
 
 
-__all__ = ["ROTATION", "check_weights", "misread_parity_probability", "recurrence_unnormalised",
-           "dejmps_weights", "werner_from_fidelity", "bbpssw_fidelity"]
+__all__ = [
+    "ROTATION",
+    "check_weights",
+    "misread_parity_probability",
+    "recurrence_unnormalised",
+    "dejmps_weights",
+    "werner_from_fidelity",
+    "bbpssw_fidelity",
+]

@@ -95,8 +95,9 @@ def _dejmps(p2: float, eta: float) -> FixedPoints:
     return FixedPoints("dejmps", hi, f_max, p2, eta, tuple(float(x) for x in w_max))
 
 
-def purification_fixed_point(protocol: str = "dejmps", *, gate_fidelity: float = 1.0,
-                             measurement_fidelity: float = 1.0) -> FixedPoints:
+def purification_fixed_point(
+    protocol: str = "dejmps", *, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0
+) -> FixedPoints:
     """Unstable and stable fixed points ``(F_min, F_max)`` of the recurrence with identical copies.
 
     Parameters

@@ -113,8 +113,13 @@ def step_tensor(rotate: bool, gate_fidelity: float, measurement_fidelity: float)
     return np.ascontiguousarray(t.reshape(16, 256))
 
 
-def recurrence_arrays(rho1: np.ndarray, rho2: np.ndarray, gate_fidelity: float = 1.0,
-                      measurement_fidelity: float = 1.0, rotate: bool = True) -> np.ndarray:
+def recurrence_arrays(
+    rho1: np.ndarray,
+    rho2: np.ndarray,
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
+    rotate: bool = True,
+) -> np.ndarray:
     """Kept, unnormalised pair-1 operator(s) (..., 4, 4); its trace is the success probability. Trusted inputs.
 
     ``rho1`` and ``rho2`` are (..., 4, 4) arrays with broadcastable leading axes.

@@ -42,8 +42,9 @@ def nesting_levels(hops: int) -> int:
     return int(math.ceil(math.log2(hops))) if hops > 1 else 0
 
 
-def nested_kernel(link_weights: np.ndarray, hops: int, rounds: np.ndarray, scheme: str, protocol: str,
-                  p2: float, eta: float) -> tuple[np.ndarray, np.ndarray]:
+def nested_kernel(
+    link_weights: np.ndarray, hops: int, rounds: np.ndarray, scheme: str, protocol: str, p2: float, eta: float
+) -> tuple[np.ndarray, np.ndarray]:
     """End-to-end weights (n, 4) and expected raw pairs (n,) for ``n`` schedules ``rounds`` (n, L + 1). Trusted."""
     rounds = np.atleast_2d(np.asarray(rounds, dtype=np.int64))
     n = rounds.shape[0]
@@ -111,14 +112,21 @@ def check_rounds(rounds, levels: int) -> tuple[int, ...]:
         return (k,) * (levels + 1)
     seq = tuple(check_int("rounds", r, 0) for r in rounds)
     if len(seq) != levels + 1:
-        raise PQMSValueError(f"rounds must have one entry per level 0..{levels} ({levels + 1} entries), "
-                             f"got {len(seq)}")
+        raise PQMSValueError(f"rounds must have one entry per level 0..{levels} ({levels + 1} entries), got {len(seq)}")
     return seq
 
 
-def nested_repeater(link, hops: int, rounds=1, *, scheme: str = "recurrence", protocol: str = "dejmps",
-                    gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0,
-                    link_length_km: float | None = None) -> NestedRepeaterResult:
+def nested_repeater(
+    link,
+    hops: int,
+    rounds=1,
+    *,
+    scheme: str = "recurrence",
+    protocol: str = "dejmps",
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
+    link_length_km: float | None = None,
+) -> NestedRepeaterResult:
     """Fidelity and raw-pair cost of a nested (BDCZ) repeater: purify at every level, then swap.
 
     Parameters
@@ -170,8 +178,19 @@ def nested_repeater(link, hops: int, rounds=1, *, scheme: str = "recurrence", pr
     r = check_rounds(rounds, levels)
     distance = math.nan if link_length_km is None else n * check_nonnegative("link_length_km", link_length_km)
     out_w, cost = nested_kernel(w, n, np.array([r]), scheme, protocol, p2, eta)
-    return NestedRepeaterResult(float(out_w[0, 0]), float(cost[0]), tuple(float(x) for x in out_w[0]), n, r,
-                                scheme, protocol, p2, eta, tuple(float(x) for x in w), distance)
+    return NestedRepeaterResult(
+        float(out_w[0, 0]),
+        float(cost[0]),
+        tuple(float(x) for x in out_w[0]),
+        n,
+        r,
+        scheme,
+        protocol,
+        p2,
+        eta,
+        tuple(float(x) for x in w),
+        distance,
+    )
 
 
 @dataclass(frozen=True)
@@ -194,9 +213,16 @@ class ResourceScaling:
         return {k: _jsonable(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
-def resource_scaling(link, max_level: int, rounds_per_level: int = 1, *, scheme: str = "recurrence",
-                     protocol: str = "dejmps", gate_fidelity: float = 1.0,
-                     measurement_fidelity: float = 1.0) -> ResourceScaling:
+def resource_scaling(
+    link,
+    max_level: int,
+    rounds_per_level: int = 1,
+    *,
+    scheme: str = "recurrence",
+    protocol: str = "dejmps",
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
+) -> ResourceScaling:
     """Raw pairs per delivered pair for ``N = 1, 2, 4, ..., 2^max_level`` hops (BDCZ with fixed rounds).
 
     Parameters
@@ -227,14 +253,38 @@ def resource_scaling(link, max_level: int, rounds_per_level: int = 1, *, scheme:
     """
     n_max = check_int("max_level", max_level, 1, 30)
     hops = tuple(2**k for k in range(n_max + 1))
-    results = [nested_repeater(link, h, rounds_per_level, scheme=scheme, protocol=protocol,
-                               gate_fidelity=gate_fidelity, measurement_fidelity=measurement_fidelity)
-               for h in hops]
+    results = [
+        nested_repeater(
+            link,
+            h,
+            rounds_per_level,
+            scheme=scheme,
+            protocol=protocol,
+            gate_fidelity=gate_fidelity,
+            measurement_fidelity=measurement_fidelity,
+        )
+        for h in hops
+    ]
     r = [x.raw_pairs for x in results]
     exponent = math.log(r[-1] / r[-2]) / math.log(2.0)
-    return ResourceScaling(hops, tuple(x.fidelity for x in results), tuple(r), exponent,
-                           check_int("rounds_per_level", rounds_per_level, 0), scheme, protocol)
+    return ResourceScaling(
+        hops,
+        tuple(x.fidelity for x in results),
+        tuple(r),
+        exponent,
+        check_int("rounds_per_level", rounds_per_level, 0),
+        scheme,
+        protocol,
+    )
 
 
-__all__ = ["nesting_levels", "nested_kernel", "NestedRepeaterResult", "nested_repeater", "ResourceScaling",
-           "resource_scaling", "check_rounds", "link_weights_from"]
+__all__ = [
+    "nesting_levels",
+    "nested_kernel",
+    "NestedRepeaterResult",
+    "nested_repeater",
+    "ResourceScaling",
+    "resource_scaling",
+    "check_rounds",
+    "link_weights_from",
+]

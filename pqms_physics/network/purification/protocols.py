@@ -34,15 +34,15 @@ def _as_matrix(name: str, x: Any) -> np.ndarray:
         return as_density_matrix(name, x, n_qubits=2).full()
     w = bd.check_weights(name, x)
     if w.ndim != 1:
-        raise PQMSValueError(f"{name} must be a single weight vector when the other input is a qutip.Qobj, "
-                             f"got shape {w.shape}")
+        raise PQMSValueError(
+            f"{name} must be a single weight vector when the other input is a qutip.Qobj, got shape {w.shape}"
+        )
     return (BELL_BASIS * w) @ BELL_BASIS.T
 
 
 def _check_success(success: np.ndarray) -> None:
     if (np.asarray(success) <= 0).any():
-        raise PQMSValueError("w1 and w2 give success probability 0 (the reported bits never agree): "
-                             "nothing to keep")
+        raise PQMSValueError("w1 and w2 give success probability 0 (the reported bits never agree): nothing to keep")
 
 
 def dejmps(w1, w2=None, *, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0) -> PurificationResult:
@@ -103,14 +103,22 @@ def dejmps(w1, w2=None, *, gate_fidelity: float = 1.0, measurement_fidelity: flo
         rho = (out + out.conj().T) / (2.0 * success)  # exact map: Hermitian to rounding
         state = qt.Qobj(rho, dims=[[2, 2], [2, 2]])
         fid = float((rho[0, 0] + rho[3, 3] + rho[0, 3] + rho[3, 0]).real / 2.0)
-        return PurificationResult("dejmps", fid, success, state=state, gate_fidelity=p2,
-                                  measurement_fidelity=eta, inputs=inputs)
+        return PurificationResult(
+            "dejmps", fid, success, state=state, gate_fidelity=p2, measurement_fidelity=eta, inputs=inputs
+        )
     a = bd.check_weights("w1", w1, columns=True)
     b = a if (w2 is None or w2 is w1) else bd.check_weights("w2", w2, columns=True)
     weights, success = bd.dejmps_weights(a, b, p2, eta, columns=True)
     _check_success(success)
-    return PurificationResult("dejmps", scalar_or_array(weights[..., 0]), scalar_or_array(success),
-                              weights=weights, gate_fidelity=p2, measurement_fidelity=eta, inputs=inputs)
+    return PurificationResult(
+        "dejmps",
+        scalar_or_array(weights[..., 0]),
+        scalar_or_array(success),
+        weights=weights,
+        gate_fidelity=p2,
+        measurement_fidelity=eta,
+        inputs=inputs,
+    )
 
 
 def _werner_fidelity(name: str, f: Any) -> Any:
@@ -179,13 +187,27 @@ def bbpssw(f1, f2=None, *, gate_fidelity: float = 1.0, measurement_fidelity: flo
         weights = bd.werner_from_fidelity(fid)
         state: Any = bell_diagonal_from_weights(weights)
         assert isinstance(state, qt.Qobj)
-        return PurificationResult("bbpssw", fid, success, weights=weights, state=state, gate_fidelity=p2,
-                                  measurement_fidelity=eta, inputs=inputs)
+        return PurificationResult(
+            "bbpssw",
+            fid,
+            success,
+            weights=weights,
+            state=state,
+            gate_fidelity=p2,
+            measurement_fidelity=eta,
+            inputs=inputs,
+        )
     fid, success = bd.bbpssw_fidelity(a, b, p2, eta)
     _check_success(success)
-    return PurificationResult("bbpssw", scalar_or_array(fid), scalar_or_array(success),
-                              weights=bd.werner_from_fidelity(fid), gate_fidelity=p2, measurement_fidelity=eta,
-                              inputs=inputs)
+    return PurificationResult(
+        "bbpssw",
+        scalar_or_array(fid),
+        scalar_or_array(success),
+        weights=bd.werner_from_fidelity(fid),
+        gate_fidelity=p2,
+        measurement_fidelity=eta,
+        inputs=inputs,
+    )
 
 
 __all__ = ["dejmps", "bbpssw"]

@@ -40,8 +40,9 @@ def step(protocol: str, w1: np.ndarray, w2: np.ndarray, p2: float, eta: float) -
     return bd.werner_from_fidelity(f), success
 
 
-def apply_rounds(protocol: str, scheme: str, weights: np.ndarray, cost: np.ndarray, rounds: np.ndarray,
-                 p2: float, eta: float) -> tuple[np.ndarray, np.ndarray]:
+def apply_rounds(
+    protocol: str, scheme: str, weights: np.ndarray, cost: np.ndarray, rounds: np.ndarray, p2: float, eta: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Apply ``rounds`` (per element, integer array broadcast to the batch) rounds; trusted inputs.
 
     ``weights`` (..., 4) and ``cost`` (...) describe the input pair (its expected raw pairs); pumping uses the
@@ -83,8 +84,9 @@ class PurificationSchedule:
         return {k: _jsonable(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
-def _schedule(scheme: str, weights, rounds: int, protocol: str, gate_fidelity: float,
-              measurement_fidelity: float) -> PurificationSchedule:
+def _schedule(
+    scheme: str, weights, rounds: int, protocol: str, gate_fidelity: float, measurement_fidelity: float
+) -> PurificationSchedule:
     check_choice("protocol", protocol, PROTOCOLS)
     n = check_int("rounds", rounds, 0)
     p2 = check_probability("gate_fidelity", gate_fidelity)
@@ -102,12 +104,14 @@ def _schedule(scheme: str, weights, rounds: int, protocol: str, gate_fidelity: f
         succ.append(s)
         costs.append(c)
     shape = w0.shape[:-1]
-    return PurificationSchedule(protocol, scheme, n, np.array(fids), np.array(succ).reshape((n,) + shape),
-                                np.array(costs), w, p2, eta)
+    return PurificationSchedule(
+        protocol, scheme, n, np.array(fids), np.array(succ).reshape((n,) + shape), np.array(costs), w, p2, eta
+    )
 
 
-def recurrence(weights, rounds: int, *, protocol: str = "dejmps", gate_fidelity: float = 1.0,
-               measurement_fidelity: float = 1.0) -> PurificationSchedule:
+def recurrence(
+    weights, rounds: int, *, protocol: str = "dejmps", gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0
+) -> PurificationSchedule:
     """``rounds`` rounds of the recurrence: each round purifies two identical copies of the previous output.
 
     Parameters
@@ -142,8 +146,9 @@ def recurrence(weights, rounds: int, *, protocol: str = "dejmps", gate_fidelity:
     return _schedule("recurrence", weights, rounds, protocol, gate_fidelity, measurement_fidelity)
 
 
-def entanglement_pumping(weights, rounds: int, *, protocol: str = "dejmps", gate_fidelity: float = 1.0,
-            measurement_fidelity: float = 1.0) -> PurificationSchedule:
+def entanglement_pumping(
+    weights, rounds: int, *, protocol: str = "dejmps", gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0
+) -> PurificationSchedule:
     """``rounds`` rounds of entanglement pumping: the kept pair is purified with a fresh raw pair each round.
 
     Parameters

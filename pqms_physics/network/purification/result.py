@@ -64,9 +64,19 @@ class PurificationResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary of every field (arrays as lists, states as real/imaginary parts)."""
-        return {k: _jsonable(getattr(self, k)) for k in ("protocol", "fidelity", "success_probability", "weights",
-                                                          "state", "gate_fidelity", "measurement_fidelity",
-                                                          "inputs")}
+        return {
+            k: _jsonable(getattr(self, k))
+            for k in (
+                "protocol",
+                "fidelity",
+                "success_probability",
+                "weights",
+                "state",
+                "gate_fidelity",
+                "measurement_fidelity",
+                "inputs",
+            )
+        }
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,12 @@ class FixedPoints:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary (``nan`` as ``None``)."""
-        return {"protocol": self.protocol, "f_min": _jsonable(self.f_min), "f_max": _jsonable(self.f_max),
-                "gate_fidelity": self.gate_fidelity, "measurement_fidelity": self.measurement_fidelity,
-                "weights_max": _jsonable(list(self.weights_max)), "purifiable": self.purifiable}
+        return {
+            "protocol": self.protocol,
+            "f_min": _jsonable(self.f_min),
+            "f_max": _jsonable(self.f_max),
+            "gate_fidelity": self.gate_fidelity,
+            "measurement_fidelity": self.measurement_fidelity,
+            "weights_max": _jsonable(list(self.weights_max)),
+            "purifiable": self.purifiable,
+        }

@@ -87,12 +87,19 @@ def schedules(levels: int, max_rounds: int) -> np.ndarray:
     rounds on levels ``0..levels-1`` with any rounds on the top level. Shape (n, levels + 1)."""
     if (max_rounds + 1) ** (levels + 1) <= MAX_SCHEDULES:
         return np.array(list(itertools.product(range(max_rounds + 1), repeat=levels + 1)), dtype=np.int64)
-    return np.array([[k] * levels + [t] for k in range(max_rounds + 1) for t in range(max_rounds + 1)],
-                    dtype=np.int64)
+    return np.array([[k] * levels + [t] for k in range(max_rounds + 1) for t in range(max_rounds + 1)], dtype=np.int64)
 
 
-def cheapest_schedule(link_weights: np.ndarray, hops: int, target: float, p2: float, eta: float,
-                      max_rounds: int, protocol: str = "dejmps", scheme: str = "recurrence") -> dict[str, Any] | None:
+def cheapest_schedule(
+    link_weights: np.ndarray,
+    hops: int,
+    target: float,
+    p2: float,
+    eta: float,
+    max_rounds: int,
+    protocol: str = "dejmps",
+    scheme: str = "recurrence",
+) -> dict[str, Any] | None:
     """Fewest expected raw pairs over :func:`schedules` reaching ``target`` (trusted inputs), or ``None``.
 
     Returns ``{"rounds", "raw_pairs", "fidelity"}`` for the cheapest feasible schedule.
@@ -108,8 +115,9 @@ def cheapest_schedule(link_weights: np.ndarray, hops: int, target: float, p2: fl
 
 def _fidelity_no_purification(f_link, hops, p2, eta) -> np.ndarray:
     w = bd.werner_from_fidelity(np.atleast_1d(f_link))
-    out = [nested_kernel(wi, hops, np.zeros((1, nesting_levels(hops) + 1)), "recurrence", "dejmps", p2, eta)[0]
-           for wi in w]
+    out = [
+        nested_kernel(wi, hops, np.zeros((1, nesting_levels(hops) + 1)), "recurrence", "dejmps", p2, eta)[0] for wi in w
+    ]
     return np.array([o[0, 0] for o in out])
 
 
@@ -123,9 +131,17 @@ def _min_link_fidelity(target: float, hops: int, p2: float, eta: float) -> float
     return hi
 
 
-def purification_target(target_fidelity: float, hops: int, *, link_fidelities=DEFAULT_LINK_FIDELITIES,
-                        max_rounds: int = 3, protocol: str = "dejmps", scheme: str = "recurrence",
-                        gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0) -> TargetResult:
+def purification_target(
+    target_fidelity: float,
+    hops: int,
+    *,
+    link_fidelities=DEFAULT_LINK_FIDELITIES,
+    max_rounds: int = 3,
+    protocol: str = "dejmps",
+    scheme: str = "recurrence",
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
+) -> TargetResult:
     """Cheapest (link fidelity, rounds per level) reaching ``target_fidelity`` over ``hops`` links, or why not.
 
     Parameters
@@ -177,26 +193,55 @@ def purification_target(target_fidelity: float, hops: int, *, link_fidelities=DE
         best = cheapest_schedule(bd.werner_from_fidelity(f), n, target, p2, eta, k_max, protocol, scheme)
         if best is not None:
             options.append({"link_fidelity": float(f), **best})
-    common = dict(f_min=fp.f_min, f_max=fp.f_max, chain_fidelity_perfect_links=f_chain,
-                  link_fidelity_without_purification=f_link0, protocol=protocol, scheme=scheme,
-                  gate_fidelity=p2, measurement_fidelity=eta, options=tuple(options))
+    common = dict(
+        f_min=fp.f_min,
+        f_max=fp.f_max,
+        chain_fidelity_perfect_links=f_chain,
+        link_fidelity_without_purification=f_link0,
+        protocol=protocol,
+        scheme=scheme,
+        gate_fidelity=p2,
+        measurement_fidelity=eta,
+        options=tuple(options),
+    )
     if options:
         best = options[0]
-        reason = (f"F = {target:g} over {n} hops: links of F = {best['link_fidelity']:g} with rounds per level "
-                  f"{best['rounds']} give F = {best['fidelity']:.6f} at {best['raw_pairs']:.4g} raw pairs per "
-                  f"delivered pair.")
-        return TargetResult(target, n, True, best["link_fidelity"], best["rounds"], best["raw_pairs"],
-                            best["fidelity"], reason=reason, **common)
+        reason = (
+            f"F = {target:g} over {n} hops: links of F = {best['link_fidelity']:g} with rounds per level "
+            f"{best['rounds']} give F = {best['fidelity']:.6f} at {best['raw_pairs']:.4g} raw pairs per "
+            f"delivered pair."
+        )
+        return TargetResult(
+            target,
+            n,
+            True,
+            best["link_fidelity"],
+            best["rounds"],
+            best["raw_pairs"],
+            best["fidelity"],
+            reason=reason,
+            **common,
+        )
     bound = max(fp.f_max if fp.purifiable else 0.0, f_chain)
     if target > bound:
-        reason = (f"unreachable: with gate fidelity {p2:g} and measurement fidelity {eta:g} the recurrence "
-                  f"saturates at F_max = {fp.f_max:.6f} and perfect links without purification give "
-                  f"{f_chain:.6f}; both are below the target {target:g}.")
+        reason = (
+            f"unreachable: with gate fidelity {p2:g} and measurement fidelity {eta:g} the recurrence "
+            f"saturates at F_max = {fp.f_max:.6f} and perfect links without purification give "
+            f"{f_chain:.6f}; both are below the target {target:g}."
+        )
     else:
-        reason = (f"not found: no candidate link fidelity and at most {k_max} rounds per level reaches "
-                  f"{target:g} (F_max = {fp.f_max:.6f}); try higher link fidelities or more rounds.")
+        reason = (
+            f"not found: no candidate link fidelity and at most {k_max} rounds per level reaches "
+            f"{target:g} (F_max = {fp.f_max:.6f}); try higher link fidelities or more rounds."
+        )
     return TargetResult(target, n, False, math.nan, (), math.nan, math.nan, reason=reason, **common)
 
 
-__all__ = ["DEFAULT_LINK_FIDELITIES", "MAX_SCHEDULES", "TargetResult", "purification_target", "schedules",
-           "cheapest_schedule"]
+__all__ = [
+    "DEFAULT_LINK_FIDELITIES",
+    "MAX_SCHEDULES",
+    "TargetResult",
+    "purification_target",
+    "schedules",
+    "cheapest_schedule",
+]

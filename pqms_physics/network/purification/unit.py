@@ -64,8 +64,7 @@ class DistilCoefficients:
         return {k: float(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
-def bbpssw_werner_coefficients(gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0
-                               ) -> DistilCoefficients:
+def bbpssw_werner_coefficients(gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0) -> DistilCoefficients:
     """Bilinear coefficients of noisy BBPSSW in the Werner parameters (the time engine's distillation unit).
 
     Parameters

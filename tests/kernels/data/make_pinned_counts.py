@@ -32,8 +32,18 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(HERE))))
 from pqms_physics.kernels import STREAM_VERSION, sample_counts_reference  # noqa: E402
 
 OUT = os.path.join(HERE, "pinned_counts.csv")
-FIELDS = ["case", "stream_version", "seed", "stream", "setting_choice", "pairs", "start", "total_pairs",
-          "probs_json", "counts"]
+FIELDS = [
+    "case",
+    "stream_version",
+    "seed",
+    "stream",
+    "setting_choice",
+    "pairs",
+    "start",
+    "total_pairs",
+    "probs_json",
+    "counts",
+]
 M64 = (1 << 64) - 1
 G = 0x9E3779B97F4A7C15
 
@@ -56,8 +66,9 @@ def spec_thresholds(p: list[float]) -> list[int]:
     return out
 
 
-def spec_counts(probs: list[list[float]], pairs: int, seed: int, stream: int, rule: str, start: int,
-                total: int) -> list[list[int]]:
+def spec_counts(
+    probs: list[list[float]], pairs: int, seed: int, stream: int, rule: str, start: int, total: int
+) -> list[list[int]]:
     s_count, k = len(probs), len(probs[0])
     key = mix64(mix64(seed + G) ^ mix64(stream + 2 * G))
     if rule == "random":
@@ -106,13 +117,25 @@ def main() -> None:
     rows = []
     for name, probs, seed, stream, rule, pairs, start, total in CASES:
         spec = spec_counts(probs, pairs, seed, stream, rule, start, total)
-        twin = sample_counts_reference(probs, pairs, seed, setting_choice=rule, stream=stream, start=start,
-                                       total_pairs=total).counts.tolist()
+        twin = sample_counts_reference(
+            probs, pairs, seed, setting_choice=rule, stream=stream, start=start, total_pairs=total
+        ).counts.tolist()
         if spec != twin:
             raise SystemExit(f"{name}: the spec counts {spec} and the NumPy twin {twin} differ")
-        rows.append(dict(case=name, stream_version=STREAM_VERSION, seed=seed, stream=stream, setting_choice=rule,
-                         pairs=pairs, start=start, total_pairs=total, probs_json=json.dumps(probs),
-                         counts=" ".join(str(v) for row in spec for v in row)))
+        rows.append(
+            dict(
+                case=name,
+                stream_version=STREAM_VERSION,
+                seed=seed,
+                stream=stream,
+                setting_choice=rule,
+                pairs=pairs,
+                start=start,
+                total_pairs=total,
+                probs_json=json.dumps(probs),
+                counts=" ".join(str(v) for row in spec for v in row),
+            )
+        )
     with open(OUT, "w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
         writer.writeheader()

@@ -8,9 +8,20 @@ import pytest
 from pqms_physics.audit.claims import COMPUTATIONS, AuditContext
 from pqms_physics.conventions import FIBRE_SPEED_KM_PER_S, SPEED_OF_LIGHT_KM_PER_S
 
-PARAMS = dict(n_districts=4, nodes_per_district=20, district_radius_km=2.0, metro_radius_km=10.0, neighbours=2,
-              seed=1, target_district=2, link_fidelity=0.999, gate_fidelity=0.9995, measurement_fidelity=1.0,
-              coherence_time_s=0.01, loss_db_per_km=0.2)
+PARAMS = dict(
+    n_districts=4,
+    nodes_per_district=20,
+    district_radius_km=2.0,
+    metro_radius_km=10.0,
+    neighbours=2,
+    seed=1,
+    target_district=2,
+    link_fidelity=0.999,
+    gate_fidelity=0.9995,
+    measurement_fidelity=1.0,
+    coherence_time_s=0.01,
+    loss_db_per_km=0.2,
+)
 CTX = AuditContext(seed=0, quick=True)
 
 

@@ -124,8 +124,9 @@ def test_single_path_equals_brute_force_over_all_simple_paths(n, p, seed):
     cm = capacity_matrix(g)
     for s, t in itertools.combinations(range(n), 2):
         routes = list(nx.all_simple_paths(g, s, t))
-        expected = max((min(plob(g[a][b]["transmissivity"]) for a, b in itertools.pairwise(r)) for r in routes),
-                       default=0.0)
+        expected = max(
+            (min(plob(g[a][b]["transmissivity"]) for a, b in itertools.pairwise(r)) for r in routes), default=0.0
+        )
         res = network_capacity(g, s, t)
         assert res.capacity == pytest.approx(expected, rel=1e-12)
         assert cm.capacity(s, t) == pytest.approx(expected, rel=1e-12)

@@ -13,8 +13,10 @@ distributed = pytest.importorskip("distributed")
 def test_local_cluster_equals_local_and_each_matrix_equals_a_direct_call():
     scenarios = random_scenarios("random_geometric", 5, seed=3, n_nodes=25, side_km=50.0, radius_km=15.0)
     local = capacity_matrices(scenarios, multipath=True)
-    with distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=":0") as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=":0") as cluster,
+        distributed.Client(cluster) as client,
+    ):
         remote = capacity_matrices(scenarios, multipath=True, scheduler=client, chunk_size=2)
     assert len(remote) == 5
     for a, b in zip(local, remote, strict=True):

@@ -22,19 +22,22 @@ def edge(**attrs):
     return g
 
 
-@pytest.mark.parametrize("attrs, message", [
-    pytest.param({}, r"edge \('a', 'b'\) has neither length_km nor transmissivity", id="missing-length"),
-    pytest.param({"length_km": -2.0}, r"edge \('a', 'b'\): length_km must be > 0, got -2.0", id="negative"),
-    pytest.param({"length_km": 0.0}, r"edge \('a', 'b'\): length_km must be > 0, got 0.0", id="zero"),
-    pytest.param({"transmissivity": 1.2}, r"transmissivity must be in \[0.0, 1.0\], got 1.2", id="eta>1"),
-    pytest.param({"transmissivity": 1.0}, r"transmissivity must be < 1", id="eta=1"),
-    pytest.param({"length_km": 1.0, "loss_db_per_km": -0.1}, r"loss_db_per_km must be >= 0", id="alpha"),
-    pytest.param({"length_km": 1.0, "link_fidelity": 1.5}, r"link_fidelity must be in", id="fidelity"),
-    pytest.param({"length_km": 1.0, "p_link": -0.5}, r"p_link must be in", id="p_link"),
-    pytest.param({"length_km": 1.0, "channel": "amp"}, r"channel must be one of", id="channel"),
-    pytest.param({"length_km": 1.0, "channel": "erasure"}, r"no erasure_probability", id="erasure-p"),
-    pytest.param({"length_km": "far"}, r"length_km must be a real number, got 'far'", id="type"),
-])
+@pytest.mark.parametrize(
+    "attrs, message",
+    [
+        pytest.param({}, r"edge \('a', 'b'\) has neither length_km nor transmissivity", id="missing-length"),
+        pytest.param({"length_km": -2.0}, r"edge \('a', 'b'\): length_km must be > 0, got -2.0", id="negative"),
+        pytest.param({"length_km": 0.0}, r"edge \('a', 'b'\): length_km must be > 0, got 0.0", id="zero"),
+        pytest.param({"transmissivity": 1.2}, r"transmissivity must be in \[0.0, 1.0\], got 1.2", id="eta>1"),
+        pytest.param({"transmissivity": 1.0}, r"transmissivity must be < 1", id="eta=1"),
+        pytest.param({"length_km": 1.0, "loss_db_per_km": -0.1}, r"loss_db_per_km must be >= 0", id="alpha"),
+        pytest.param({"length_km": 1.0, "link_fidelity": 1.5}, r"link_fidelity must be in", id="fidelity"),
+        pytest.param({"length_km": 1.0, "p_link": -0.5}, r"p_link must be in", id="p_link"),
+        pytest.param({"length_km": 1.0, "channel": "amp"}, r"channel must be one of", id="channel"),
+        pytest.param({"length_km": 1.0, "channel": "erasure"}, r"no erasure_probability", id="erasure-p"),
+        pytest.param({"length_km": "far"}, r"length_km must be a real number, got 'far'", id="type"),
+    ],
+)
 def test_bad_edge_attributes_are_named(attrs, message):
     with pytest.raises(PQMSValueError, match=message):
         validate_network(edge(**attrs))
@@ -86,9 +89,11 @@ def test_hierarchical_network_matches_the_documents_districts():
 
 
 def test_random_builders_are_seeded():
-    for build in (lambda s: random_geometric_network(60, 50.0, 12.0, seed=s),
-                  lambda s: waxman_network(60, 50.0, seed=s),
-                  lambda s: hierarchical_network(3, 7, seed=s)):
+    for build in (
+        lambda s: random_geometric_network(60, 50.0, 12.0, seed=s),
+        lambda s: waxman_network(60, 50.0, seed=s),
+        lambda s: hierarchical_network(3, 7, seed=s),
+    ):
         a, b, c = build(1), build(1), build(2)
         assert nx.utils.graphs_equal(a, b)
         assert not nx.utils.graphs_equal(a, c)
@@ -105,8 +110,9 @@ def test_grid_lengths_and_dispatch_errors():
 
 def test_vectorised_and_per_edge_validation_agree():
     # a dephasing edge sends the whole graph through the scalar per-edge checks; the rest must not change
-    g = random_geometric_network(40, 30.0, 10.0, seed=5, edge_attrs={"link_fidelity": 0.97},
-                                 node_attrs={"coherence_time_s": 0.5})
+    g = random_geometric_network(
+        40, 30.0, 10.0, seed=5, edge_attrs={"link_fidelity": 0.97}, node_attrs={"coherence_time_s": 0.5}
+    )
     g.add_edge(0, 1, transmissivity=0.3, p_link=0.2)
     fast = validate_network(g).graph
     h = g.copy()

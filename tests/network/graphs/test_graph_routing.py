@@ -93,8 +93,11 @@ def random_fidelity_graph(n, p, seed):
     rng = np.random.default_rng(seed)
     g = nx.gnp_random_graph(n, p, seed=seed)
     for u, v in g.edges:
-        g[u][v].update(length_km=float(rng.uniform(1, 50)), link_fidelity=float(rng.uniform(0.8, 1.0)),
-                       p_link=float(rng.uniform(0.05, 1.0)))
+        g[u][v].update(
+            length_km=float(rng.uniform(1, 50)),
+            link_fidelity=float(rng.uniform(0.8, 1.0)),
+            p_link=float(rng.uniform(0.05, 1.0)),
+        )
     for v in g:
         g.nodes[v]["gate_fidelity"] = float(rng.uniform(0.9, 1.0))
     return g
@@ -126,8 +129,11 @@ def test_best_fidelity_route_equals_brute_force_over_simple_paths(n, p, seed):
 @given(ps=st.lists(st.floats(0.01, 1.0), min_size=1, max_size=5))
 def test_expected_rounds_equals_inclusion_exclusion(ps):
     q = [1 - p for p in ps]
-    expected = sum((-1) ** (len(s) + 1) / (1 - math.prod(q[i] for i in s))
-                   for k in range(1, len(ps) + 1) for s in itertools.combinations(range(len(ps)), k))
+    expected = sum(
+        (-1) ** (len(s) + 1) / (1 - math.prod(q[i] for i in s))
+        for k in range(1, len(ps) + 1)
+        for s in itertools.combinations(range(len(ps)), k)
+    )
     assert expected_rounds(ps) == pytest.approx(expected, rel=1e-9)
 
 

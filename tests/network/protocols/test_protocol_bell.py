@@ -30,8 +30,8 @@ def test_two_segment_dephasing_raises_only_x_basis_errors(p, t2):
     decay = p / (2 - p) * (1 + 2 * q * r / (1 - q * r))
     res = nested_bell_weights(ProtocolSpec(2, p, link_werner=w0), t2)
     e_z, e_x = res.qber
-    assert e_z == pytest.approx((1 - w0 ** 2) / 2, abs=1e-12)
-    assert e_x == pytest.approx((1 - w0 ** 2 * decay) / 2, abs=1e-12)
+    assert e_z == pytest.approx((1 - w0**2) / 2, abs=1e-12)
+    assert e_x == pytest.approx((1 - w0**2 * decay) / 2, abs=1e-12)
     assert math.isclose(sum(res.bell_weights), 1.0, abs_tol=1e-12)
 
 

@@ -47,7 +47,7 @@ def _two_segment_cutoff_closed_form(p, a, tau):
     a P(d <= tau) = a (p + 2 q (1 - q^tau))/(2-p). Renewal: E[T] = E[attempt] / P(success).
     """
     q = 1 - p
-    x = 2 * q * (1 - q ** tau)
+    x = 2 * q * (1 - q**tau)
     return (1 + x) / (a * p * (p + x))
 
 
@@ -64,7 +64,7 @@ def test_two_segment_cutoff_matches_closed_form(p, a, tau):
 @pytest.mark.parametrize("p", [0.5, 0.05])
 def test_cutoff_zero_needs_both_links_in_one_round(p):
     # Both links in the same round: a Bernoulli(p^2) trial per round, E[T] = 1/p^2 (issue 12).
-    assert repeater_protocol(2, p, cutoff=0).mean_time == pytest.approx(1 / p ** 2, rel=1e-10)
+    assert repeater_protocol(2, p, cutoff=0).mean_time == pytest.approx(1 / p**2, rel=1e-10)
 
 
 @pytest.mark.parametrize("p, tc, tau", [(0.3, 10.0, None), (0.05, 50.0, None), (0.3, 10.0, 3), (0.05, 20.0, 12)])
@@ -74,9 +74,9 @@ def test_two_segment_werner_parameter_is_w0_squared_times_mean_decay(p, tc, tau)
     q, r, w0 = 1 - p, math.exp(-1 / tc), 0.97
     top = tau if tau is not None else 100_000
     num = 1 + 2 * sum((q * r) ** k for k in range(1, top + 1))
-    den = 1 + 2 * sum(q ** k for k in range(1, top + 1))
+    den = 1 + 2 * sum(q**k for k in range(1, top + 1))
     res = repeater_protocol(2, p, p_swap=0.6, link_werner=w0, coherence_time=tc, cutoff=tau)
-    assert res.mean_werner == pytest.approx(w0 ** 2 * num / den, rel=1e-10)
+    assert res.mean_werner == pytest.approx(w0**2 * num / den, rel=1e-10)
 
 
 def test_li_coopmans_elkouss_published_key_rate():
@@ -90,20 +90,24 @@ def test_li_coopmans_elkouss_published_key_rate():
     assert (1 - 2 * nats) / res.mean_time == pytest.approx(0.0148367, rel=1e-6)
 
 
-@pytest.mark.parametrize("segments, p, a, w0, tc, cutoffs", [
-    pytest.param(4, 0.5, 0.8, 1.0, 50.0, None, id="li-swap-only"),   # parameters of Li et al.'s swap_only test
-    pytest.param(8, 0.5, 0.8, 1.0, 30.0, (5, 5, 5), id="li-memory-cutoff"),  # their memory_cutoff_parameters1
-    pytest.param(4, 0.3, 0.5, 0.95, 15.0, (2, 7), id="per-level-cutoff"),
-    pytest.param(8, 0.6, 1.0, 0.9, math.inf, (0, 3, 9), id="cutoff-zero-level"),
-])
+@pytest.mark.parametrize(
+    "segments, p, a, w0, tc, cutoffs",
+    [
+        pytest.param(4, 0.5, 0.8, 1.0, 50.0, None, id="li-swap-only"),  # parameters of Li et al.'s swap_only test
+        pytest.param(8, 0.5, 0.8, 1.0, 30.0, (5, 5, 5), id="li-memory-cutoff"),  # their memory_cutoff_parameters1
+        pytest.param(4, 0.3, 0.5, 0.95, 15.0, (2, 7), id="per-level-cutoff"),
+        pytest.param(8, 0.6, 1.0, 0.9, math.inf, (0, 3, 9), id="cutoff-zero-level"),
+    ],
+)
 def test_fast_engine_equals_direct_recursion(segments, p, a, w0, tc, cutoffs):
     # Slow twin: explicit pair enumeration and direct renewal sum, no FFT; agreement to 1e-12 absolute.
     length = 160
     pmf_d, wpmf_d = direct_nested(segments, p, p_swap=a, w0=w0, coherence_time=tc, cutoffs=cutoffs, length=length)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        res = repeater_protocol(segments, p, p_swap=a, link_werner=w0, coherence_time=tc, cutoff=cutoffs,
-                                t_trunc=length - 1)
+        res = repeater_protocol(
+            segments, p, p_swap=a, link_werner=w0, coherence_time=tc, cutoff=cutoffs, t_trunc=length - 1
+        )
     np.testing.assert_allclose(res.pmf, pmf_d, rtol=0, atol=1e-12)
     weighted = np.where(res.pmf > 0, res.pmf * np.nan_to_num(res.werner), 0.0)
     np.testing.assert_allclose(weighted, wpmf_d, rtol=0, atol=1e-12)
@@ -136,15 +140,16 @@ def _brute_force_swap_asap(n, p, a, w0, r, t_max):
                     j = i
                     while j + 1 < len(cur) and cur[j + 1][0] == cur[j][1]:
                         j += 1
-                    runs.append(cur[i:j + 1])
+                    runs.append(cur[i : j + 1])
                     i = j + 1
                 options = [[]]
                 for run in runs:
                     w = math.prod(x[2] for x in run)
                     ok = a ** (len(run) - 1)
                     joined = (run[0][0], run[-1][1], w)
-                    options = [o + [(joined, ok)] for o in options] + \
-                        ([o + [(None, 1 - ok)] for o in options] if ok < 1 else [])
+                    options = [o + [(joined, ok)] for o in options] + (
+                        [o + [(None, 1 - ok)] for o in options] if ok < 1 else []
+                    )
                 for opt in options:
                     pr = pg * math.prod(x[1] for x in opt)
                     kept = tuple(x[0] for x in opt if x[0] is not None)
@@ -167,8 +172,14 @@ def test_swap_asap_chain_equals_brute_force_enumeration(n, p, a, tc):
     np.testing.assert_allclose(got, wsum, rtol=1e-11, atol=1e-15)
 
 
-@pytest.mark.parametrize("kw", [dict(p_link=0.3, p_swap=0.6, link_werner=0.95, coherence_time=20.0),
-                                dict(p_link=0.05), dict(p_link=0.7, p_swap=0.3, coherence_time=3.0)])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(p_link=0.3, p_swap=0.6, link_werner=0.95, coherence_time=20.0),
+        dict(p_link=0.05),
+        dict(p_link=0.7, p_swap=0.3, coherence_time=3.0),
+    ],
+)
 def test_schemes_coincide_for_two_segments(kw):
     results = [repeater_protocol(2, scheme=s, **kw) for s in ("nested", "swap-asap", "parallel")]
     for other in results[1:]:
@@ -180,33 +191,40 @@ def test_schemes_coincide_for_two_segments(kw):
 @pytest.mark.parametrize("n", [3, 4, 6])
 def test_swap_asap_with_deterministic_swaps_waits_for_the_last_link(n):
     # p_swap = 1, no decoherence: the end-to-end pair exists when the last segment succeeds: E[T] = Z_n.
-    assert repeater_protocol(n, 0.2, scheme="swap-asap").mean_time == pytest.approx(expected_attempts(n, 0.2),
-                                                                                    rel=1e-11)
+    assert repeater_protocol(n, 0.2, scheme="swap-asap").mean_time == pytest.approx(
+        expected_attempts(n, 0.2), rel=1e-11
+    )
 
 
 @settings(max_examples=15, deadline=None)
-@given(k=st.integers(0, 3), p=st.floats(0.2, 1.0), a=st.floats(0.5, 1.0), w0=st.floats(0.5, 1.0),
-       tc=st.floats(2.0, 1e4), tau=st.one_of(st.none(), st.integers(2, 30)))
+@given(
+    k=st.integers(0, 3),
+    p=st.floats(0.2, 1.0),
+    a=st.floats(0.5, 1.0),
+    w0=st.floats(0.5, 1.0),
+    tc=st.floats(2.0, 1e4),
+    tau=st.one_of(st.none(), st.integers(2, 30)),
+)
 def test_nested_laws_pmf_normalised_and_werner_below_perfect_memory_bound(k, p, a, w0, tc, tau):
-    res = repeater_protocol(2 ** k, p, p_swap=a, link_werner=w0, coherence_time=tc, cutoff=tau)
+    res = repeater_protocol(2**k, p, p_swap=a, link_werner=w0, coherence_time=tc, cutoff=tau)
     assert res.pmf[0] == 0.0 and (res.pmf >= 0).all()
     assert math.fsum(res.pmf) + res.truncated_mass == pytest.approx(1.0, abs=1e-12)
     assert res.truncated_mass < 1e-12
-    assert res.mean_werner <= w0 ** (2 ** k) * (1 + 1e-12)  # decoherence only lowers w
+    assert res.mean_werner <= w0 ** (2**k) * (1 + 1e-12)  # decoherence only lowers w
     finite = res.werner[np.isfinite(res.werner)]
-    assert (finite <= w0 ** (2 ** k) * (1 + 1e-9)).all()
+    assert (finite <= w0 ** (2**k) * (1 + 1e-9)).all()
 
 
 @settings(max_examples=10, deadline=None)
 @given(k=st.integers(1, 3), p=st.floats(0.1, 1.0), tau=st.integers(0, 10))
 def test_cutoff_never_helps_waiting_time_without_decoherence(k, p, tau):
     # Discarding links only delays delivery: E[T] with a cutoff >= E[T] without one.
-    assert repeater_protocol(2 ** k, p, cutoff=tau).mean_time >= repeater_protocol(2 ** k, p).mean_time * (1 - 1e-12)
+    assert repeater_protocol(2**k, p, cutoff=tau).mean_time >= repeater_protocol(2**k, p).mean_time * (1 - 1e-12)
 
 
 def test_multiplexing_equals_a_single_mode_with_the_combined_probability():
     a = repeater_protocol(4, 0.01, modes=20, p_swap=0.5)
-    b = repeater_protocol(4, 1 - 0.99 ** 20, p_swap=0.5)
+    b = repeater_protocol(4, 1 - 0.99**20, p_swap=0.5)
     assert a.mean_time == pytest.approx(b.mean_time, rel=1e-12)
 
 
@@ -214,23 +232,30 @@ def test_small_explicit_t_trunc_reports_the_mass_and_warns():
     with pytest.warns(RuntimeWarning, match="t_trunc=20 leaves"):
         res = repeater_protocol(4, 0.1, t_trunc=20)
     # p_swap = 1, no cutoff: T is the max of 4 Geometric(0.1) times, P(T > 20) = 1 - (1 - 0.9^20)^4.
-    assert res.t_trunc == 20 and res.truncated_mass == pytest.approx(1 - (1 - 0.9 ** 20) ** 4, rel=1e-12)
+    assert res.t_trunc == 20 and res.truncated_mass == pytest.approx(1 - (1 - 0.9**20) ** 4, rel=1e-12)
     assert math.fsum(res.pmf) + res.truncated_mass == pytest.approx(1.0, abs=1e-14)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    pytest.param(dict(segments=3, p_link=0.5), "power of two", id="nested-3"),
-    pytest.param(dict(segments=2, p_link=0.5, t_trunc=0), r"t_trunc must be >= 1, got 0", id="t_trunc"),
-    pytest.param(dict(segments=2, p_link=0.5, method="mc"), "method must be one of", id="method"),
-    pytest.param(dict(segments=2, p_link=0.5, method="monte-carlo"), "needs samples", id="mc-no-samples"),
-    pytest.param(dict(segments=2, p_link=0.5, seed=1), "samples and seed are for", id="exact-seed"),
-    pytest.param(dict(segments=16, p_link=0.5, scheme="swap-asap"), r"segments must be <= 8", id="asap-big"),
-    pytest.param(dict(segments=4, p_link=0.5, scheme="swap-asap", cutoff=3), "no memory or fidelity cutoff",
-                 id="asap-cutoff"),
-    pytest.param(dict(segments=4, p_link=0.5, werner_cutoff=0.5), "segments=2 only", id="wcut-4"),
-    pytest.param(dict(segments=2, p_link=0.5, link_werner=0.8, werner_cutoff=0.7), r"werner_cutoff must be <=",
-                 id="wcut-unreachable"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        pytest.param(dict(segments=3, p_link=0.5), "power of two", id="nested-3"),
+        pytest.param(dict(segments=2, p_link=0.5, t_trunc=0), r"t_trunc must be >= 1, got 0", id="t_trunc"),
+        pytest.param(dict(segments=2, p_link=0.5, method="mc"), "method must be one of", id="method"),
+        pytest.param(dict(segments=2, p_link=0.5, method="monte-carlo"), "needs samples", id="mc-no-samples"),
+        pytest.param(dict(segments=2, p_link=0.5, seed=1), "samples and seed are for", id="exact-seed"),
+        pytest.param(dict(segments=16, p_link=0.5, scheme="swap-asap"), r"segments must be <= 8", id="asap-big"),
+        pytest.param(
+            dict(segments=4, p_link=0.5, scheme="swap-asap", cutoff=3), "no memory or fidelity cutoff", id="asap-cutoff"
+        ),
+        pytest.param(dict(segments=4, p_link=0.5, werner_cutoff=0.5), "segments=2 only", id="wcut-4"),
+        pytest.param(
+            dict(segments=2, p_link=0.5, link_werner=0.8, werner_cutoff=0.7),
+            r"werner_cutoff must be <=",
+            id="wcut-unreachable",
+        ),
+    ],
+)
 def test_bad_input_raises_naming_the_parameter(kwargs, match):
     with pytest.raises(PQMSValueError, match=match):
         repeater_protocol(**kwargs)
@@ -242,14 +267,14 @@ def test_werner_cutoff_keeps_exactly_the_pairs_above_the_threshold(p, tc, wcut):
     # at the swap time max(t1, t2), so each attempt lasts max(t1, t2) and succeeds with P(d <= D):
     # E[T] = E[max] / P(d <= D) with E[max] = (3 - 2p)/(p (2 - p)), and E[w] = w0^2 E[r^d | d <= D].
     w0 = 0.99
-    D = math.floor(tc * math.log(w0 ** 2 / wcut))
+    D = math.floor(tc * math.log(w0**2 / wcut))
     q, r = 1 - p, math.exp(-1 / tc)
-    keep = (p + 2 * q * (1 - q ** D)) / (2 - p)
+    keep = (p + 2 * q * (1 - q**D)) / (2 - p)
     res = repeater_protocol(2, p, link_werner=w0, coherence_time=tc, werner_cutoff=wcut)
     assert res.mean_time == pytest.approx((3 - 2 * p) / (p * (2 - p)) / keep, rel=1e-10)
     num = 1 + 2 * sum((q * r) ** k for k in range(1, D + 1))
-    den = 1 + 2 * sum(q ** k for k in range(1, D + 1))
-    assert res.mean_werner == pytest.approx(w0 ** 2 * num / den, rel=1e-10)
+    den = 1 + 2 * sum(q**k for k in range(1, D + 1))
+    assert res.mean_werner == pytest.approx(w0**2 * num / den, rel=1e-10)
     assert np.nanmin(res.werner) >= wcut - 1e-12
 
 
@@ -259,16 +284,25 @@ def _li_key_rate(res):
     return max(0.0, 1 - 2 * (-e * math.log(e) - (1 - e) * math.log(1 - e))) / res.mean_time
 
 
-@pytest.mark.parametrize("segments, p, a, w0, tc, grid, best", [
-    # BoxiLi/repeater-cut-off-optimization unit_test.py::test_opt_adaptive_trunc: protocol (0,), optimum tau = 6
-    pytest.param(2, 0.1, 0.5, 0.99, 30, [(t,) for t in range(0, 30)], (6,), id="li-one-swap-tau6"),
-    # unit_test.py::test_opt_uniform: protocol (0, 0), uniform cutoff, optimum (45, 45)
-    pytest.param(4, 0.1, 0.8, 0.99, 400, [(t, t) for t in range(30, 61)], (45, 45), id="li-uniform-45"),
-    # unit_test.py::test_opt_adaptive_search_range: protocol (0, 0), optimum (18, 30)
-    pytest.param(4, 0.2, 0.6, 0.95, 300, list(product(range(12, 25), range(24, 37))), (18, 30), id="li-18-30"),
-])
+@pytest.mark.parametrize(
+    "segments, p, a, w0, tc, grid, best",
+    [
+        # BoxiLi/repeater-cut-off-optimization unit_test.py::test_opt_adaptive_trunc: protocol (0,), optimum tau = 6
+        pytest.param(2, 0.1, 0.5, 0.99, 30, [(t,) for t in range(0, 30)], (6,), id="li-one-swap-tau6"),
+        # unit_test.py::test_opt_uniform: protocol (0, 0), uniform cutoff, optimum (45, 45)
+        pytest.param(4, 0.1, 0.8, 0.99, 400, [(t, t) for t in range(30, 61)], (45, 45), id="li-uniform-45"),
+        # unit_test.py::test_opt_adaptive_search_range: protocol (0, 0), optimum (18, 30)
+        pytest.param(4, 0.2, 0.6, 0.95, 300, list(product(range(12, 25), range(24, 37))), (18, 30), id="li-18-30"),
+    ],
+)
 def test_li_coopmans_elkouss_published_optimal_cutoffs(segments, p, a, w0, tc, grid, best):
     # Exhaustive search over the grid reproduces the optimum their differential-evolution tests assert.
-    rates = {cut: _li_key_rate(repeater_protocol(segments, p, p_swap=a, link_werner=w0, coherence_time=tc,
-                                                 cutoff=cut if segments > 2 else cut[0])) for cut in grid}
+    rates = {
+        cut: _li_key_rate(
+            repeater_protocol(
+                segments, p, p_swap=a, link_werner=w0, coherence_time=tc, cutoff=cut if segments > 2 else cut[0]
+            )
+        )
+        for cut in grid
+    }
     assert max(rates, key=rates.get) == best

@@ -61,19 +61,25 @@ def _two_segment_cutoff(p, a, tau, r, w0):
     return mean_t, mean_w
 
 
-@pytest.mark.parametrize("p, a, tau, t_coh", [(0.1, 1.0, 5, 20.0), (0.3, 0.5, 2, 4.0), (0.05, 0.8, 30, math.inf),
-                                              (0.2, 1.0, math.inf, 10.0)])
+@pytest.mark.parametrize(
+    "p, a, tau, t_coh", [(0.1, 1.0, 5, 20.0), (0.3, 0.5, 2, 4.0), (0.05, 0.8, 30, math.inf), (0.2, 1.0, math.inf, 10.0)]
+)
 @pytest.mark.parametrize("scheme", ["nested", "swap-asap"])
 def test_two_segments_with_cutoff_and_decoherence(p, a, tau, t_coh, scheme):
     cut = None if math.isinf(tau) else tau
-    res = simulate(ProtocolSpec(2, p, p_swap=a, scheme=scheme, link_werner=0.9, coherence_time=t_coh, cutoff=cut),
-                   samples=N, seed=5)
+    res = simulate(
+        ProtocolSpec(2, p, p_swap=a, scheme=scheme, link_werner=0.9, coherence_time=t_coh, cutoff=cut),
+        samples=N,
+        seed=5,
+    )
     mean_t, mean_w = _two_segment_cutoff(p, a, tau, math.exp(-1 / t_coh), 0.9)
     _within(res, mean_t, werner=mean_w)
 
 
-@pytest.mark.parametrize("n, scheme", [(n, s) for n in (3, 4, 8) for s in ("nested", "swap-asap", "parallel")
-                                       if not (s == "nested" and n == 3)])  # nested needs a power of two
+@pytest.mark.parametrize(
+    "n, scheme",
+    [(n, s) for n in (3, 4, 8) for s in ("nested", "swap-asap", "parallel") if not (s == "nested" and n == 3)],
+)  # nested needs a power of two
 def test_deterministic_swaps_wait_for_the_last_link(n, scheme):
     # p_swap = 1, no cutoff: every scheme delivers when the last of n links exists, E[T] = Z_n(p)
     # (Bernardes, Praxmeyer, van Loock, PRA 83, 012323 (2011)); the pmf is that of a max of n geometrics.
@@ -137,12 +143,15 @@ def test_progress_callback_sees_every_chunk():
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(samples=0, seed=1), "samples must be >= 1, got 0"),
-    (dict(samples=10, seed=-1), "seed must be >= 0, got -1"),
-    (dict(samples=10, seed=1, t_trunc=0), "t_trunc must be >= 1, got 0"),
-    (dict(samples=10, seed=1, chunk=0), "chunk must be >= 1, got 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(samples=0, seed=1), "samples must be >= 1, got 0"),
+        (dict(samples=10, seed=-1), "seed must be >= 0, got -1"),
+        (dict(samples=10, seed=1, t_trunc=0), "t_trunc must be >= 1, got 0"),
+        (dict(samples=10, seed=1, chunk=0), "chunk must be >= 1, got 0"),
+    ],
+)
 def test_bad_input_names_the_parameter(kwargs, match):
     with pytest.raises(PQMSValueError, match=match):
         simulate(ProtocolSpec(2, 0.5), **kwargs)

@@ -62,10 +62,13 @@ def test_four_segment_coordinate_search_finds_the_grid_optimum():
 
 def test_dask_cluster_gives_the_same_optimum_as_the_local_loop():
     import distributed
+
     kw = dict(p_swap=0.7, link_werner=0.995, coherence_time=60.0, candidates=[2, 5, 10, 20, 40])
     local = optimize_cutoffs(4, 0.3, **kw)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") \
-            as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster,
+        distributed.Client(cluster) as client,
+    ):
         remote = optimize_cutoffs(4, 0.3, scheduler=client, **kw)
     # the same search: the same optimum and evaluations; the rates agree to the last bits (a worker thread's
     # BLAS may sum in another order, so exact float equality is not part of the promise)
@@ -87,8 +90,9 @@ def test_monte_carlo_method_is_seeded_and_agrees_with_exact_on_two_segments():
 
 def test_result_serialises_and_progress_counts_evaluations():
     seen = []
-    opt = optimize_cutoffs(2, 0.5, link_werner=0.99, coherence_time=5.0, candidates=[0, 1, 3],
-                           progress=lambda d, t: seen.append(d))
+    opt = optimize_cutoffs(
+        2, 0.5, link_werner=0.99, coherence_time=5.0, candidates=[0, 1, 3], progress=lambda d, t: seen.append(d)
+    )
     assert isinstance(opt, CutoffOptimum)
     assert seen[-1] == opt.evaluations == 4  # None, 0, 1, 3
     d = json.loads(json.dumps(opt.to_dict()))
@@ -104,16 +108,19 @@ def test_default_candidates_span_the_coherence_time():
     assert default_candidates(ProtocolSpec(4, 0.1))[-1] == 100  # 10 / p without decoherence
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(segments=1, p_link=0.5), "segments must be >= 2"),
-    (dict(segments=6, p_link=0.5), "segments must be a power of two"),
-    (dict(segments=2, p_link=0.0), r"p_link must be in \(0, 1\], got 0.0"),
-    (dict(segments=2, p_link=0.5, protocol="e91"), "protocol must be one of"),
-    (dict(segments=2, p_link=0.5, method="grid"), "method must be one of"),
-    (dict(segments=2, p_link=0.5, method="monte-carlo"), "seed must be an integer"),
-    (dict(segments=2, p_link=0.5, candidates=[-1]), r"candidates\[0\] must be >= 0, got -1"),
-    (dict(segments=4, p_link=0.5, candidates=[[1], [2], [3]]), "one list per nesting level"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(segments=1, p_link=0.5), "segments must be >= 2"),
+        (dict(segments=6, p_link=0.5), "segments must be a power of two"),
+        (dict(segments=2, p_link=0.0), r"p_link must be in \(0, 1\], got 0.0"),
+        (dict(segments=2, p_link=0.5, protocol="e91"), "protocol must be one of"),
+        (dict(segments=2, p_link=0.5, method="grid"), "method must be one of"),
+        (dict(segments=2, p_link=0.5, method="monte-carlo"), "seed must be an integer"),
+        (dict(segments=2, p_link=0.5, candidates=[-1]), r"candidates\[0\] must be >= 0, got -1"),
+        (dict(segments=4, p_link=0.5, candidates=[[1], [2], [3]]), "one list per nesting level"),
+    ],
+)
 def test_bad_input_names_the_parameter(kwargs, match):
     with pytest.raises(PQMSValueError, match=match):
         optimize_cutoffs(**kwargs)

@@ -12,7 +12,7 @@ from pqms_physics.network.protocols.rates import midpoint_link_probability, prot
 def test_midpoint_link_probability_is_bsm_times_two_detectors_times_fibre():
     # Both photons cross L0/2: transmissivity 10^(-0.2 * 80 / 10) = 10^-1.6 overall.
     p = midpoint_link_probability(80.0, detector_efficiency=0.9, bsm_success=0.5)
-    assert p == pytest.approx(0.5 * 0.81 * 10 ** -1.6, rel=1e-14)
+    assert p == pytest.approx(0.5 * 0.81 * 10**-1.6, rel=1e-14)
 
 
 @pytest.mark.parametrize("length", [20.0, 100.0, 300.0])
@@ -41,13 +41,17 @@ def test_memory_decoherence_lowers_fidelity_and_key_rate():
     assert bad.ebits_per_s == pytest.approx(good.ebits_per_s, rel=1e-12)  # no cutoff: timing unchanged
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    pytest.param(dict(length_km=0.0, segments=2), "length_km must be > 0", id="length"),
-    pytest.param(dict(length_km=10.0, segments=2, coherence_time_s=0.0), "coherence_time_s must be > 0", id="tcoh"),
-    pytest.param(dict(length_km=10.0, segments=2, detector_efficiency=0.0), "detector_efficiency", id="eta"),
-    pytest.param(dict(length_km=10.0, segments=2, repetition_rate_hz=-1.0), "repetition_rate_hz must be > 0",
-                 id="rate"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        pytest.param(dict(length_km=0.0, segments=2), "length_km must be > 0", id="length"),
+        pytest.param(dict(length_km=10.0, segments=2, coherence_time_s=0.0), "coherence_time_s must be > 0", id="tcoh"),
+        pytest.param(dict(length_km=10.0, segments=2, detector_efficiency=0.0), "detector_efficiency", id="eta"),
+        pytest.param(
+            dict(length_km=10.0, segments=2, repetition_rate_hz=-1.0), "repetition_rate_hz must be > 0", id="rate"
+        ),
+    ],
+)
 def test_bad_rate_inputs_name_the_parameter(kwargs, match):
     with pytest.raises(PQMSValueError, match=match):
         protocol_rate(**kwargs)

@@ -11,28 +11,42 @@ from pqms_physics.network.protocols.result import ProtocolResult, secret_key_fra
 from pqms_physics.network.protocols.spec import ProtocolSpec, round_time_s
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    pytest.param(dict(segments=2, p_link=0.0), r"p_link must be in \(0, 1\], got 0.0", id="p_link-0"),
-    pytest.param(dict(segments=2, p_link=1.5), r"p_link must be in \(0, 1\], got 1.5", id="p_link-big"),
-    pytest.param(dict(segments=2, p_link=0.5, p_swap=0.0), r"p_swap must be in \(0, 1\], got 0.0", id="p_swap"),
-    pytest.param(dict(segments=0, p_link=0.5), r"segments must be >= 1, got 0", id="segments-0"),
-    pytest.param(dict(segments=3, p_link=0.5), r"segments must be a power of two .* got 3", id="not-pow2"),
-    pytest.param(dict(segments=2, p_link=0.5, cutoff=-1), r"cutoff must be >= 0 rounds, got -1", id="cutoff-neg"),
-    pytest.param(dict(segments=4, p_link=0.5, cutoff=(1,)), r"cutoff must have one entry per nesting level",
-                 id="cutoff-len"),
-    pytest.param(dict(segments=4, p_link=0.5, cutoff=(1, -2)), r"cutoff\[1\] must be >= 0 rounds, got -2",
-                 id="cutoff-tuple-neg"),
-    pytest.param(dict(segments=2, p_link=0.5, coherence_time=-1.0), r"coherence_time must be > 0", id="tcoh-neg"),
-    pytest.param(dict(segments=2, p_link=0.5, coherence_time=0.0), r"coherence_time must be > 0", id="tcoh-0"),
-    pytest.param(dict(segments=2, p_link=0.5, scheme="bdcz"), r"scheme must be one of", id="scheme"),
-    pytest.param(dict(segments=2, p_link=0.5, link_werner=1.2), r"link_werner must be in \[0.0, 1.0\], got 1.2",
-                 id="w0"),
-    pytest.param(dict(segments=2, p_link=0.5, modes=0), r"modes must be >= 1, got 0", id="modes"),
-    pytest.param(dict(segments=3, p_link=0.5, scheme="parallel", cutoff=2), r"cutoff is not defined for scheme",
-                 id="parallel-cutoff"),
-    pytest.param(dict(segments=3, p_link=0.5, scheme="swap-asap", cutoff=(1, 2)), r"cutoff must be a single int",
-                 id="asap-tuple"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        pytest.param(dict(segments=2, p_link=0.0), r"p_link must be in \(0, 1\], got 0.0", id="p_link-0"),
+        pytest.param(dict(segments=2, p_link=1.5), r"p_link must be in \(0, 1\], got 1.5", id="p_link-big"),
+        pytest.param(dict(segments=2, p_link=0.5, p_swap=0.0), r"p_swap must be in \(0, 1\], got 0.0", id="p_swap"),
+        pytest.param(dict(segments=0, p_link=0.5), r"segments must be >= 1, got 0", id="segments-0"),
+        pytest.param(dict(segments=3, p_link=0.5), r"segments must be a power of two .* got 3", id="not-pow2"),
+        pytest.param(dict(segments=2, p_link=0.5, cutoff=-1), r"cutoff must be >= 0 rounds, got -1", id="cutoff-neg"),
+        pytest.param(
+            dict(segments=4, p_link=0.5, cutoff=(1,)), r"cutoff must have one entry per nesting level", id="cutoff-len"
+        ),
+        pytest.param(
+            dict(segments=4, p_link=0.5, cutoff=(1, -2)),
+            r"cutoff\[1\] must be >= 0 rounds, got -2",
+            id="cutoff-tuple-neg",
+        ),
+        pytest.param(dict(segments=2, p_link=0.5, coherence_time=-1.0), r"coherence_time must be > 0", id="tcoh-neg"),
+        pytest.param(dict(segments=2, p_link=0.5, coherence_time=0.0), r"coherence_time must be > 0", id="tcoh-0"),
+        pytest.param(dict(segments=2, p_link=0.5, scheme="bdcz"), r"scheme must be one of", id="scheme"),
+        pytest.param(
+            dict(segments=2, p_link=0.5, link_werner=1.2), r"link_werner must be in \[0.0, 1.0\], got 1.2", id="w0"
+        ),
+        pytest.param(dict(segments=2, p_link=0.5, modes=0), r"modes must be >= 1, got 0", id="modes"),
+        pytest.param(
+            dict(segments=3, p_link=0.5, scheme="parallel", cutoff=2),
+            r"cutoff is not defined for scheme",
+            id="parallel-cutoff",
+        ),
+        pytest.param(
+            dict(segments=3, p_link=0.5, scheme="swap-asap", cutoff=(1, 2)),
+            r"cutoff must be a single int",
+            id="asap-tuple",
+        ),
+    ],
+)
 def test_bad_parameters_name_the_parameter_and_the_value(kwargs, match):
     with pytest.raises(PQMSValueError, match=match):
         ProtocolSpec(**kwargs)
@@ -46,7 +60,7 @@ def test_spec_accepts_any_segment_count_for_swap_asap_and_parallel():
 def test_multiplexed_success_probability_is_one_minus_all_modes_failing():
     # M independent modes: the round fails only if all M fail.
     spec = ProtocolSpec(2, 0.01, modes=50)
-    assert spec.p_eff == pytest.approx(1 - 0.99 ** 50, rel=1e-14)
+    assert spec.p_eff == pytest.approx(1 - 0.99**50, rel=1e-14)
 
 
 def test_cutoff_for_level_is_one_based_over_nesting_levels():
@@ -80,7 +94,7 @@ def _geometric_result(p=0.5, n=20):
 def test_cdf_and_quantile_of_a_geometric_law():
     res = _geometric_result()
     # Geometric(1/2): P(T <= t) = 1 - 2^-t; median 1, 0.99-quantile ceil(log2 100) = 7.
-    assert res.cdf(3) == pytest.approx(1 - 0.5 ** 3, abs=1e-15)
+    assert res.cdf(3) == pytest.approx(1 - 0.5**3, abs=1e-15)
     np.testing.assert_allclose(res.cdf(np.arange(1, 5)), 1 - 0.5 ** np.arange(1, 5), atol=1e-15)
     assert res.quantile(0.5) == 1
     assert res.quantile(0.99) == 7

@@ -70,9 +70,9 @@ def test_distil_of_two_elementary_links_matches_sum_over_waiting_gap(p, tc):
     # E[T] = E[max] / P(success); E[w] = E[(w0 r^d + w0 + 4 w0^2 r^d)/6] / P(success).
     w0, q, r = 0.9, 1 - p, math.exp(-1 / tc)
     ks = np.arange(0, 5000)
-    pd = np.where(ks == 0, p / (2 - p), 2 * p * q ** ks / (2 - p))
-    succ = np.sum(pd * (1 + w0 ** 2 * r ** ks) / 2)
-    wsum = np.sum(pd * (w0 * r ** ks + w0 + 4 * w0 ** 2 * r ** ks) / 6)
+    pd = np.where(ks == 0, p / (2 - p), 2 * p * q**ks / (2 - p))
+    succ = np.sum(pd * (1 + w0**2 * r**ks) / 2)
+    wsum = np.sum(pd * (w0 * r**ks + w0 + 4 * w0**2 * r**ks) / 6)
     a, b = U.geometric_link(p, w0, 400)
     pmf, wpmf, _, _ = unit_sequence(a, b, [("distil", math.inf)], coherence_time=tc, cap=1 << 20)
     res = finish(ProtocolSpec(2, p), pmf, wpmf, None)

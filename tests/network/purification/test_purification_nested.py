@@ -85,8 +85,10 @@ def test_two_hops_with_one_round_per_level_is_purify_swap_purify_by_hand():
     p2, eta = 0.99, 0.985
     link = dejmps(W, gate_fidelity=p2, measurement_fidelity=eta)
     from pqms_physics.core.states import bell_diagonal_from_weights, bell_weights
-    swapped = bell_weights(swap(bell_diagonal_from_weights(link.weights), bell_diagonal_from_weights(link.weights),
-                                p2, eta))
+
+    swapped = bell_weights(
+        swap(bell_diagonal_from_weights(link.weights), bell_diagonal_from_weights(link.weights), p2, eta)
+    )
     top = dejmps(swapped, gate_fidelity=p2, measurement_fidelity=eta)
     r = nested_repeater(W, 2, rounds=(1, 1), gate_fidelity=p2, measurement_fidelity=eta)
     assert r.fidelity == pytest.approx(top.fidelity, abs=1e-12)
@@ -106,6 +108,7 @@ def test_resources_grow_polynomially_with_the_per_level_factor():
     s = resource_scaling(0.95, 12, k, gate_fidelity=p2, measurement_fidelity=eta)
     w = np.array(nested_repeater(0.95, 2**12, k, gate_fidelity=p2, measurement_fidelity=eta).weights)
     from pqms_physics.core.bell_algebra import swap_weights
+
     for _ in range(200):  # the level map, iterated by hand to its fixed point
         v, m = swap_weights(w, w, p2, eta), 2.0
         for _ in range(k):
@@ -120,6 +123,7 @@ def test_resources_grow_polynomially_with_the_per_level_factor():
 
 def test_distance_and_result_serialisation():
     import json
+
     r = nested_repeater(0.95, 4, 1, link_length_km=25.0)
     assert r.distance_km == 100.0 and r.rounds == (1, 1, 1)
     assert json.loads(json.dumps(r.to_dict()))["hops"] == 4
@@ -131,6 +135,7 @@ def test_target_mode_finds_a_schedule_that_reaches_the_target_and_it_is_the_chea
     again = nested_repeater(0.9, 4, r.rounds)
     assert again.fidelity >= 0.99 and again.raw_pairs == pytest.approx(r.raw_pairs)
     import itertools
+
     for sched in itertools.product(range(3), repeat=3):  # brute force over the public function
         x = nested_repeater(0.9, 4, sched)
         if x.fidelity >= 0.99:
@@ -148,17 +153,23 @@ def test_target_above_f_max_is_reported_unreachable_with_the_reason():
     assert math.isnan(r.raw_pairs) and r.rounds == ()
 
 
-@pytest.mark.parametrize("call, match", [
-    pytest.param(lambda: nested_repeater(0.9, 0), "hops must be >= 1, got 0", id="hops"),
-    pytest.param(lambda: nested_repeater(0.9, 4, (1, 1)), r"rounds must have one entry per level 0..2", id="rounds"),
-    pytest.param(lambda: nested_repeater(1.1, 4), r"link must be in \[0.0, 1.0\], got 1.1", id="link"),
-    pytest.param(lambda: nested_repeater([0.5, 0.5, 0.5, 0.5], 4), "link must sum to 1", id="link-weights"),
-    pytest.param(lambda: nested_repeater(0.9, 4, scheme="tree"), "scheme must be one of", id="scheme"),
-    pytest.param(lambda: recurrence(W, -1), "rounds must be >= 0, got -1", id="rounds-neg"),
-    pytest.param(lambda: purification_target(1.2, 4), r"target_fidelity must be in \[0.25, 1.0\], got 1.2",
-                 id="target"),
-    pytest.param(lambda: purification_target(0.9, 4, max_rounds=9), "max_rounds must be <= 6, got 9", id="max"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        pytest.param(lambda: nested_repeater(0.9, 0), "hops must be >= 1, got 0", id="hops"),
+        pytest.param(
+            lambda: nested_repeater(0.9, 4, (1, 1)), r"rounds must have one entry per level 0..2", id="rounds"
+        ),
+        pytest.param(lambda: nested_repeater(1.1, 4), r"link must be in \[0.0, 1.0\], got 1.1", id="link"),
+        pytest.param(lambda: nested_repeater([0.5, 0.5, 0.5, 0.5], 4), "link must sum to 1", id="link-weights"),
+        pytest.param(lambda: nested_repeater(0.9, 4, scheme="tree"), "scheme must be one of", id="scheme"),
+        pytest.param(lambda: recurrence(W, -1), "rounds must be >= 0, got -1", id="rounds-neg"),
+        pytest.param(
+            lambda: purification_target(1.2, 4), r"target_fidelity must be in \[0.25, 1.0\], got 1.2", id="target"
+        ),
+        pytest.param(lambda: purification_target(0.9, 4, max_rounds=9), "max_rounds must be <= 6, got 9", id="max"),
+    ],
+)
 def test_bad_arguments_name_the_parameter(call, match):
     with pytest.raises(PQMSValueError, match=match):
         call()
@@ -167,13 +178,13 @@ def test_bad_arguments_name_the_parameter(call, match):
 @pytest.mark.parametrize("p2, eta", [(1.0, 1.0), (0.97, 0.99), (0.9, 0.95)])
 def test_distil_unit_coefficients_reproduce_bbpssw_and_the_time_engines_perfect_form(p2, eta):
     from pqms_physics.network.purification import bbpssw_werner_coefficients
+
     c = bbpssw_werner_coefficients(p2, eta)
     rng = np.random.default_rng(3)
     for w1, w2 in rng.uniform(-1 / 3, 1, size=(20, 2)):
         r = bbpssw((1 + 3 * w1) / 4, (1 + 3 * w2) / 4, gate_fidelity=p2, measurement_fidelity=eta)
         assert c.success_probability(w1, w2) == pytest.approx(r.success_probability, abs=1e-14)
-        assert c.weighted_werner(w1, w2) == pytest.approx(r.success_probability * (4 * r.fidelity - 1) / 3,
-                                                          abs=1e-14)
+        assert c.weighted_werner(w1, w2) == pytest.approx(r.success_probability * (4 * r.fidelity - 1) / 3, abs=1e-14)
         if (p2, eta) == (1.0, 1.0):  # the form of protocols.units.distil_attempt (Bennett et al. 1996)
             assert c.success_probability(w1, w2) == pytest.approx((1 + w1 * w2) / 2, abs=1e-14)
             assert c.weighted_werner(w1, w2) == pytest.approx((w1 + w2 + 4 * w1 * w2) / 6, abs=1e-14)

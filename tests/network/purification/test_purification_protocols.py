@@ -11,16 +11,23 @@ from pqms_physics.errors import PQMSValueError
 from pqms_physics.network.purification import PurificationResult, bbpssw, dejmps
 from pqms_physics.network.purification.general import recurrence_arrays
 
-NOISE = [pytest.param(1.0, 1.0, id="perfect"), pytest.param(0.97, 1.0, id="gate"),
-         pytest.param(1.0, 0.95, id="readout"), pytest.param(0.9, 0.93, id="both")]
+NOISE = [
+    pytest.param(1.0, 1.0, id="perfect"),
+    pytest.param(0.97, 1.0, id="gate"),
+    pytest.param(1.0, 0.95, id="readout"),
+    pytest.param(0.9, 0.93, id="both"),
+]
 
 
 def _weights(seed, n=None):
     return np.random.default_rng(seed).dirichlet(np.ones(4), size=n)
 
 
-weights_st = st.lists(st.floats(0.0, 1.0), min_size=4, max_size=4).filter(lambda v: sum(v) > 1e-3).map(
-    lambda v: np.asarray(v) / sum(v))
+weights_st = (
+    st.lists(st.floats(0.0, 1.0), min_size=4, max_size=4)
+    .filter(lambda v: sum(v) > 1e-3)
+    .map(lambda v: np.asarray(v) / sum(v))
+)
 prob_st = st.floats(0.0, 1.0)
 
 
@@ -74,7 +81,8 @@ def test_bbpssw_matches_the_circuit_without_rotation_on_werner_states(p2, eta):
     assert r.success_probability == pytest.approx(success, abs=1e-12)
     q = qt.rand_dm([2, 2], seed=3)  # a Qobj input is twirled first: same as its fidelity
     assert bbpssw(q, gate_fidelity=p2, measurement_fidelity=eta).fidelity == pytest.approx(
-        bbpssw(phi_plus_fidelity(q), gate_fidelity=p2, measurement_fidelity=eta).fidelity, abs=1e-12)
+        bbpssw(phi_plus_fidelity(q), gate_fidelity=p2, measurement_fidelity=eta).fidelity, abs=1e-12
+    )
 
 
 @pytest.mark.parametrize("f", [0.5, 0.6, 0.75, 0.9, 0.99, 1.0])
@@ -131,6 +139,7 @@ def test_vectorised_call_equals_single_calls_and_w2_defaults_to_a_copy():
 def test_result_is_frozen_and_serialises():
     import dataclasses
     import json
+
     r = dejmps([0.9, 0.05, 0.03, 0.02])
     assert isinstance(r, PurificationResult)
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -141,22 +150,31 @@ def test_result_is_frozen_and_serialises():
     assert len(doc["state"]["re"]) == 4
 
 
-@pytest.mark.parametrize("call, match", [
-    pytest.param(lambda: dejmps([0.5, 0.6, -0.1, 0.0]), r"w1 must have entries >= 0, got -0.1", id="negative"),
-    pytest.param(lambda: dejmps([0.5, 0.2, 0.2, 0.2]), r"w1 must sum to 1", id="sum"),
-    pytest.param(lambda: dejmps([0.9, 0.1, 0.0, 0.0], [0.5, 0.5]), r"w2 must be Bell weights .* shape \(2,\)",
-                 id="shape"),
-    pytest.param(lambda: dejmps(qt.rand_dm(2)), r"w1 must be a 2-qubit state", id="one-qubit"),
-    pytest.param(lambda: dejmps(qt.Qobj(np.diag([1.0, 0, 0, 1.0]), dims=[[2, 2], [2, 2]])),
-                 r"w1 must have trace 1", id="trace"),
-    pytest.param(lambda: dejmps([1, 0, 0, 0], gate_fidelity=1.5), r"gate_fidelity must be in \[0.0, 1.0\], got 1.5",
-                 id="p2"),
-    pytest.param(lambda: dejmps([1, 0, 0, 0], measurement_fidelity=-0.1), r"measurement_fidelity must be in",
-                 id="eta"),
-    pytest.param(lambda: dejmps([1, 0, 0, 0], [0, 1, 0, 0]), r"success probability 0", id="never-kept"),
-    pytest.param(lambda: bbpssw(1.2), r"f1 must be in \[0.0, 1.0\], got 1.2", id="bbpssw-f"),
-    pytest.param(lambda: bbpssw(0.9, qt.rand_dm(3)), r"f2 must be a 2-qubit state", id="bbpssw-qobj"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        pytest.param(lambda: dejmps([0.5, 0.6, -0.1, 0.0]), r"w1 must have entries >= 0, got -0.1", id="negative"),
+        pytest.param(lambda: dejmps([0.5, 0.2, 0.2, 0.2]), r"w1 must sum to 1", id="sum"),
+        pytest.param(
+            lambda: dejmps([0.9, 0.1, 0.0, 0.0], [0.5, 0.5]), r"w2 must be Bell weights .* shape \(2,\)", id="shape"
+        ),
+        pytest.param(lambda: dejmps(qt.rand_dm(2)), r"w1 must be a 2-qubit state", id="one-qubit"),
+        pytest.param(
+            lambda: dejmps(qt.Qobj(np.diag([1.0, 0, 0, 1.0]), dims=[[2, 2], [2, 2]])),
+            r"w1 must have trace 1",
+            id="trace",
+        ),
+        pytest.param(
+            lambda: dejmps([1, 0, 0, 0], gate_fidelity=1.5), r"gate_fidelity must be in \[0.0, 1.0\], got 1.5", id="p2"
+        ),
+        pytest.param(
+            lambda: dejmps([1, 0, 0, 0], measurement_fidelity=-0.1), r"measurement_fidelity must be in", id="eta"
+        ),
+        pytest.param(lambda: dejmps([1, 0, 0, 0], [0, 1, 0, 0]), r"success probability 0", id="never-kept"),
+        pytest.param(lambda: bbpssw(1.2), r"f1 must be in \[0.0, 1.0\], got 1.2", id="bbpssw-f"),
+        pytest.param(lambda: bbpssw(0.9, qt.rand_dm(3)), r"f2 must be a 2-qubit state", id="bbpssw-qobj"),
+    ],
+)
 def test_bad_inputs_raise_naming_the_parameter(call, match):
     with pytest.raises(PQMSValueError, match=match):
         call()
