@@ -35,7 +35,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 KERNEL = """
 import json, resource, time
-from pqms_physics.core.channels import dephasing
+from pqms_physics.core.noise import dephasing
 from pqms_physics.nct import pool_bias_experiment
 import numba
 ch = dephasing(gamma_per_s=0.05, t_s=1.0)   # the design documents' operation on pool 1
@@ -57,7 +57,7 @@ NAIVE = """
 import json, resource, time
 import numpy as np
 from pqms_physics.nct import pool_probabilities
-from pqms_physics.core.channels import dephasing
+from pqms_physics.core.noise import dephasing
 table = pool_probabilities(sender_channel=dephasing(gamma_per_s=0.05, t_s=1.0))
 rng = np.random.default_rng(1)
 rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from pqms_physics.core.channels import dephasing
+from pqms_physics.core.noise import dephasing
 from pqms_physics.core.states import bell_state, fidelity
 from pqms_physics.plots import new_figure, save_figure, style_context
 

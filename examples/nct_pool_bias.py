@@ -33,7 +33,8 @@ import math
 import numpy as np
 import qutip as qt
 
-from pqms_physics.core.channels import Channel, amplitude_damping, dephasing, depolarizing, pauli_channel
+from pqms_physics.core.channels import Channel
+from pqms_physics.core.noise import amplitude_damping, dephasing, depolarizing, pauli_channel
 from pqms_physics.core.states import bell_state
 from pqms_physics.nct import (
     detectable_bias,

@@ -289,7 +289,7 @@ def chsh_vs_distance(
     >>> r.s_value.round(4).tolist()                         # 2 sqrt(1 + C^2), C = exp(-400 * 1.5e-3)
     [2.8284, 2.2814]
     """
-    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.noise import dephasing
     from pqms_physics.core.states import as_density_matrix, bell_state, fidelity
     from pqms_physics.network.chains import chain_state
 

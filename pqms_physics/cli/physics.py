@@ -219,7 +219,8 @@ class SenderType(click.ParamType):
 
 def sender_channel(spec: tuple):
     """Build the sender's Channel from a parsed ``--sender`` spec (library factories only)."""
-    from pqms_physics.core.channels import Channel, amplitude_damping, dephasing, depolarizing, pauli_channel
+    from pqms_physics.core.channels import Channel
+    from pqms_physics.core.noise import amplitude_damping, dephasing, depolarizing, pauli_channel
 
     kind, *nums = spec
     if kind == "none":

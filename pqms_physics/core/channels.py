@@ -49,7 +49,6 @@ Examples
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 
@@ -58,14 +57,10 @@ import qutip as qt
 from qutip.core.dimensions import Dimensions
 
 from pqms_physics.conventions import ATOL
+from pqms_physics.core import _checks as checks
 from pqms_physics.core import reps
 from pqms_physics.core.reps import kraus_to_superop
 from pqms_physics.errors import DimensionError, NotCPTPError, PQMSValueError, check_int
-
-
-def _dims_of(op: qt.Qobj) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """(output dims, input dims) of an operator (or ket) Qobj as tuples."""
-    return tuple(int(d) for d in op.dims[0]), tuple(int(d) for d in op.dims[1])
 
 
 def _register(dims: Iterable[int]) -> tuple[int, ...]:
@@ -139,31 +134,7 @@ class Channel:
         NotCPTPError
             If ``sum_k K^dagger K`` differs from the identity by more than ``atol``.
         """
-        ops = list(ops)
-        if not ops:
-            raise PQMSValueError("ops must contain at least one Kraus operator, got none")
-        mats, dims = [], None
-        for k, op in enumerate(ops):
-            if isinstance(op, qt.Qobj) and not (op.isoper or op.isket):
-                raise PQMSValueError(f"ops[{k}] must be an operator, got a Qobj of type {op.type!r}")
-            mat = op.full() if isinstance(op, qt.Qobj) else np.asarray(op, dtype=complex)
-            if mat.ndim != 2:
-                raise PQMSValueError(f"ops[{k}] must be a 2-D array, got shape {mat.shape}")
-            op_dims = _dims_of(op) if isinstance(op, qt.Qobj) else ((mat.shape[0],), (mat.shape[1],))
-            if dims is None:
-                dims = op_dims
-            elif op_dims != dims:
-                raise DimensionError(f"ops[{k}] has dims {op_dims}, expected {dims} like ops[0]")
-            if not np.all(np.isfinite(mat)):
-                raise PQMSValueError(f"ops[{k}] must be finite")
-            mats.append(mat)
-        out_dims, in_dims = dims
-        gram = sum(m.conj().T @ m for m in mats)
-        err = np.abs(gram - np.eye(gram.shape[0])).max()
-        if err > atol:
-            raise NotCPTPError(
-                f"ops must satisfy sum K^dagger K = I (trace preserving); max deviation {err:.3g} > atol={atol}"
-            )
+        mats, (out_dims, in_dims) = checks.kraus_matrices(ops, atol)
         return cls._from_array(kraus_to_superop(mats), in_dims, out_dims, label or f"kraus({len(mats)} ops)")
 
     @classmethod
@@ -238,21 +209,8 @@ class Channel:
         NotCPTPError
             If an effect is not positive semidefinite or the effects do not sum to the identity.
         """
-        mats = np.asarray(effects, dtype=complex)
-        if mats.ndim != 3 or mats.shape[1] != mats.shape[2] or not np.all(np.isfinite(mats)):
-            raise PQMSValueError(f"effects must be finite square matrices of one shape, got shape {mats.shape}")
-        k, d = mats.shape[0], mats.shape[1]
-        in_dims = (d,) if in_dims is None else tuple(in_dims)
-        out_dims = (k,) if out_dims is None else tuple(out_dims)
-        if int(np.prod(in_dims)) != d or int(np.prod(out_dims)) != k:
-            raise DimensionError(
-                f"effects ({k} of size {d}) do not fit in_dims {list(in_dims)} -> out_dims {list(out_dims)}"
-            )
-        if np.abs(mats - np.swapaxes(mats, 1, 2).conj()).max() > atol or np.linalg.eigvalsh(mats).min() < -atol:
-            raise NotCPTPError("effects must be positive semidefinite")
-        err = np.abs(mats.sum(axis=0) - np.eye(d)).max()
-        if err > atol:
-            raise NotCPTPError(f"effects must sum to the identity; max deviation {err:.3g} > atol={atol}")
+        mats, in_dims, out_dims = checks.povm_effects(effects, in_dims, out_dims, atol)
+        k = mats.shape[0]
         return cls._from_array(reps.povm_to_superop(mats), in_dims, out_dims, label or f"povm({k} outcomes)")
 
     @classmethod
@@ -360,18 +318,8 @@ class Channel:
                 f"on() needs a channel with equal input and output dims of one subsystem "
                 f"dimension, got in {list(self.in_dims)} out {list(self.out_dims)}"
             )
-        n = check_int("n", n, 1)
-        single = not isinstance(qubit, Sequence)
-        targets = [qubit] if single else list(qubit)
+        n, targets, single = checks.placement(qubit, n, self.in_dims)
         k = len(self.in_dims)
-        if len(targets) != k:
-            raise DimensionError(
-                f"qubit must name {k} factor(s) for a channel on dims {list(self.in_dims)}, "
-                f"got {len(targets)}: {targets}"
-            )
-        targets = [check_int("qubit" if single else f"qubit[{i}]", q, 0, n - 1) for i, q in enumerate(targets)]
-        if len(set(targets)) != k:
-            raise PQMSValueError(f"qubit must hold distinct factors, got {targets}")
         dim = self.in_dims[0]
         full = self if n == k else self & Channel.identity(n - k, dim)
         order, rest = [0] * n, iter(range(k, n))
@@ -418,14 +366,15 @@ class Channel:
         return f"Channel({self.label}; in {list(self.in_dims)} -> out {list(self.out_dims)})"
 
 
-# Compatibility: the noise factories moved to pqms_physics.core.noise; importing them from here still works for
-# one release (resolved lazily, so that noise.py can import Channel from this module without a cycle).
+# 0.1 compatibility (one release): `from pqms_physics.core.channels import dephasing` etc. still resolve, lazily.
 _MOVED_TO_NOISE = ("dephasing", "amplitude_damping", "depolarizing", "pauli_channel", "lindblad_channel")
 
 
 def __getattr__(name: str):
     if name in _MOVED_TO_NOISE:
-        return getattr(importlib.import_module("pqms_physics.core.noise"), name)
+        from pqms_physics.core import noise  # lazy: noise.py imports Channel from here
+
+        return getattr(noise, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -28,7 +28,8 @@ import qutip as qt
 import scipy.linalg
 
 from pqms_physics.conventions import PROB_SUM_ATOL
-from pqms_physics.core.channels import Channel, _dims_of
+from pqms_physics.core._checks import _dims_of
+from pqms_physics.core.channels import Channel
 from pqms_physics.core.reps import kraus_to_superop
 from pqms_physics.core.states import PAULI_MATRICES
 from pqms_physics.errors import DimensionError, PQMSValueError, check_nonnegative, check_probability

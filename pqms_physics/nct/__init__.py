@@ -18,7 +18,8 @@ Examples
 --------
 >>> import qutip as qt
 >>> from pqms_physics.nct import signalling_distance
->>> from pqms_physics.core.channels import Channel, dephasing
+>>> from pqms_physics.core.channels import Channel
+>>> from pqms_physics.core.noise import dephasing
 >>> from pqms_physics.core.states import bell_state
 >>> signalling_distance(bell_state("phi+"), [dephasing(0.05, 1.0).on(0, 2)], receiver=1) < 1e-12
 True

@@ -99,7 +99,7 @@ def pool_probabilities(
 
     Examples
     --------
-    >>> from pqms_physics.core.channels import dephasing
+    >>> from pqms_physics.core.noise import dephasing
     >>> pool_probabilities(sender_channel=dephasing(0.05, 1.0)).round(3).tolist()
     [[0.5, 0.0, 0.0, 0.5], [0.5, 0.0, 0.0, 0.5]]
     """
@@ -308,7 +308,7 @@ def pool_bias_experiment(
 
     Examples
     --------
-    >>> from pqms_physics.core.channels import dephasing
+    >>> from pqms_physics.core.noise import dephasing
     >>> r = pool_bias_experiment(10_000, seed=7, sender_channel=dephasing(0.05, 1.0), sampler="multinomial")
     >>> r.expected_delta_mu, r.counts.sum(axis=1).tolist(), abs(r.z) < 6
     (0.0, [10000, 10000], True)

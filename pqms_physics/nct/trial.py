@@ -23,7 +23,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import qutip as qt
 
-from pqms_physics.core.channels import Channel, dephasing
+from pqms_physics.core.channels import Channel
+from pqms_physics.core.noise import dephasing
 from pqms_physics.errors import PQMSValueError, check_choice, check_int, check_real, check_seed
 from pqms_physics.nct.pools import BASES, DEVICES, SAMPLERS, pool_bias_from_table, pool_probabilities
 from pqms_physics.nct.power import binomial_ci

@@ -222,7 +222,7 @@ def chain_state(
 
     Examples
     --------
-    >>> from pqms_physics.core.channels import dephasing
+    >>> from pqms_physics.core.noise import dephasing
     >>> from pqms_physics.core.states import bell_state, fidelity
     >>> link = dephasing(0.5, 0.1).on(1, n=2)(bell_state("phi+"))
     >>> round(fidelity(chain_state(link, 10), bell_state("phi+")), 12)  # (1 + exp(-2 * 0.5 * 1.0))/2

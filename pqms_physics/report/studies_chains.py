@@ -16,7 +16,7 @@ FIDELITY_NOISY_SWAP: dict = {"gate_fidelity": 0.999, "measurement_fidelity": 0.9
 
 def study_fidelity_vs_hops(quick: bool = False, seed: int = DEFAULT_SEED) -> Study:
     """F vs number of links (1..1000): Werner links, dephased links, Duer-noisy swaps twirled and untwirled."""
-    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.noise import dephasing
     from pqms_physics.core.states import bell_state, werner_state
     from pqms_physics.network.chains import fidelity_vs_hops
 

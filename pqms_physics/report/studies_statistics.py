@@ -120,7 +120,7 @@ def study_nct_pool_bias(quick: bool = False, seed: int = DEFAULT_SEED) -> Study:
     """Pool-bias runs on the kernels at N = 1e3..1e10 pairs per pool, and z over many windows."""
     from scipy import stats
 
-    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.noise import dephasing
     from pqms_physics.nct import pool_bias_experiment
     from pqms_physics.nct.power import no_signalling_stderr, threshold_pass_probability
 

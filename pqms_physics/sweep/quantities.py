@@ -31,7 +31,7 @@ from pqms_physics.sweep.spec import OutputSpec, ParameterSpec, Quantity, point_s
 # ------------------------------------------------------------------ quantities
 def _eval_dephasing_fidelity(values, point_index, seed):
     """Phi+ after dephasing of qubit 0 (sides = 1) or of both qubits (sides = 2), via the core channels."""
-    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.noise import dephasing
     from pqms_physics.core.states import bell_state, fidelity
 
     phi = bell_state("phi+")
@@ -267,7 +267,7 @@ POOL_BASES: tuple[str, ...] = ("z", "x", "y")
 
 def _eval_pool_bias(values, point_index, seed):
     """Per point: :func:`pqms_physics.nct.pool_bias_experiment` seeded by the point's own seed."""
-    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.noise import dephasing
     from pqms_physics.core.states import werner_state
     from pqms_physics.nct import pool_bias_experiment
 

@@ -21,7 +21,7 @@ from pqms_physics.chsh import (
     optimal_settings,
     outcome_table,
 )
-from pqms_physics.core.channels import dephasing
+from pqms_physics.core.noise import dephasing
 from pqms_physics.core.states import bell_diagonal_state, bell_state, werner_parameter, werner_state
 from pqms_physics.errors import DimensionError, PQMSValueError
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pqms_physics.chsh import STANDARD_ANGLES, chsh_value, chsh_vs_distance, chsh_vs_hops, optimal_settings
-from pqms_physics.core.channels import dephasing, depolarizing
+from pqms_physics.core.noise import dephasing, depolarizing
 from pqms_physics.core.states import bell_state, werner_state
 from pqms_physics.errors import DimensionError, PQMSValueError
 from pqms_physics.network.chains import chain_state, fidelity_vs_hops

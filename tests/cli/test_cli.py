@@ -137,7 +137,7 @@ def test_chsh_kernel_sampler_runs_and_reports_a_violation_for_phi_plus():
 
 
 def test_nct_rows_equal_pool_bias_experiment_on_the_same_streams():
-    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.noise import dephasing
     from pqms_physics.nct import pool_bias_experiment
 
     doc = run_json(

@@ -7,15 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from randomobjects import random_density_matrix, random_kraus
 
-from pqms_physics.core.channels import (
-    Channel,
-    amplitude_damping,
-    dephasing,
-    depolarizing,
-    kraus_to_superop,
-    lindblad_channel,
-    pauli_channel,
-)
+from pqms_physics.core.channels import Channel, kraus_to_superop
+from pqms_physics.core.noise import amplitude_damping, dephasing, depolarizing, lindblad_channel, pauli_channel
 from pqms_physics.core.states import bell_state, fidelity
 from pqms_physics.errors import DimensionError, NotCPTPError
 

@@ -9,14 +9,8 @@ import math
 import numpy as np
 import qutip as qt
 
-from pqms_physics.core.channels import (
-    Channel,
-    amplitude_damping,
-    dephasing,
-    depolarizing,
-    lindblad_channel,
-    pauli_channel,
-)
+from pqms_physics.core.channels import Channel
+from pqms_physics.core.noise import amplitude_damping, dephasing, depolarizing, lindblad_channel, pauli_channel
 
 CNOT = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]], dtype=complex)
 

@@ -100,7 +100,7 @@ def test_bad_scheduler_and_shards_are_named():
 
 
 def test_sharded_pool_bias_equals_the_single_process_experiment(client):
-    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.noise import dephasing
     from pqms_physics.nct.pools import pool_bias_experiment
     from pqms_physics.nct.sharded import pool_bias_sharded
 

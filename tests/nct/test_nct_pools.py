@@ -18,7 +18,8 @@ from nct_helpers import cnot_channel, receiver_damping, receiver_reset, sender_l
 from randomobjects import random_density_matrix, random_kraus
 from scipy import stats
 
-from pqms_physics.core.channels import Channel, amplitude_damping, dephasing
+from pqms_physics.core.channels import Channel
+from pqms_physics.core.noise import amplitude_damping, dephasing
 from pqms_physics.core.states import bell_state, werner_state
 from pqms_physics.errors import DimensionError
 from pqms_physics.nct import pool_bias_experiment, pool_probabilities

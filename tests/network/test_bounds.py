@@ -81,7 +81,7 @@ def test_dephasing_capacity_is_one_minus_binary_entropy(p, expected):
 
 
 def test_dephasing_capacity_of_the_core_dephasing_channel_matches_its_flip_probability():
-    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.noise import dephasing
 
     gamma, t = 0.2, 1.5
     p = (1 - math.exp(-2 * gamma * t)) / 2  # Z-flip probability of dephasing(gamma, t)

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from randomobjects import random_density_matrix, random_kraus
 
-from pqms_physics.core.channels import Channel, amplitude_damping, dephasing, depolarizing, pauli_channel
+from pqms_physics.core.channels import Channel
+from pqms_physics.core.noise import amplitude_damping, dephasing, depolarizing, pauli_channel
 from pqms_physics.core.states import bell_diagonal_from_weights, bell_state, fidelity, werner_parameter, werner_state
 from pqms_physics.errors import DimensionError, PQMSValueError
 from pqms_physics.network.chains import chain_state, chain_states_general, fidelity_vs_hops, werner_chain_fidelity

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from randomobjects import random_density_matrix, random_kraus
 
 from pqms_physics.core import bell_algebra as ba
-from pqms_physics.core.channels import Channel, amplitude_damping, dephasing, pauli_channel
+from pqms_physics.core.channels import Channel
+from pqms_physics.core.noise import amplitude_damping, dephasing, pauli_channel
 from pqms_physics.core.states import (
     bell_diagonal_from_weights,
     bell_state,

@@ -112,7 +112,7 @@ def test_figure_pngs_are_300_dpi(report, name):
 
 
 def test_fidelity_csv_matches_closed_forms_and_the_chain_module(report):
-    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.noise import dephasing
     from pqms_physics.core.states import bell_state
     from pqms_physics.network.chains import fidelity_vs_hops
 
@@ -192,7 +192,7 @@ def test_chsh_csv_exact_values_and_seeded_estimates_reproduce(report):
 
 
 def test_nct_csv_rows_reproduce_and_z_behaves_as_standard_normal(report):
-    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.noise import dephasing
     from pqms_physics.nct import pool_bias_experiment
 
     rows = read_csv(report[0] / "nct_pool_bias.csv")

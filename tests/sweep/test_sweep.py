@@ -263,7 +263,7 @@ def test_missing_dask_extra_is_named(tmp_path, monkeypatch):
 
 
 def test_text_parameters_reach_the_physics_intact(tmp_path):
-    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.noise import dephasing
     from pqms_physics.core.states import werner_state
     from pqms_physics.nct import pool_bias_experiment
     from pqms_physics.sweep.spec import point_seeds

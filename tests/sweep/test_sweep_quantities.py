@@ -173,7 +173,7 @@ def test_pool_bias_choices_match_the_nct_module():
 
 
 def test_pool_bias_point_is_the_experiment_seeded_by_its_point_seed():
-    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.noise import dephasing
     from pqms_physics.core.states import werner_state
     from pqms_physics.nct import pool_bias_experiment
 

@@ -13,7 +13,7 @@ def mesolve_snippet(params: dict, claimed: float, ctx: AuditContext) -> Finding:
     """Reproduce the documents' QuTiP snippet: as written, corrected, and in closed form."""
     import qutip as qt
 
-    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.noise import dephasing
     from pqms_physics.core.states import bell_state, fidelity
 
     gamma, steps, step = float(params["gamma_per_s"]), int(params["steps"]), float(params["step_s"])
@@ -99,7 +99,7 @@ def pool_size_independence(params: dict, claimed: float, ctx: AuditContext) -> F
     """Fidelity of one pair inside a pool of N pairs, by exact simulation of the whole pool."""
     import qutip as qt
 
-    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.noise import dephasing
     from pqms_physics.core.states import bell_state, fidelity
 
     gamma, t = float(params["gamma_per_s"]), float(params["t_s"])
@@ -153,7 +153,7 @@ def pool_size_independence(params: dict, claimed: float, ctx: AuditContext) -> F
 
 def storage_requirement(params: dict, claimed: float, ctx: AuditContext) -> Finding:
     """Largest dephasing rate (smallest T2) that keeps both stored halves at F >= target for the storage time."""
-    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.noise import dephasing
     from pqms_physics.core.states import bell_state, fidelity
 
     t, target, gamma_doc = (

@@ -9,7 +9,7 @@ from pqms_physics.conventions import SPEED_OF_LIGHT_KM_PER_S
 
 
 def _local_channels():
-    from pqms_physics.core.channels import amplitude_damping, dephasing, depolarizing, pauli_channel
+    from pqms_physics.core.noise import amplitude_damping, dephasing, depolarizing, pauli_channel
 
     return {
         "dephasing": dephasing(0.05, 1.0),

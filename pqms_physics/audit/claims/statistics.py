@@ -54,7 +54,7 @@ def fixed_threshold(params: dict, claimed: float, ctx: AuditContext) -> Finding:
 
 def pool_bias_snr(params: dict, claimed: float, ctx: AuditContext) -> Finding:
     """The documents' SNR formula as written, and the SNR a faithful pool-bias run actually shows."""
-    from pqms_physics.core.channels import dephasing
+    from pqms_physics.core.noise import dephasing
     from pqms_physics.nct import pairs_needed, pool_bias_experiment
 
     n = int(params["pairs_per_pool"])
