@@ -32,7 +32,7 @@ from pqms_physics.network.graphs import (
     single_source_capacity,
     validate_network,
 )
-from pqms_physics.network.graphs.capacity import bottleneck_matrix, gomory_hu_edges
+from pqms_physics.network.graphs.all_pairs import bottleneck_matrix, gomory_hu_edges
 
 
 def sample_pairs(nodes, n_pairs: int, seed: int) -> list[tuple]:

@@ -113,10 +113,10 @@ _EXPORTS: dict[str, str] = {
     "Instrument": "core.instrument",
     # networks on graphs: topologies, capacities, routing, demand (issue 14)
     "network_capacity": "network.graphs.capacity",
-    "capacity_matrix": "network.graphs.capacity",
+    "capacity_matrix": "network.graphs.all_pairs",
     "single_source_capacity": "network.graphs.capacity",
     "NetworkCapacity": "network.graphs.capacity",
-    "CapacityMatrix": "network.graphs.capacity",
+    "CapacityMatrix": "network.graphs.all_pairs",
     "validate_network": "network.graphs.model",
     "NetworkModel": "network.graphs.model",
     "chain_network": "network.graphs.topologies",

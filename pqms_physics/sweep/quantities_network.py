@@ -37,7 +37,7 @@ def topology_of_point(values, k: int, seed: int):
 
 
 def _eval_random_network_capacity(values, point_index, seed):
-    from pqms_physics.network.graphs.capacity import capacity_matrix
+    from pqms_physics.network.graphs.all_pairs import capacity_matrix
 
     seeds = point_seeds(seed, point_index)
     n = point_index.shape[0]

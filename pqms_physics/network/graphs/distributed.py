@@ -14,7 +14,7 @@ from typing import Any
 
 from pqms_physics._provenance import derive_seed
 from pqms_physics.errors import PQMSValueError, check_int, check_seed
-from pqms_physics.network.graphs.capacity import CapacityMatrix, capacity_matrix
+from pqms_physics.network.graphs.all_pairs import CapacityMatrix, capacity_matrix
 from pqms_physics.network.graphs.model import validate_network
 from pqms_physics.network.graphs.topologies import build_topology
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pqms_physics.kernels.maxflow import arcs_from_edges, dinic, gusfield_tree
-from pqms_physics.network.graphs.capacity import bottleneck_matrix, gomory_hu_edges
+from pqms_physics.network.graphs.all_pairs import bottleneck_matrix, gomory_hu_edges
 
 
 def weighted_graph(n, p, seed):
