@@ -36,7 +36,7 @@ _EXPORTS = {
     "signalling_distance": "distance",
     "trace_distance": "distance",
     "pool_bias_experiment": "pools",
-    "PoolBiasResult": "pools",
+    "PoolBiasResult": "result",
     "pool_probabilities": "pools",
     "joint_outcome_probabilities": "pools",
     "SAMPLERS": "pools",
