@@ -59,8 +59,16 @@ extensions = [
     "pqms_docstrings",
 ]
 
-exclude_patterns = ["_build", "_generated", "_inventories", "**.ipynb_checkpoints", "auto_examples/*.py",
-                    "auto_examples/*.zip", "auto_examples/*.json", "auto_examples/*.md5"]
+exclude_patterns = [
+    "_build",
+    "_generated",
+    "_inventories",
+    "**.ipynb_checkpoints",
+    "auto_examples/*.py",
+    "auto_examples/*.zip",
+    "auto_examples/*.json",
+    "auto_examples/*.md5",
+]
 templates_path = ["_templates"]
 root_doc = "index"
 default_role = "py:obj"  # numpydoc convention: `name` links to a Python object when there is one
@@ -71,7 +79,7 @@ nitpicky = True
 nitpick_ignore_regex = [(r"py:.*", r"^(?!pqms_physics\.).*"), (r"py:.*", r"^pqms_physics\..*\._.*")]
 suppress_warnings = [
     # a short name found in two modules (``swap`` and ``Channel.swap``) links to the first: not an error
-    "ref.python",
+    "ref.python"
 ]
 
 # -- autodoc / autosummary / napoleon -----------------------------------------------------------------
@@ -138,8 +146,15 @@ sphinx_gallery_conf = {
 }
 
 # -- maths ---------------------------------------------------------------------------------------------
-mathjax3_config = {"tex": {"macros": {"ket": [r"\left|#1\right\rangle", 1], "bra": [r"\left\langle#1\right|", 1],
-                                      "tr": r"\operatorname{tr}"}}}
+mathjax3_config = {
+    "tex": {
+        "macros": {
+            "ket": [r"\left|#1\right\rangle", 1],
+            "bra": [r"\left\langle#1\right|", 1],
+            "tr": r"\operatorname{tr}",
+        }
+    }
+}
 
 # -- HTML ----------------------------------------------------------------------------------------------
 try:

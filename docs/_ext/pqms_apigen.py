@@ -108,8 +108,11 @@ def module_members(module: types.ModuleType) -> list[str]:
         documented = _doc_commented(module)
         candidates = [n for n in vars(module) if not n.startswith("_")]
         # without __all__, constants are documented only when they carry a #: comment
-        candidates = [n for n in candidates if not (n in assigned and n not in documented
-                                                    and not callable(getattr(module, n, None)))]
+        candidates = [
+            n
+            for n in candidates
+            if not (n in assigned and n not in documented and not callable(getattr(module, n, None)))
+        ]
     out = []
     for name in candidates:
         try:
@@ -170,8 +173,9 @@ def walk(package: str = PACKAGE) -> tuple[list[str], list[str], list[tuple[str, 
     """(packages, modules, import failures) below `package`, private and ``__main__`` modules excluded."""
     root = importlib.import_module(package)
     packages, modules, failures = [package], [], []
-    for info in pkgutil.walk_packages(root.__path__, prefix=f"{package}.",
-                                      onerror=lambda name: failures.append((name, "import failed"))):
+    for info in pkgutil.walk_packages(
+        root.__path__, prefix=f"{package}.", onerror=lambda name: failures.append((name, "import failed"))
+    ):
         if info.name.rsplit(".", 1)[-1] in SKIP_MODULES:
             continue
         if _is_private(info.name) and info.name not in DOCUMENTED_PRIVATE:
@@ -188,8 +192,10 @@ def walk(package: str = PACKAGE) -> tuple[list[str], list[str], list[tuple[str, 
 def plan(package: str = PACKAGE) -> tuple[list[PagePlan], list[tuple[str, str]]]:
     """One :class:`PagePlan` per package, and the modules that failed to import."""
     packages, modules, failures = walk(package)
-    pages = {p: PagePlan(p, own=[m for m in module_members(importlib.import_module(p)) if not m.startswith("_")])
-             for p in packages}
+    pages = {
+        p: PagePlan(p, own=[m for m in module_members(importlib.import_module(p)) if not m.startswith("_")])
+        for p in packages
+    }
     for p in packages:
         parent = p.rpartition(".")[0]
         if parent in pages:
@@ -199,9 +205,11 @@ def plan(package: str = PACKAGE) -> tuple[list[PagePlan], list[tuple[str, str]]]
         pages[parent].modules.append(ModulePlan(m, module_members(importlib.import_module(m))))
     documented = documented_names(pages.values())
     homes = data_homes(pages.values())
-    all_modules = [n.name for n in pkgutil.walk_packages(importlib.import_module(package).__path__,
-                                                         prefix=f"{package}.")
-                   if n.name.rsplit(".", 1)[-1] not in SKIP_MODULES]
+    all_modules = [
+        n.name
+        for n in pkgutil.walk_packages(importlib.import_module(package).__path__, prefix=f"{package}.")
+        if n.name.rsplit(".", 1)[-1] not in SKIP_MODULES
+    ]
     for p in packages:
         for name in package_exports(p):
             try:
@@ -235,8 +243,9 @@ def plan(package: str = PACKAGE) -> tuple[list[PagePlan], list[tuple[str, str]]]
 
 def documented_names(pages) -> set[str]:
     pages = list(pages)
-    return ({f"{s.name}.{m}" for page in pages for s in page.modules for m in s.members}
-            | {f"{page.package}.{m}" for page in pages for m in page.own})
+    return {f"{s.name}.{m}" for page in pages for s in page.modules for m in s.members} | {
+        f"{page.package}.{m}" for page in pages for m in page.own
+    }
 
 
 # ----------------------------------------------------------------------------------------- rendering
@@ -250,15 +259,25 @@ def render_page(page: PagePlan) -> str:
     package = importlib.import_module(page.package)
     own_code = [m for m in page.own if _is_code(getattr(package, m))]
     lines += [f".. automodule:: {page.package}"]
-    lines += ([f"   :members: {', '.join(own_code)}", "   :show-inheritance:", "   :member-order: bysource", ""]
-              if own_code else ["   :no-members:", ""])
+    lines += (
+        [f"   :members: {', '.join(own_code)}", "   :show-inheritance:", "   :member-order: bysource", ""]
+        if own_code
+        else ["   :no-members:", ""]
+    )
     lines += [line for m in page.own if m not in own_code for line in (f".. autodata:: {page.package}.{m}", "")]
     if page.package == PACKAGE:
         lines += [".. py:data:: __version__", "   :type: str", "", "   The package version.", ""]
     if page.exports:
         lines += _title("Public names", "-")
-        lines += [f"Re-exported by ``{page.package}`` (``from {page.package} import name``), each linked to the "
-                  "module that defines it.", "", ".. py:currentmodule:: None", "", ".. autosummary::", ""]
+        lines += [
+            f"Re-exported by ``{page.package}`` (``from {page.package} import name``), each linked to the "
+            "module that defines it.",
+            "",
+            ".. py:currentmodule:: None",
+            "",
+            ".. autosummary::",
+            "",
+        ]
         lines += [f"   ~{target}" for _, target in sorted(page.exports.items(), key=lambda kv: kv[0].lower())]
         lines += [""]
     if page.subpackages:
@@ -287,10 +306,16 @@ def _is_code(obj: object) -> bool:
 def render_index(pages: list[PagePlan]) -> str:
     lines = [".. Generated by docs/_ext/pqms_apigen.py at build time; do not edit.", ""]
     lines += _title("API reference", "=")
-    lines += ["One page per subpackage, generated from the package tree and its docstrings (numpy style). "
-              "Each page opens with the subpackage's own description and a table of the names it re-exports, "
-              "then documents every module it holds. The public API is the table on "
-              f":doc:`{PACKAGE}`.", "", ".. toctree::", "   :maxdepth: 1", ""]
+    lines += [
+        "One page per subpackage, generated from the package tree and its docstrings (numpy style). "
+        "Each page opens with the subpackage's own description and a table of the names it re-exports, "
+        "then documents every module it holds. The public API is the table on "
+        f":doc:`{PACKAGE}`.",
+        "",
+        ".. toctree::",
+        "   :maxdepth: 1",
+        "",
+    ]
     lines += [f"   {p.package}" for p in pages] + [""]
     return "\n".join(lines)
 

@@ -61,7 +61,7 @@ def rewrite(lines: list[str]) -> list[str]:
         elif _UNDERLINE.fullmatch(stripped) and previous:  # a reST section title: 'previous' underlined
             in_references = previous == "References"
             if len(stripped) < len(previous):  # "Title underline too short" is only a matter of length
-                line = line[:_indent(line)] + stripped[0] * len(previous)
+                line = line[: _indent(line)] + stripped[0] * len(previous)
         elif in_references and _INITIAL.match(line):  # 'D. Gusfield, ...' is not item D of a list
             line = _INITIAL.sub(r"\1\2\\.\3", line, count=1)
         previous = stripped

@@ -40,18 +40,29 @@ def audit_json(quick: bool = True) -> dict:
     import sys
 
     root = Path(__file__).resolve().parents[2]
-    args = [sys.executable, "-m", "pqms_physics.cli", "audit", "--json", "--no-progress"] + (["--quick"] if quick
-                                                                                              else [])
+    args = [sys.executable, "-m", "pqms_physics.cli", "audit", "--json", "--no-progress"] + (
+        ["--quick"] if quick else []
+    )
 
     def limit_memory() -> None:  # pragma: no cover - runs in the child
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (AUDIT_MEMORY_BYTES, AUDIT_MEMORY_BYTES))
 
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH")) if p),
-               MPLBACKEND="Agg")
-    proc = subprocess.run(args, capture_output=True, text=True, cwd=root, env=env, timeout=AUDIT_TIMEOUT_S,
-                          preexec_fn=limit_memory if os.name == "posix" else None)
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH")) if p),
+        MPLBACKEND="Agg",
+    )
+    proc = subprocess.run(
+        args,
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+        timeout=AUDIT_TIMEOUT_S,
+        preexec_fn=limit_memory if os.name == "posix" else None,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args[2:])} exited with {proc.returncode}: {proc.stderr[-3000:]}")
     return json.loads(proc.stdout)
@@ -127,30 +138,63 @@ def render_audit(data: dict) -> str:
     """The audit JSON as reST: provenance, a summary table, one section per claim."""
     index = _module_index()
     entries = data["entries"]
-    mode = ("quick mode (Monte Carlo runs capped at 1e7 pairs, as ``pqms audit --quick``)" if data["quick"]
-            else "full Monte Carlo sizes")
+    mode = (
+        "quick mode (Monte Carlo runs capped at 1e7 pairs, as ``pqms audit --quick``)"
+        if data["quick"]
+        else "full Monte Carlo sizes"
+    )
     counts: dict[str, int] = {}
     for e in entries:
         counts[e["verdict"]] = counts.get(e["verdict"], 0) + 1
     versions = ", ".join(f"{k} {v}" for k, v in data["versions"].items() if k != "platform")
-    lines = [f"Generated when this page was built by ``pqms audit --json{' --quick' if data['quick'] else ''}``: "
-             f"{len(entries)} claims, {mode}, Monte Carlo seed ``{data['seed']}``. Versions: {_escape(versions)}.",
-             "", "Verdicts: " + ", ".join(f"**{k}** {v}" for k, v in counts.items()) + ".", "",
-             ".. list-table::", "   :header-rows: 1", "   :widths: 12 30 10 22 12 10 14", "",
-             "   * - id", "     - claim", "     - claimed", "     - computed quantity", "     - computed",
-             "     - ±", "     - verdict"]
+    lines = [
+        f"Generated when this page was built by ``pqms audit --json{' --quick' if data['quick'] else ''}``: "
+        f"{len(entries)} claims, {mode}, Monte Carlo seed ``{data['seed']}``. Versions: {_escape(versions)}.",
+        "",
+        "Verdicts: " + ", ".join(f"**{k}** {v}" for k, v in counts.items()) + ".",
+        "",
+        ".. list-table::",
+        "   :header-rows: 1",
+        "   :widths: 12 30 10 22 12 10 14",
+        "",
+        "   * - id",
+        "     - claim",
+        "     - claimed",
+        "     - computed quantity",
+        "     - computed",
+        "     - ±",
+        "     - verdict",
+    ]
     for e in entries:
-        lines += [f"   * - :ref:`{e['claim_id']} <audit-{e['claim_id']}>`", f"     - {_escape(e['claim'])}",
-                  f"     - {_num(e['claimed'])}", f"     - {_escape(e['quantity'])}", f"     - {_num(e['computed'])}",
-                  f"     - {_num(e['uncertainty'])}", f"     - **{_escape(e['verdict'])}**"]
+        lines += [
+            f"   * - :ref:`{e['claim_id']} <audit-{e['claim_id']}>`",
+            f"     - {_escape(e['claim'])}",
+            f"     - {_num(e['claimed'])}",
+            f"     - {_escape(e['quantity'])}",
+            f"     - {_num(e['computed'])}",
+            f"     - {_num(e['uncertainty'])}",
+            f"     - **{_escape(e['verdict'])}**",
+        ]
     lines.append("")
     for e in entries:
         title = f"{e['claim_id']}: {e['verdict']}"
-        lines += [f".. _audit-{e['claim_id']}:", "", _escape(title), "~" * len(_escape(title)), "",
-                  f"*Claim:* {_escape(e['claim'])} (claimed {_num(e['claimed'])}).", "",
-                  f"*Computed:* {_escape(e['quantity'])} = {_num(e['computed'])} ± {_num(e['uncertainty'])}.", "",
-                  f"*Computed with:* {_link_function(e['function'], index)}.", "",
-                  f"*Reading:* {_escape(e['reading'])}", "", f"*Finding:* {_escape(e['notes'])}", ""]
+        lines += [
+            f".. _audit-{e['claim_id']}:",
+            "",
+            _escape(title),
+            "~" * len(_escape(title)),
+            "",
+            f"*Claim:* {_escape(e['claim'])} (claimed {_num(e['claimed'])}).",
+            "",
+            f"*Computed:* {_escape(e['quantity'])} = {_num(e['computed'])} ± {_num(e['uncertainty'])}.",
+            "",
+            f"*Computed with:* {_link_function(e['function'], index)}.",
+            "",
+            f"*Reading:* {_escape(e['reading'])}",
+            "",
+            f"*Finding:* {_escape(e['notes'])}",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -188,8 +232,13 @@ def render_report_example() -> tuple[str, list[str]]:
     study = "chsh_vs_hops"
     problems: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        result = run_report(tmp, quick=True, steps=(study,), progress=False,
-                            command=f"pqms report --out results/ --quick  (step {study} only)")
+        result = run_report(
+            tmp,
+            quick=True,
+            steps=(study,),
+            progress=False,
+            command=f"pqms report --out results/ --quick  (step {study} only)",
+        )
         meta = json.loads((Path(tmp) / "report.json").read_text())
         with open(Path(tmp) / f"{study}.csv", newline="") as fh:
             rows = list(csv.reader(fh))
@@ -208,14 +257,19 @@ def render_report_example() -> tuple[str, list[str]]:
     def block(lang: str, body: str) -> list[str]:
         return [f".. code-block:: {lang}", ""] + [f"   {line}" if line else "" for line in body.splitlines()] + [""]
 
-    lines = [f"``report.json`` of that run (files: {', '.join(f'``{f}``' for f in result.files)}; the seed list and",
-             "the platform are shortened here):", ""]
+    lines = [
+        f"``report.json`` of that run (files: {', '.join(f'``{f}``' for f in result.files)}; the seed list and",
+        "the platform are shortened here):",
+        "",
+    ]
     lines += block("json", text)
-    lines += [f"The first rows of ``{study}.csv``: every Monte Carlo value sits next to the seed that produced it.",
-              ""]
+    lines += [f"The first rows of ``{study}.csv``: every Monte Carlo value sits next to the seed that produced it.", ""]
     lines += block("text", "\n".join(",".join(r) for r in rows[:4]))
-    lines += [f"The first seed, ``{first_seed}``, is ``derive_seed({meta['base_seed']}, {STUDY_KEYS[study]}, 0, 0)`` "
-              f"(base seed, the study's spawn key, curve 0, hop 0): checked when this page was built.", ""]
+    lines += [
+        f"The first seed, ``{first_seed}``, is ``derive_seed({meta['base_seed']}, {STUDY_KEYS[study]}, 0, 0)`` "
+        f"(base seed, the study's spawn key, curve 0, hop 0): checked when this page was built.",
+        "",
+    ]
     return "\n".join(lines), problems
 
 
