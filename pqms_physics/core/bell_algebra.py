@@ -31,6 +31,7 @@ characters, ``w = (4F - 1)/3``.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics.conventions import ROUNDOFF_ATOL
 
@@ -57,7 +58,7 @@ def xor_convolve(w1: np.ndarray, w2: np.ndarray) -> np.ndarray:
     return from_characters(characters(w1) * characters(w2))
 
 
-def measurement_error_weights(measurement_fidelity) -> np.ndarray:
+def measurement_error_weights(measurement_fidelity: ArrayLike) -> np.ndarray:
     """Pauli weights of the wrong correction caused by misread Bell-measurement bits.
 
     The Bell measurement reads two bits, each correct with probability ``eta``
@@ -71,7 +72,9 @@ def measurement_error_weights(measurement_fidelity) -> np.ndarray:
     return np.stack([eta * eta, eta * wrong, wrong * wrong, eta * wrong], axis=-1)
 
 
-def swap_factor(gate_fidelity, measurement_fidelity, memory_weights=None) -> np.ndarray:
+def swap_factor(
+    gate_fidelity: ArrayLike, measurement_fidelity: ArrayLike, memory_weights: ArrayLike | None = None
+) -> np.ndarray:
     """Characters that one noisy swap multiplies into the product of the two input characters.
 
     ``g_0 = 1`` and, for ``s = 1, 2, 3``,
@@ -90,14 +93,25 @@ def swap_factor(gate_fidelity, measurement_fidelity, memory_weights=None) -> np.
     return g
 
 
-def swap_weights(w1, w2, gate_fidelity=1.0, measurement_fidelity=1.0, memory_weights=None) -> np.ndarray:
+def swap_weights(
+    w1: ArrayLike,
+    w2: ArrayLike,
+    gate_fidelity: ArrayLike = 1.0,
+    measurement_fidelity: ArrayLike = 1.0,
+    memory_weights: ArrayLike | None = None,
+) -> np.ndarray:
     """Bell weights of the swapped pair for Bell-diagonal inputs (exact)."""
     chars = characters(w1) * characters(w2) * swap_factor(gate_fidelity, measurement_fidelity, memory_weights)
     return from_characters(chars)
 
 
 def chain_weights(
-    link_weights, n_links, gate_fidelity=1.0, measurement_fidelity=1.0, memory_weights=None, twirl: bool = False
+    link_weights: ArrayLike,
+    n_links: ArrayLike,
+    gate_fidelity: ArrayLike = 1.0,
+    measurement_fidelity: ArrayLike = 1.0,
+    memory_weights: ArrayLike | None = None,
+    twirl: bool = False,
 ) -> np.ndarray:
     """Bell weights after sequentially swapping ``n_links`` identical Bell-diagonal links (exact).
 
@@ -122,14 +136,14 @@ def chain_weights(
     return from_characters(np.where(n_b == 1, lam_b, werner_b))
 
 
-def werner_weights(fidelity) -> np.ndarray:
+def werner_weights(fidelity: ArrayLike) -> np.ndarray:
     """Bell weights ``(F, (1-F)/3, (1-F)/3, (1-F)/3)`` of a Werner state of fidelity ``F``."""
     f = np.asarray(fidelity, dtype=float)
     other = (1.0 - f) / 3.0
     return np.stack([f, other, other, other], axis=-1)
 
 
-def hashing_yield(weights) -> np.ndarray:
+def hashing_yield(weights: ArrayLike) -> np.ndarray:
     """Hashing-bound distillable fraction ``max(0, 1 - H(w))`` (bits) of a Bell-diagonal state.
 
     ``H`` is the Shannon entropy in bits of the four Bell weights (Bennett,

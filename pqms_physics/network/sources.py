@@ -67,24 +67,29 @@ sources", Phys. Rev. A 76, 012307 (2007).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics.errors import check_choice, check_nonnegative, check_probability
 from pqms_physics.validation import in_range_array, nonnegative_array, real_array, scalar_or_array
+
+if TYPE_CHECKING:
+    import qutip as qt
 
 #: The named measurement setups (module docstring); ``"pbs"`` is Ma–Fung–Lo's.
 SPDC_SETUPS: tuple[str, ...] = ("pbs", "polariser")
 
 
-def _inputs(mean_pairs_per_mode, detector_efficiency):
+def _inputs(mean_pairs_per_mode: ArrayLike, detector_efficiency: ArrayLike) -> tuple[np.ndarray, ...]:
     lam = nonnegative_array("mean_pairs_per_mode", mean_pairs_per_mode)
     eta = in_range_array("detector_efficiency", detector_efficiency, 0.0, 1.0)
     x = eta * lam
     return lam, eta, x, x * (2.0 - eta)
 
 
-def spdc_qber(mean_pairs_per_mode, detector_efficiency):
+def spdc_qber(mean_pairs_per_mode: ArrayLike, detector_efficiency: ArrayLike) -> float | np.ndarray:
     """Quantum bit error rate ``E_lambda`` of heralded pairs in the ``"pbs"`` setup (Ma–Fung–Lo 2007).
 
     Parameters
@@ -125,7 +130,7 @@ def spdc_qber(mean_pairs_per_mode, detector_efficiency):
     return scalar_or_array(num / den)
 
 
-def spdc_polariser_visibility(mean_pairs_per_mode, detector_efficiency):
+def spdc_polariser_visibility(mean_pairs_per_mode: ArrayLike, detector_efficiency: ArrayLike) -> float | np.ndarray:
     """Two-photon visibility of the ``"polariser"`` setup (one polariser and one detector per side).
 
     Examples
@@ -139,7 +144,9 @@ def spdc_polariser_visibility(mean_pairs_per_mode, detector_efficiency):
     return scalar_or_array((c1 - c0) / (c1 + c0))
 
 
-def spdc_visibility(mean_pairs_per_mode, detector_efficiency, setup: str = "pbs"):
+def spdc_visibility(
+    mean_pairs_per_mode: ArrayLike, detector_efficiency: ArrayLike, setup: str = "pbs"
+) -> float | np.ndarray:
     """Werner visibility ``V`` of the heralded pair in a named setup (vectorised).
 
     ``"pbs"`` (default): ``V = 1 - 2 E_lambda`` (:func:`spdc_qber`, Ma–Fung–Lo 2007); ``"polariser"``:
@@ -156,7 +163,9 @@ def spdc_visibility(mean_pairs_per_mode, detector_efficiency, setup: str = "pbs"
     return scalar_or_array(1.0 - 2.0 * np.asarray(spdc_qber(mean_pairs_per_mode, detector_efficiency)))
 
 
-def spdc_heralding_probability(mean_pairs_per_mode, detector_efficiency, setup: str = "pbs"):
+def spdc_heralding_probability(
+    mean_pairs_per_mode: ArrayLike, detector_efficiency: ArrayLike, setup: str = "pbs"
+) -> float | np.ndarray:
     """Probability per pulse that a pair is heralded (both sides click) in a named setup (vectorised).
 
     ``"pbs"`` (default): Ma–Fung–Lo's gain ``Q = 1 - 2/(1 + x)^2 + 1/(1 + y)^2`` with ``x = eta lambda``,
@@ -178,7 +187,9 @@ def spdc_heralding_probability(mean_pairs_per_mode, detector_efficiency, setup: 
     return scalar_or_array(num / ((1.0 + x) ** 2 * (1.0 + y) ** 2))
 
 
-def spdc_coincidence_probability(mean_pairs_per_mode, detector_efficiency, angle_difference_rad):
+def spdc_coincidence_probability(
+    mean_pairs_per_mode: ArrayLike, detector_efficiency: ArrayLike, angle_difference_rad: ArrayLike
+) -> float | np.ndarray:
     """Coincidence probability per pulse behind polarisers at relative angle ``Delta`` (``"polariser"`` setup).
 
     ``C = eta^2 lambda [lambda (1 + x) + (1 + lambda) s^2 (1 - x)] / ((1 + x) D)``
@@ -238,7 +249,7 @@ class SPDCSource:
     detector_efficiency: float
     setup: str = "pbs"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(
             self, "mean_pairs_per_mode", check_nonnegative("mean_pairs_per_mode", self.mean_pairs_per_mode)
         )
@@ -271,17 +282,17 @@ class SPDCSource:
     def coincidence_max(self) -> float:
         return spdc_coincidence_probability(self.mean_pairs_per_mode, self.detector_efficiency, np.pi / 2)
 
-    def coincidence_probability(self, angle_difference_rad):
+    def coincidence_probability(self, angle_difference_rad: ArrayLike) -> float | np.ndarray:
         """Coincidence probability per pulse behind polarisers at angle difference ``Delta`` (radians)."""
         return spdc_coincidence_probability(self.mean_pairs_per_mode, self.detector_efficiency, angle_difference_rad)
 
-    def state(self):
+    def state(self) -> qt.Qobj:
         """Werner-form state relative to ``|Phi+>``: ``V |Phi+><Phi+| + (1 - V) I/4`` (QuTiP, 2 qubits)."""
         from pqms_physics.core.states import werner_state  # deferred: QuTiP only when a state is asked for
 
         return werner_state(self.fidelity)
 
-    def native_state(self):
+    def native_state(self) -> qt.Qobj:
         """The state before Bob's ``Z X`` correction: ``V |Psi-><Psi-| + (1 - V) I/4``."""
         import qutip as qt
 
@@ -305,7 +316,7 @@ class SPDCSource:
         }
 
 
-def spdc_pair_state(mean_pairs_per_mode: float, detector_efficiency: float, setup: str = "pbs"):
+def spdc_pair_state(mean_pairs_per_mode: float, detector_efficiency: float, setup: str = "pbs") -> qt.Qobj:
     """Werner-form two-qubit state of a heralded type-II SPDC pair with multi-pair emission.
 
     Parameters

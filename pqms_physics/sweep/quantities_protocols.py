@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics.errors import PQMSValueError
 from pqms_physics.sweep.spec import OutputSpec, ParameterSpec, Quantity
@@ -73,7 +75,15 @@ def _parameters() -> tuple[ParameterSpec, ...]:
 
 
 def evaluate_protocol_grid(
-    segments, p_link, p_swap, cutoff, *, scheme="nested", link_werner=1.0, coherence_time=math.inf, modes=1
+    segments: ArrayLike,
+    p_link: ArrayLike,
+    p_swap: ArrayLike,
+    cutoff: ArrayLike,
+    *,
+    scheme: ArrayLike = "nested",
+    link_werner: ArrayLike = 1.0,
+    coherence_time: ArrayLike = math.inf,
+    modes: ArrayLike = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact ``E[T]`` (rounds) and ``E[w]`` for arrays of parameters (broadcast together).
 
@@ -125,7 +135,7 @@ def evaluate_protocol_grid(
     return mean_t.reshape(arrays[0].shape), mean_w.reshape(arrays[0].shape)
 
 
-def _eval(values, point_index, seed):
+def _eval(values: Mapping[str, np.ndarray], point_index: np.ndarray, seed: int | None) -> dict[str, np.ndarray]:
     t, w = evaluate_protocol_grid(
         values["segments"],
         values["p_link"],
@@ -138,12 +148,12 @@ def _eval(values, point_index, seed):
     return {"mean_time": t, "mean_werner": w, "mean_fidelity": (1.0 + 3.0 * w) / 4.0}
 
 
-def _eval_time(values, point_index, seed):
+def _eval_time(values: Mapping[str, np.ndarray], point_index: np.ndarray, seed: int | None) -> dict[str, np.ndarray]:
     out = _eval(values, point_index, seed)
     return {"mean_time": out["mean_time"]}
 
 
-def _eval_werner(values, point_index, seed):
+def _eval_werner(values: Mapping[str, np.ndarray], point_index: np.ndarray, seed: int | None) -> dict[str, np.ndarray]:
     out = _eval(values, point_index, seed)
     return {"mean_werner": out["mean_werner"], "mean_fidelity": out["mean_fidelity"]}
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -78,7 +78,7 @@ class Route:
         return out
 
 
-def _edge_chars(model: NetworkModel, u, v, end_rate_per_s: float) -> np.ndarray:
+def _edge_chars(model: NetworkModel, u: Hashable, v: Hashable, end_rate_per_s: float) -> np.ndarray:
     """Characters (X, Y, Z) an edge contributes: its Werner link, its herald wait, its share of the end wait."""
     d = model.graph[u][v]
     nodes = model.graph.nodes
@@ -89,12 +89,12 @@ def _edge_chars(model: NetworkModel, u, v, end_rate_per_s: float) -> np.ndarray:
     return np.full(3, w * decay)
 
 
-def _node_chars(model: NetworkModel, v) -> np.ndarray:
+def _node_chars(model: NetworkModel, v: Hashable) -> np.ndarray:
     n = model.graph.nodes[v]
     return ba.swap_factor(n["gate_fidelity"], n["measurement_fidelity"])[1:]
 
 
-def _end_rate(model: NetworkModel, s, t) -> float:
+def _end_rate(model: NetworkModel, s: Hashable, t: Hashable) -> float:
     nodes = model.graph.nodes
     return 1.0 / nodes[s]["coherence_time_s"] + 1.0 / nodes[t]["coherence_time_s"]
 
@@ -171,31 +171,31 @@ def evaluate_route(graph: nx.Graph | NetworkModel, path: Sequence[Hashable]) -> 
     return _evaluate(model, path, "given route")
 
 
-def _fidelity_weight(model: NetworkModel, s, t):
+def _fidelity_weight(model: NetworkModel, s: Hashable, t: Hashable) -> Callable[[Hashable, Hashable, dict], float]:
     """Additive surrogate ``-log|chi|`` per edge (interior-node swap noise split over its two edges)."""
     end_rate = _end_rate(model, s, t)
     node_cost: dict = {}
 
-    def cost(v) -> float:  # computed on first visit: a single query on a 1e5-node graph touches few nodes
+    def cost(v: Hashable) -> float:  # computed on first visit: a single query on a 1e5-node graph touches few nodes
         if v not in node_cost:
             node_cost[v] = -0.5 * math.log(max(abs(float(np.mean(_node_chars(model, v)))), _TINY))
         return node_cost[v]
 
-    def weight(u, v, d):
+    def weight(u: Hashable, v: Hashable, d: dict) -> float:
         return -math.log(max(abs(float(_edge_chars(model, u, v, end_rate)[0])), _TINY)) + cost(u) + cost(v)
 
     return weight
 
 
-def _rate_weight(u, v, d):
+def _rate_weight(u: Hashable, v: Hashable, d: dict) -> float:
     return -math.log(max(d["p_link"], _TINY))
 
 
-def _top_k(model: NetworkModel, s, t, weight, k: int) -> list[tuple]:
+def _top_k(model: NetworkModel, s: Hashable, t: Hashable, weight: Callable | str, k: int) -> list[tuple]:
     return [tuple(p) for p in itertools.islice(nx.shortest_simple_paths(model.graph, s, t, weight=weight), k)]
 
 
-def _candidates(model: NetworkModel, s, t, by: str, k: int) -> list[tuple]:
+def _candidates(model: NetworkModel, s: Hashable, t: Hashable, by: str, k: int) -> list[tuple]:
     if by == "fidelity":
         found = _top_k(model, s, t, _fidelity_weight(model, s, t), k)
     else:  # rate: rank by -log p (product of success probabilities), by hops, and the widest route in p
