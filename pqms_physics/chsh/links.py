@@ -8,15 +8,22 @@ the states it returns (:func:`~pqms_physics.chsh.exact.chsh_value`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics.chsh.exact import LOCAL_BOUND, TSIRELSON_BOUND, CHSHSettings, chsh_value
 from pqms_physics.conventions import FIBRE_SPEED_KM_PER_S
 from pqms_physics.errors import PQMSValueError, check_int, check_nonnegative, check_positive, check_probability
 from pqms_physics.validation import int_array, nonnegative_array
+
+if TYPE_CHECKING:
+    import qutip as qt
+
+    from pqms_physics.core.channels import Channel
 
 
 def _plain(value: Any) -> Any:
@@ -27,7 +34,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _readonly(values) -> np.ndarray:
+def _readonly(values: ArrayLike) -> np.ndarray:
     arr = np.array(values, dtype=float)
     arr.flags.writeable = False
     return arr
@@ -79,7 +86,15 @@ class CHSHvsHops(_CurveMethods):
     tsirelson_bound: float = TSIRELSON_BOUND
 
 
-def _chain_curve(link_state, hops: np.ndarray, settings, gate_fidelity, measurement_fidelity, memory, twirl):
+def _chain_curve(
+    link_state: qt.Qobj,
+    hops: np.ndarray,
+    settings: CHSHSettings | Sequence[ArrayLike] | None,
+    gate_fidelity: float,
+    measurement_fidelity: float,
+    memory: Channel | None,
+    twirl: bool,
+) -> tuple[np.ndarray, np.ndarray]:
     from pqms_physics.core.states import bell_state, fidelity
     from pqms_physics.network.chains import chain_state
 
@@ -93,13 +108,13 @@ def _chain_curve(link_state, hops: np.ndarray, settings, gate_fidelity, measurem
 
 
 def chsh_vs_hops(
-    link_state,
-    hops,
+    link_state: qt.Qobj,
+    hops: int | Sequence[int] | np.ndarray,
     gate_fidelity: float = 1.0,
     measurement_fidelity: float = 1.0,
-    memory=None,
+    memory: Channel | None = None,
     twirl: bool = False,
-    settings=None,
+    settings: CHSHSettings | Sequence[ArrayLike] | None = None,
 ) -> CHSHvsHops:
     """Exact CHSH value of the end-to-end pair of a chain of identical links, for each hop count.
 
@@ -214,15 +229,15 @@ class CHSHvsDistance(_CurveMethods):
 
 
 def chsh_vs_distance(
-    link_state,
-    length_km,
+    link_state: qt.Qobj,
+    length_km: ArrayLike,
     n_links: int = 1,
     *,
     gamma_per_s: float,
     fibre_speed_km_per_s: float = FIBRE_SPEED_KM_PER_S,
     gate_fidelity: float = 1.0,
     measurement_fidelity: float = 1.0,
-    settings=None,
+    settings: CHSHSettings | Sequence[ArrayLike] | None = None,
 ) -> CHSHvsDistance:
     """Exact CHSH value of the end-to-end pair over a distance, with memories dephasing while signals travel.
 

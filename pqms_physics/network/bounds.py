@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import comb, xlog1py, xlogy
 
 from pqms_physics.conventions import FIBRE_SPEED_KM_PER_S
@@ -30,7 +31,7 @@ from pqms_physics.validation import in_range_array, nonnegative_array, scalar_or
 _LN2 = np.log(2.0)
 
 
-def fiber_transmissivity(length_km, loss_db_per_km=0.2):
+def fiber_transmissivity(length_km: ArrayLike, loss_db_per_km: ArrayLike = 0.2) -> float | np.ndarray:
     """Transmissivity ``eta = 10^(-alpha L / 10)`` of a fibre.
 
     Parameters
@@ -50,7 +51,7 @@ def fiber_transmissivity(length_km, loss_db_per_km=0.2):
     return scalar_or_array(10.0 ** (-alpha * length / 10.0))
 
 
-def plob_bound(eta):
+def plob_bound(eta: ArrayLike) -> float | np.ndarray:
     """PLOB bound: two-way assisted capacity of the pure-loss channel, ``-log2(1 - eta)`` ebits per use.
 
     Parameters
@@ -75,7 +76,7 @@ def plob_bound(eta):
         return scalar_or_array(-np.log1p(-e) / _LN2)
 
 
-def tgw_bound(eta):
+def tgw_bound(eta: ArrayLike) -> float | np.ndarray:
     """TGW bound (squashed entanglement) of the pure-loss channel, ``log2((1 + eta)/(1 - eta))`` per use.
 
     Looser than :func:`plob_bound` (about twice it for small ``eta``); ``inf`` at ``eta = 1``.
@@ -90,13 +91,13 @@ def tgw_bound(eta):
         return scalar_or_array((np.log1p(e) - np.log1p(-e)) / _LN2)
 
 
-def binary_entropy(p):
+def binary_entropy(p: ArrayLike) -> float | np.ndarray:
     """Binary entropy ``H2(p) = -p log2 p - (1 - p) log2(1 - p)`` in bits, ``p`` in [0, 1]."""
     q = in_range_array("p", p, 0.0, 1.0)
     return scalar_or_array(-(xlogy(q, q) + xlog1py(1.0 - q, -q)) / _LN2)
 
 
-def dephasing_capacity(p):
+def dephasing_capacity(p: ArrayLike) -> float | np.ndarray:
     """Capacity ``1 - H2(p)`` (qubits = ebits per use) of the qubit dephasing channel.
 
     ``rho -> (1 - p) rho + p Z rho Z``; equal with or without two-way classical
@@ -111,7 +112,7 @@ def dephasing_capacity(p):
     return scalar_or_array(1.0 - np.asarray(binary_entropy(p)))
 
 
-def expected_attempts(n_links: int, p):
+def expected_attempts(n_links: int, p: ArrayLike) -> float | np.ndarray:
     """Mean number of attempts until all ``n_links`` links have succeeded, with perfect memories.
 
     Every link that has not yet succeeded is attempted in every round,
@@ -225,7 +226,7 @@ class EntanglementRate:
 
 
 def entanglement_rate(
-    length_km,
+    length_km: ArrayLike,
     n_links: int,
     *,
     mean_pairs_per_mode: float = 0.01,

@@ -29,7 +29,9 @@ from pqms_physics.sweep.spec import OutputSpec, ParameterSpec, Quantity
 
 
 # ------------------------------------------------------------------ quantities
-def _eval_dephasing_fidelity(values, point_index, seed):
+def _eval_dephasing_fidelity(
+    values: Mapping[str, np.ndarray], point_index: np.ndarray, seed: int | None
+) -> dict[str, np.ndarray]:
     """Phi+ after dephasing of qubit 0 (sides = 1) or of both qubits (sides = 2), via the core channels."""
     from pqms_physics.core.noise import dephasing
     from pqms_physics.core.states import bell_state, fidelity
@@ -105,7 +107,9 @@ def _chain_parameters(hops_required: bool) -> tuple[ParameterSpec, ...]:
     )
 
 
-def _eval_fidelity_vs_hops(values, point_index, seed):
+def _eval_fidelity_vs_hops(
+    values: Mapping[str, np.ndarray], point_index: np.ndarray, seed: int | None
+) -> dict[str, np.ndarray]:
     """Vectorised: :func:`pqms_physics.network.chains.werner_chain_fidelity` once per twirl value in the chunk."""
     from pqms_physics.network.chains import werner_chain_fidelity
 
@@ -134,7 +138,9 @@ FIDELITY_VS_HOPS = Quantity(
 )
 
 
-def _eval_chsh_value(values, point_index, seed):
+def _eval_chsh_value(
+    values: Mapping[str, np.ndarray], point_index: np.ndarray, seed: int | None
+) -> dict[str, np.ndarray]:
     """Per point: :func:`pqms_physics.chsh.chsh_value` of :func:`pqms_physics.network.chains.chain_state`."""
     from pqms_physics.chsh import chsh_value
     from pqms_physics.core.states import werner_state
@@ -164,7 +170,9 @@ CHSH_VALUE = Quantity(
 )
 
 
-def _eval_entanglement_rate(values, point_index, seed):
+def _eval_entanglement_rate(
+    values: Mapping[str, np.ndarray], point_index: np.ndarray, seed: int | None
+) -> dict[str, np.ndarray]:
     """Vectorised over length: :func:`pqms_physics.network.bounds.entanglement_rate` once per combination of the
     other parameters."""
     from pqms_physics.network.bounds import entanglement_rate
