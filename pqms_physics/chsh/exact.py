@@ -21,8 +21,11 @@ Conventions (see :mod:`pqms_physics.conventions`)
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics.chsh.settings import (  # noqa: F401  (re-exported: every settings name importable from here)
     SETTING_NAMES,
@@ -36,6 +39,9 @@ from pqms_physics.chsh.settings import (  # noqa: F401  (re-exported: every sett
 )
 from pqms_physics.conventions import OUTCOME_SIGNS
 
+if TYPE_CHECKING:
+    import qutip as qt
+
 #: Classical (local hidden-variable) bound on |S|.
 LOCAL_BOUND: float = 2.0
 #: Tsirelson's bound on |S| for any quantum state.
@@ -47,7 +53,7 @@ _PAULI_XYZ = np.array([[[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]]
 
 
 # ----------------------------------------------------------------------- inputs
-def _density_matrix(name: str, rho) -> np.ndarray:
+def _density_matrix(name: str, rho: qt.Qobj) -> np.ndarray:
     """Validate a two-qubit state and return its 4x4 density matrix (lazy QuTiP import)."""
     from pqms_physics.core.states import as_density_matrix
 
@@ -59,7 +65,7 @@ def _observable(n: np.ndarray) -> np.ndarray:
     return np.einsum("k,kij->ij", n, _PAULI_XYZ)
 
 
-def correlation_matrix(rho) -> np.ndarray:
+def correlation_matrix(rho: qt.Qobj) -> np.ndarray:
     """Correlation matrix ``T_ij = tr[rho (sigma_i (x) sigma_j)]``, i, j in (x, y, z).
 
     Parameters
@@ -87,7 +93,7 @@ def _correlation_matrix(mat: np.ndarray) -> np.ndarray:
     return np.real(np.einsum("klij,aik,bjl->ab", r, _PAULI_XYZ, _PAULI_XYZ))
 
 
-def correlator(rho, a, b) -> float:
+def correlator(rho: qt.Qobj, a: ArrayLike, b: ArrayLike) -> float:
     """Correlator ``E(a, b) = <(a . sigma) (x) (b . sigma)>`` of a two-qubit state.
 
     Parameters
@@ -126,7 +132,7 @@ def _chsh_from_matrix(mat: np.ndarray, s: CHSHSettings) -> float:
     return float(a0 @ t @ b0 + a0 @ t @ b1 + a1 @ t @ b0 - a1 @ t @ b1)
 
 
-def chsh_value(rho, settings=None) -> float:
+def chsh_value(rho: qt.Qobj, settings: CHSHSettings | Sequence[ArrayLike] | None = None) -> float:
     """CHSH value of a two-qubit state: maximal over all directions, or for given settings.
 
     Parameters
@@ -172,7 +178,7 @@ def chsh_value(rho, settings=None) -> float:
     return _chsh_from_matrix(mat, CHSHSettings.from_any(settings))
 
 
-def optimal_settings(rho) -> CHSHSettings:
+def optimal_settings(rho: qt.Qobj) -> CHSHSettings:
     """Measurement directions that reach ``S_max`` for this state.
 
     Parameters
@@ -218,7 +224,7 @@ def _optimal_settings(mat: np.ndarray) -> CHSHSettings:
     return settings_from_correlations(_correlation_matrix(mat))
 
 
-def outcome_table(rho, settings) -> np.ndarray:
+def outcome_table(rho: qt.Qobj, settings: CHSHSettings | Sequence[ArrayLike]) -> np.ndarray:
     """Exact joint outcome probabilities for the four CHSH settings.
 
     Parameters

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 import qutip as qt
+from numpy.typing import ArrayLike
 
 from pqms_physics.conventions import PROB_SUM_ATOL, ROUNDOFF_ATOL
 from pqms_physics.core import bell_algebra as ba
@@ -95,7 +96,7 @@ def phi_plus_fidelity_of_matrices(mats: np.ndarray) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ boundary
-def check_bell_weights(name: str, weights) -> np.ndarray:
+def check_bell_weights(name: str, weights: ArrayLike) -> np.ndarray:
     """Bell-diagonal weights: finite, last axis of length 4, each ``>= 0`` and summing to 1.
 
     Entries down to ``-ROUNDOFF_ATOL`` (rounding of an exact computation) are accepted as they are; the sum
@@ -114,19 +115,19 @@ def check_bell_weights(name: str, weights) -> np.ndarray:
     return w
 
 
-def _state_or_weights(name: str, state) -> tuple[str, np.ndarray]:
+def _state_or_weights(name: str, state: qt.Qobj | ArrayLike) -> tuple[str, np.ndarray]:
     """``("matrix", 4x4 array)`` for a Qobj, else ``("weights", validated weights)``."""
     if isinstance(state, qt.Qobj):
         return "matrix", as_density_matrix(name, state, n_qubits=2).full()
     return "weights", check_bell_weights(name, state)
 
 
-def _out(value) -> float | np.ndarray:
+def _out(value: ArrayLike) -> float | np.ndarray:
     return float(value) if np.ndim(value) == 0 else np.asarray(value)
 
 
 # ------------------------------------------------------------------ public diagnostics
-def concurrence(rho) -> float | np.ndarray:
+def concurrence(rho: qt.Qobj | ArrayLike) -> float | np.ndarray:
     """Wootters concurrence of a two-qubit state, or of Bell-diagonal weights.
 
     Parameters
@@ -167,14 +168,14 @@ def concurrence(rho) -> float | np.ndarray:
     return _out(np.maximum(0.0, 2.0 * x.max(axis=-1) - 1.0))
 
 
-def _pt_trace_norm(name: str, rho) -> float | np.ndarray:
+def _pt_trace_norm(name: str, rho: qt.Qobj | ArrayLike) -> float | np.ndarray:
     kind, x = _state_or_weights(name, rho)
     if kind == "matrix":
         return float(pt_trace_norm_of_matrices(x))
     return _out(np.maximum(1.0, 2.0 * x.max(axis=-1)))
 
 
-def negativity(rho) -> float | np.ndarray:
+def negativity(rho: qt.Qobj | ArrayLike) -> float | np.ndarray:
     """Negativity ``N = (||rho^Gamma||_1 - 1)/2`` of a two-qubit state, or of Bell-diagonal weights.
 
     Parameters
@@ -207,7 +208,7 @@ def negativity(rho) -> float | np.ndarray:
     return _out((np.asarray(_pt_trace_norm("rho", rho)) - 1.0) / 2.0)
 
 
-def log_negativity(rho) -> float | np.ndarray:
+def log_negativity(rho: qt.Qobj | ArrayLike) -> float | np.ndarray:
     """Logarithmic negativity ``E_N = log2 ||rho^Gamma||_1`` (ebits) of a two-qubit state or Bell weights.
 
     Parameters
@@ -236,7 +237,7 @@ def log_negativity(rho) -> float | np.ndarray:
     return _out(np.log2(np.asarray(_pt_trace_norm("rho", rho))))
 
 
-def coherent_information(rho) -> float | np.ndarray:
+def coherent_information(rho: qt.Qobj | ArrayLike) -> float | np.ndarray:
     """Coherent information ``I(A>B) = S(B) - S(AB)`` in bits (A = qubit 0, B = qubit 1).
 
     Parameters
@@ -272,7 +273,7 @@ def coherent_information(rho) -> float | np.ndarray:
     return _out(1.0 - _entropy_bits(x))
 
 
-def hashing_yield(weights) -> float | np.ndarray:
+def hashing_yield(weights: qt.Qobj | ArrayLike) -> float | np.ndarray:
     """Hashing yield ``max(0, 1 - H(w))`` (ebit per pair) of Bell-diagonal weights, or of a state's twirl.
 
     Parameters
@@ -342,7 +343,7 @@ def bell_diagonal_weights(rho: qt.Qobj) -> np.ndarray:
     return bell_weights(as_density_matrix("rho", rho, n_qubits=2))
 
 
-def werner_parameter(rho) -> float | np.ndarray:
+def werner_parameter(rho: qt.Qobj | ArrayLike) -> float | np.ndarray:
     """Werner parameter ``w = (4F - 1)/3`` of a state's twirl, ``F = <Phi+|rho|Phi+>``.
 
     Parameters

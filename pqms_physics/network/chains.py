@@ -40,8 +40,11 @@ W. Duer, H.-J. Briegel, J. I. Cirac, P. Zoller, Phys. Rev. A 59, 169 (1999).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import qutip as qt
+from numpy.typing import ArrayLike
 
 from pqms_physics.core import bell_algebra as ba
 from pqms_physics.core import reps
@@ -115,7 +118,7 @@ def chain_states_general(
     return np.stack([found[n] for n in hops.tolist()]).reshape(-1, 4, 4).transpose(0, 2, 1)  # column-stacked
 
 
-def _validated(link_state, gate_fidelity, measurement_fidelity, memory):
+def _validated(link_state: qt.Qobj, gate_fidelity: float, measurement_fidelity: float, memory: Channel | None) -> tuple:
     link = as_density_matrix("link_state", link_state, n_qubits=2).full()
     # Validation accepts a trace within 1e-8 of 1; a chain of n links multiplies traces, so the link is
     # normalised here (otherwise tr(rho_n) = tr(link)^n drifts by n * 1e-8).
@@ -131,7 +134,7 @@ def _validated(link_state, gate_fidelity, measurement_fidelity, memory):
 
 def fidelity_vs_hops(
     link_state: qt.Qobj,
-    hops,
+    hops: int | Sequence[int] | np.ndarray,
     gate_fidelity: float = 1.0,
     measurement_fidelity: float = 1.0,
     memory: Channel | None = None,
@@ -237,7 +240,13 @@ def chain_state(
     return qt.Qobj(state, dims=[[2, 2], [2, 2]])
 
 
-def werner_chain_fidelity(link_fidelity, n_links, gate_fidelity=1.0, measurement_fidelity=1.0, twirl: bool = False):
+def werner_chain_fidelity(
+    link_fidelity: ArrayLike,
+    n_links: ArrayLike,
+    gate_fidelity: ArrayLike = 1.0,
+    measurement_fidelity: ArrayLike = 1.0,
+    twirl: bool = False,
+) -> float | np.ndarray:
     """Vectorised chain fidelity for Werner links: every argument broadcasts (NumPy rules).
 
     The fast path of :func:`fidelity_vs_hops` for sweeps (no QuTiP objects, no

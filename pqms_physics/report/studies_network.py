@@ -11,11 +11,15 @@ of direct transmission over that distance. Exact (no sampling); ``seed`` fixes t
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:  # studies.py imports this module for its STUDIES registry: import Study at call time
+    import networkx as nx
+
+    from pqms_physics.network.graphs.model import NetworkModel
     from pqms_physics.report.studies import Study
 
 #: The metro swarm of panel (a) (quick mode: 5 x 20), with its geometry in km and fibre loss in dB/km.
@@ -32,13 +36,23 @@ NETWORK_MULTIPATH_TARGETS: int = 40
 NETWORK_STUDY_KEY: int = 14
 
 
-def _far_user(graph, source) -> int:
+def _far_user(graph: nx.Graph, source: Hashable) -> int:
     pos = graph.nodes
     users = [n for n, d in graph.nodes(data=True) if d["role"] == "user"]
     return max(users, key=lambda n: math.dist(pos[n]["pos"], pos[source]["pos"]))
 
 
-def _scan(model, source, targets, rows, label_single, label_multi, dist, single, multi) -> None:
+def _scan(
+    model: NetworkModel,
+    source: Hashable,
+    targets: Sequence[Hashable],
+    rows: list,
+    label_single: str,
+    label_multi: str,
+    dist: dict,
+    single: dict,
+    multi: dict,
+) -> None:
     from pqms_physics.network.graphs import single_source_capacity
 
     pos = model.graph.nodes
