@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special, stats
 
 from pqms_physics.errors import PQMSValueError, check_in_range, check_int, check_real
 
 
-def normal_ppf(p):
+def normal_ppf(p: ArrayLike) -> float | np.ndarray:
     """Standard normal quantile ``Phi^-1(p)`` (float or array).
 
     Examples
@@ -38,7 +39,7 @@ def normal_ppf(p):
     return float(out) if np.ndim(out) == 0 else out
 
 
-def normal_isf(p):
+def normal_isf(p: ArrayLike) -> float | np.ndarray:
     """Upper-tail standard normal quantile ``Phi^-1(1 - p)``, accurate for tiny ``p`` (float or array).
 
     Examples
@@ -127,7 +128,7 @@ class PoolZ:
     p_value: np.ndarray | float
 
 
-def pool_z(ones_0, ones_1, n_0, n_1) -> PoolZ:
+def pool_z(ones_0: ArrayLike, ones_1: ArrayLike, n_0: ArrayLike, n_1: ArrayLike) -> PoolZ:
     """Difference of the receiver's pool means, its pooled standard error, z-score and two-sided p-value.
 
     Parameters

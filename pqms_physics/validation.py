@@ -10,14 +10,19 @@ clipped. :func:`as_density_matrix` validates quantum states at a public boundary
 from __future__ import annotations
 
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics.conventions import STATE_ATOL
 from pqms_physics.errors import DimensionError, PQMSValueError
 
+if TYPE_CHECKING:
+    import qutip as qt
 
-def real_array(name: str, values) -> np.ndarray:
+
+def real_array(name: str, values: ArrayLike) -> np.ndarray:
     """``values`` as a float ndarray of finite reals, or raise naming ``name``."""
     if isinstance(values, bool) or isinstance(values, str):
         raise PQMSValueError(f"{name} must be a real number or an array of them, got {values!r}")
@@ -34,7 +39,7 @@ def real_array(name: str, values) -> np.ndarray:
     return arr
 
 
-def in_range_array(name: str, values, low: float, high: float) -> np.ndarray:
+def in_range_array(name: str, values: ArrayLike, low: float, high: float) -> np.ndarray:
     """Every element in the closed interval ``[low, high]``."""
     arr = real_array(name, values)
     bad = (arr < low) | (arr > high)
@@ -43,7 +48,7 @@ def in_range_array(name: str, values, low: float, high: float) -> np.ndarray:
     return arr
 
 
-def nonnegative_array(name: str, values) -> np.ndarray:
+def nonnegative_array(name: str, values: ArrayLike) -> np.ndarray:
     """Every element ``>= 0``."""
     arr = real_array(name, values)
     bad = arr < 0
@@ -52,7 +57,7 @@ def nonnegative_array(name: str, values) -> np.ndarray:
     return arr
 
 
-def int_array(name: str, values, minimum: int) -> np.ndarray:
+def int_array(name: str, values: ArrayLike, minimum: int) -> np.ndarray:
     """Integers (integral floats accepted) ``>= minimum`` as an int64 ndarray."""
     if isinstance(values, bool):
         raise PQMSValueError(f"{name} must be an integer, got {values}")
@@ -72,12 +77,12 @@ def int_array(name: str, values, minimum: int) -> np.ndarray:
     return arr
 
 
-def scalar_or_array(arr: np.ndarray):
+def scalar_or_array(arr: np.ndarray) -> float | np.ndarray:
     """A 0-d result as a Python float, anything else unchanged."""
     return float(arr) if np.ndim(arr) == 0 else arr
 
 
-def as_density_matrix(name: str, state, n_qubits: int | None = None, atol: float = STATE_ATOL):
+def as_density_matrix(name: str, state: qt.Qobj, n_qubits: int | None = None, atol: float = STATE_ATOL) -> qt.Qobj:
     """Validate a state at a public boundary and return it as a density-matrix ``qutip.Qobj``.
 
     Parameters

@@ -65,8 +65,9 @@ import json
 import logging
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -74,10 +75,14 @@ from pqms_physics import __version__
 from pqms_physics._provenance import package_versions
 from pqms_physics.cluster import dask_client, default_workers, import_distributed
 from pqms_physics.errors import PQMSValueError, check_int
-from pqms_physics.progress import progress_bar
+from pqms_physics.progress import ProgressArg, progress_bar
 from pqms_physics.sweep.checkpoint import CHECKPOINT_FORMAT, Checkpoint, CheckpointError, read_checkpoint_log, utc_now
 from pqms_physics.sweep.config import SweepConfig, SweepConfigError, load_config, parse_config
 from pqms_physics.sweep.executors import make_tasks, run_dask, run_pool, run_serial
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from distributed import Client
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +93,7 @@ POOL_MIN_WORK_S: float = 5.0
 
 
 # ------------------------------------------------------------------ helpers
-def _validate_scheduler(scheduler) -> None:
+def _validate_scheduler(scheduler: str | Client | None) -> None:
     if scheduler is None or scheduler == "local-cluster":
         return
     if isinstance(scheduler, str):
@@ -123,7 +128,7 @@ def _output_hash(path: Path) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def _attr(value):
+def _attr(value: Any) -> Any:
     return ("true" if value else "false") if isinstance(value, (bool, np.bool_)) else value
 
 
@@ -162,7 +167,7 @@ def _assemble(cfg: SweepConfig, flat: dict[str, np.ndarray], info: dict[str, Any
     return xr.Dataset(data_vars=data_vars, coords=coords, attrs=attrs)
 
 
-def _auto_workers(cfg: SweepConfig, tasks) -> int:
+def _auto_workers(cfg: SweepConfig, tasks: Sequence) -> int:
     """Default local worker count: 1 (this process) when the estimated work is below POOL_MIN_WORK_S."""
     work_s = sum(t.stop - t.start for t in tasks) * cfg.spec.cost_per_point_s
     return default_workers() if work_s >= POOL_MIN_WORK_S else 1
@@ -170,8 +175,13 @@ def _auto_workers(cfg: SweepConfig, tasks) -> int:
 
 # ------------------------------------------------------------------ the engine
 def run_sweep(
-    config_path, out_path=None, scheduler=None, resume: bool = True, progress=None, workers: int | None = None
-):
+    config_path: str | os.PathLike | SweepConfig,
+    out_path: str | os.PathLike | None = None,
+    scheduler: str | Client | None = None,
+    resume: bool = True,
+    progress: ProgressArg = None,
+    workers: int | None = None,
+) -> xr.Dataset:
     """Evaluate a sweep configuration and write the result as netCDF.
 
     Parameters

@@ -36,7 +36,7 @@ Node attributes
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,21 +84,21 @@ class NetworkModel:
         return {"n_nodes": self.n_nodes, "n_edges": self.graph.number_of_edges(), "directed": self.directed}
 
 
-def _edge_check(u, v, fn, attr: str, *args) -> Any:
+def _edge_check(u: Hashable, v: Hashable, fn: Callable[..., Any], attr: str, *args: Any) -> Any:
     try:
         return fn(attr, *args)
     except PQMSValueError as err:
         raise PQMSValueError(f"edge ({u!r}, {v!r}): {err}") from None
 
 
-def _node_check(n, fn, attr: str, *args) -> Any:
+def _node_check(n: Hashable, fn: Callable[..., Any], attr: str, *args: Any) -> Any:
     try:
         return fn(attr, *args)
     except PQMSValueError as err:
         raise PQMSValueError(f"node {n!r}: {err}") from None
 
 
-def _validate_edge(u, v, data: dict) -> tuple[dict, str, float]:
+def _validate_edge(u: Hashable, v: Hashable, data: dict) -> tuple[dict, str, float]:
     """Checked attributes of one edge, its channel and the channel parameter (eta or p)."""
     alpha = _edge_check(u, v, check_nonnegative, "loss_db_per_km", data.get("loss_db_per_km", DEFAULT_LOSS_DB_PER_KM))
     has_len, has_eta = data.get("length_km") is not None, data.get("transmissivity") is not None
@@ -143,7 +143,7 @@ def _validate_edge(u, v, data: dict) -> tuple[dict, str, float]:
     return out, channel, float(param)
 
 
-def _validate_node(n, data: dict) -> dict:
+def _validate_node(n: Hashable, data: dict) -> dict:
     out = {}
     for attr in ("gate_fidelity", "measurement_fidelity"):
         out[attr] = float(_node_check(n, check_in_range, attr, data.get(attr, 1.0), 0.0, 1.0))
