@@ -13,7 +13,9 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import sys
+import types
 import warnings
+from collections.abc import Sequence
 
 #: old module (below ``pqms_physics``) -> its home since 0.2
 MOVED: dict[str, str] = {
@@ -59,7 +61,7 @@ class _MovedLoader(importlib.abc.Loader):
     def __init__(self, old: str, new: str):
         self.old, self.new = old, new
 
-    def create_module(self, spec):
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
         warnings.warn(
             f"{self.old} moved to {self.new} in pqms_physics 0.2; the old path goes in 0.3",
             DeprecationWarning,
@@ -67,15 +69,17 @@ class _MovedLoader(importlib.abc.Loader):
         )
         return importlib.import_module(self.new)
 
-    def exec_module(self, module) -> None:  # the new module is already executed
+    def exec_module(self, module: types.ModuleType) -> None:  # the new module is already executed
         return None
 
-    def get_code(self, fullname):  # used by ``python -m old.path``
+    def get_code(self, fullname: str) -> types.CodeType | None:  # used by ``python -m old.path``
         return importlib.util.find_spec(self.new).loader.get_code(self.new)
 
 
 class _MovedFinder(importlib.abc.MetaPathFinder):
-    def find_spec(self, fullname, path=None, target=None):
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
         prefix, _, short = fullname.partition(".")
         if prefix != "pqms_physics" or short not in MOVED:
             return None

@@ -12,10 +12,12 @@ a1b1; outcome index ``2*a + b``; ``S = E00 + E01 + E10 - E11``) are those of
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics import conventions
 from pqms_physics.chsh.exact import (
@@ -31,6 +33,9 @@ from pqms_physics.chsh.exact import (
 from pqms_physics.errors import PQMSValueError, check_choice, check_in_range, check_int, check_positive, check_seed
 from pqms_physics.kernels.multinomial import MULTINOMIAL_STREAM_VERSION
 from pqms_physics.stats import ConfidenceInterval, normal_ppf, wald_interval
+
+if TYPE_CHECKING:
+    import qutip as qt
 
 SAMPLERS: tuple[str, ...] = conventions.SAMPLERS
 SETTING_CHOICES: tuple[str, ...] = ("random", "blocks")
@@ -117,7 +122,7 @@ class CHSHEstimate:
         cls,
         counts: Any,
         *,
-        settings=None,
+        settings: CHSHSettings | Sequence[ArrayLike] | None = None,
         exact_value: float = math.nan,
         seed: int | None = None,
         sampler: str = "counts",
@@ -235,7 +240,14 @@ def _multinomial_counts(table: np.ndarray, pairs: int, seed: int, setting_choice
 
 
 def estimate_chsh(
-    rho, pairs, seed, settings=None, sampler: str = "kernel", setting_choice: str = "random", *, device: str = "cpu"
+    rho: qt.Qobj,
+    pairs: int,
+    seed: int,
+    settings: CHSHSettings | Sequence[ArrayLike] | None = None,
+    sampler: str = "kernel",
+    setting_choice: str = "random",
+    *,
+    device: str = "cpu",
 ) -> CHSHEstimate:
     """Sample ``pairs`` measured pairs of ``rho`` and estimate S with its error bar.
 
@@ -321,7 +333,9 @@ def estimate_chsh(
     )
 
 
-def pairs_for_violation(rho, n_sigma: float = 5.0, power: float = 0.5, settings=None) -> int:
+def pairs_for_violation(
+    rho: qt.Qobj, n_sigma: float = 5.0, power: float = 0.5, settings: CHSHSettings | Sequence[ArrayLike] | None = None
+) -> int:
     """Pairs needed for ``(S_hat - 2)/sigma_S >= n_sigma`` with probability ``power``.
 
     Parameters

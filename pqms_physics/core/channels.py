@@ -104,15 +104,15 @@ class Channel:
         object.__setattr__(self, "out_dims", _register(out_dims))
         object.__setattr__(self, "label", label)
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Channel is immutable; cannot set {name!r}")
 
-    def __delattr__(self, name):
+    def __delattr__(self, name: str) -> None:
         raise AttributeError(f"Channel is immutable; cannot delete {name!r}")
 
     # ------------------------------------------------------------------ builders
     @classmethod
-    def _from_array(cls, superop: np.ndarray, in_dims, out_dims, label: str) -> Channel:
+    def _from_array(cls, superop: np.ndarray, in_dims: Iterable, out_dims: Iterable, label: str) -> Channel:
         """Package-internal builder from a trusted column-stacked superoperator (no CPTP check)."""
         return cls(superop, tuple(in_dims), tuple(out_dims), label, _trusted=True)
 
@@ -285,7 +285,7 @@ class Channel:
             self._superop @ first._superop, first.in_dims, self.out_dims, f"({self.label}) @ ({first.label})"
         )
 
-    def __matmul__(self, other):
+    def __matmul__(self, other: object) -> Channel:
         if isinstance(other, Channel):
             return self.compose(other)
         return NotImplemented
@@ -301,7 +301,7 @@ class Channel:
             f"({self.label}) & ({other.label})",
         )
 
-    def __and__(self, other):
+    def __and__(self, other: object) -> Channel:
         if isinstance(other, Channel):
             return self.tensor(other)
         return NotImplemented

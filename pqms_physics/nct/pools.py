@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 import qutip as qt
+from numpy.typing import DTypeLike
 
 from pqms_physics import conventions
 from pqms_physics.conventions import PROB_SUM_ATOL
@@ -108,7 +109,7 @@ def pool_probabilities(
     return np.vstack([joint_outcome_probabilities(rho, basis), joint_outcome_probabilities(ch(rho), basis)])
 
 
-def _readonly(a: np.ndarray, dtype) -> np.ndarray:
+def _readonly(a: np.ndarray, dtype: DTypeLike) -> np.ndarray:
     out = np.array(a, dtype=dtype, copy=True)
     out.flags.writeable = False
     return out
@@ -123,7 +124,7 @@ def sample_pools(
     sampler: str = "kernel",
     device: str = "cpu",
     window_per_pool: int | None = None,
-):
+) -> tuple[np.ndarray, np.ndarray | None, dict]:
     """Sample ``N`` pairs from each row of a trusted (2, 4) table; returns (counts, window_counts, provenance).
 
     ``provenance`` is a dict with ``sampler``, ``device``, ``stream_version`` and ``setting_choice``.
@@ -164,16 +165,16 @@ def sample_pools(
 
 
 def pool_bias_experiment(
-    pairs_per_pool,
-    seed,
+    pairs_per_pool: int | float,
+    seed: int,
     state: qt.Qobj | None = None,
     sender_channel: Channel | None = None,
     basis: str = "z",
     sampler: str = "kernel",
     *,
-    stream=0,
+    stream: int = 0,
     device: str = "cpu",
-    window_per_pool=None,
+    window_per_pool: int | None = None,
 ) -> PoolBiasResult:
     """Run the two-pool bias experiment: does the sender's operation move the receiver's mean outcome?
 

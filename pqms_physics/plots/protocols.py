@@ -6,13 +6,19 @@ from collections.abc import Mapping
 
 import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from pqms_physics.errors import PQMSValueError
 from pqms_physics.plots.style import PALETTE, REFERENCE_COLOR, as_curves, as_series, new_figure, style_context
 
 
 def plot_waiting_time(
-    t_rounds, pmf_exact, mc_pmf, *, mc_label: str = "Monte Carlo", title: str | None = None
+    t_rounds: ArrayLike,
+    pmf_exact: ArrayLike,
+    mc_pmf: ArrayLike,
+    *,
+    mc_label: str = "Monte Carlo",
+    title: str | None = None,
 ) -> Figure:
     """Two panels: (a) pmf of the waiting time T, exact line over the Monte Carlo histogram; (b) its cdf.
 
@@ -70,7 +76,7 @@ def plot_waiting_time(
 
 
 def plot_cutoff_tradeoff(
-    cutoffs, fidelity: Mapping[str, object], key_rate: Mapping[str, object], *, title: str | None = None
+    cutoffs: ArrayLike, fidelity: Mapping[str, object], key_rate: Mapping[str, object], *, title: str | None = None
 ) -> Figure:
     """Two panels against the memory cutoff: (a) mean delivered fidelity, (b) secret-key rate (bits/round).
 
@@ -124,10 +130,10 @@ def plot_cutoff_tradeoff(
 
 
 def plot_protocol_rates(
-    distance_km,
+    distance_km: ArrayLike,
     ebits_per_s: Mapping[str, object],
     secret_bits_per_s: Mapping[str, object],
-    plob_bits_per_s,
+    plob_bits_per_s: ArrayLike,
     *,
     memory_note: str,
     title: str | None = None,

@@ -41,6 +41,7 @@ C. H. Bennett, G. Brassard, S. Popescu, B. Schumacher, J. A. Smolin, W. K. Woott
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics.conventions import PROB_SUM_ATOL, ROUNDOFF_ATOL
 from pqms_physics.errors import PQMSValueError
@@ -50,7 +51,7 @@ from pqms_physics.validation import real_array
 ROTATION = np.array([0, 1, 3, 2])
 
 
-def check_weights(name: str, weights, columns: bool = False) -> np.ndarray:
+def check_weights(name: str, weights: ArrayLike, columns: bool = False) -> np.ndarray:
     """Bell weights (last axis of length 4) that are >= 0 and sum to 1, or raise naming ``name``.
 
     Negative entries down to ``-ROUNDOFF_ATOL`` (rounding of exact maps) are accepted as given, not clipped.
@@ -79,7 +80,7 @@ def check_weights(name: str, weights, columns: bool = False) -> np.ndarray:
     return cols if columns else arr
 
 
-def misread_parity_probability(measurement_fidelity) -> np.ndarray:
+def misread_parity_probability(measurement_fidelity: ArrayLike) -> np.ndarray:
     """``eps = 2 eta (1 - eta)``: probability that the two reported bits have the wrong parity."""
     eta = np.asarray(measurement_fidelity, dtype=float)
     return 2.0 * eta * (1.0 - eta)
@@ -161,14 +162,16 @@ def dejmps_weights(
     return np.moveaxis(out, 0, -1), success
 
 
-def werner_from_fidelity(fidelity) -> np.ndarray:
+def werner_from_fidelity(fidelity: ArrayLike) -> np.ndarray:
     """Werner weights ``(F, (1-F)/3, (1-F)/3, (1-F)/3)`` (trusted)."""
     f = np.asarray(fidelity, dtype=float)
     other = (1.0 - f) / 3.0
     return np.stack(np.broadcast_arrays(f, other, other, other), axis=-1)
 
 
-def bbpssw_fidelity(f1, f2, gate_fidelity=1.0, measurement_fidelity=1.0) -> tuple[np.ndarray, np.ndarray]:
+def bbpssw_fidelity(
+    f1: ArrayLike, f2: ArrayLike, gate_fidelity: ArrayLike = 1.0, measurement_fidelity: ArrayLike = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
     """BBPSSW on Werner fidelities: ``(output fidelity, success probability)`` (output twirled to Werner).
 
     With perfect operations ``F' = (F1 F2 + q1 q2) / (F1 F2 + F1 q2 + q1 F2 + 5 q1 q2)``, ``q = (1 - F)/3``.
