@@ -45,7 +45,7 @@ from pqms_physics.stats import PoolZ, binomial_ci, confidence_to_z, normal_isf, 
 P_FAIR: float = 0.5
 
 
-def no_signalling_stderr(pairs_per_pool) -> float:
+def no_signalling_stderr(pairs_per_pool: int | float) -> float:
     """Standard deviation ``sigma = sqrt(0.5 / N)`` of ``delta_mu`` under no-signalling (fair receiver bits).
 
     Parameters
@@ -67,7 +67,7 @@ def no_signalling_stderr(pairs_per_pool) -> float:
     return math.sqrt(2.0 * P_FAIR * (1.0 - P_FAIR) / n)
 
 
-def _z_sum(alpha, power) -> float:
+def _z_sum(alpha: float, power: float) -> float:
     a = check_real("alpha", alpha)
     if not 0.0 < a < 1.0:
         raise PQMSValueError(f"alpha must be in (0, 1), got {a}")
@@ -79,7 +79,7 @@ def _z_sum(alpha, power) -> float:
     return float(normal_isf(a / 2.0) + normal_ppf(b))
 
 
-def detectable_bias(pairs_per_pool, alpha: float = 0.05, power: float = 0.8) -> float:
+def detectable_bias(pairs_per_pool: int | float, alpha: float = 0.05, power: float = 0.8) -> float:
     """Smallest ``|delta_mu|`` that a two-sided level-``alpha`` test detects with probability ``power``.
 
     Parameters
@@ -181,7 +181,7 @@ class ThresholdPassResult:
         return asdict(self)
 
 
-def threshold_pass_probability(threshold: float, pairs_per_pool) -> ThresholdPassResult:
+def threshold_pass_probability(threshold: float, pairs_per_pool: int | float) -> ThresholdPassResult:
     """Probability that ``|delta_mu| < threshold`` under exact no-signalling (fair receiver bits, two pools).
 
     Parameters

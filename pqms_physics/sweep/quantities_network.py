@@ -11,14 +11,20 @@ result is the same for any chunking, worker count or scheduler.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from pqms_physics.sweep.spec import OutputSpec, ParameterSpec, Quantity, point_seeds
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 NETWORK_TOPOLOGIES: tuple[str, ...] = ("random_geometric", "waxman", "hierarchical")
 
 
-def topology_of_point(values, k: int, seed: int):
+def topology_of_point(values: Mapping[str, np.ndarray], k: int, seed: int) -> nx.Graph:
     """The graph of point ``k`` (trusted, validated values) built with ``seed``."""
     from pqms_physics.network.graphs.topologies import build_topology
 
@@ -36,7 +42,9 @@ def topology_of_point(values, k: int, seed: int):
     return build_topology(name, seed=seed, edge_attrs=edges, **params)
 
 
-def _eval_random_network_capacity(values, point_index, seed):
+def _eval_random_network_capacity(
+    values: Mapping[str, np.ndarray], point_index: np.ndarray, seed: int | None
+) -> dict[str, np.ndarray]:
     from pqms_physics.network.graphs.all_pairs import capacity_matrix
 
     seeds = point_seeds(seed, point_index)

@@ -14,15 +14,19 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics.chsh.exact import correlators_from_table
 from pqms_physics.errors import PQMSValueError
 from pqms_physics.stats import wald_interval
 from pqms_physics.tomography.pauli import SETTING_NAMES, check_count_table
 from pqms_physics.validation import int_array
+
+if TYPE_CHECKING:
+    from pqms_physics.kernels.result import SampleCounts
 
 #: Coefficients of <XX>, <YY>, <ZZ> in ``4F - 1``.
 PHI_PLUS_SIGNS: tuple[float, float, float] = (1.0, -1.0, 1.0)
@@ -77,7 +81,7 @@ class CorrelatorFidelity:
         }
 
 
-def _outcome_counts(name: str, counts) -> np.ndarray:
+def _outcome_counts(name: str, counts: ArrayLike) -> np.ndarray:
     arr = int_array(name, counts, 0)
     if arr.shape != (4,):
         raise PQMSValueError(f"{name} must have shape (4,) (outcomes 00, 01, 10, 11), got shape {arr.shape}")
@@ -86,7 +90,9 @@ def _outcome_counts(name: str, counts) -> np.ndarray:
     return arr
 
 
-def fidelity_from_correlators(counts_xx, counts_yy, counts_zz, level: float = 0.95) -> CorrelatorFidelity:
+def fidelity_from_correlators(
+    counts_xx: ArrayLike, counts_yy: ArrayLike, counts_zz: ArrayLike, level: float = 0.95
+) -> CorrelatorFidelity:
     """Fidelity to ``Phi+`` from outcome counts of the XX, YY and ZZ settings, with a Wald interval.
 
     Parameters
@@ -144,7 +150,7 @@ def fidelity_from_correlators(counts_xx, counts_yy, counts_zz, level: float = 0.
     )
 
 
-def fidelity_from_pauli_counts(counts, level: float = 0.95) -> CorrelatorFidelity:
+def fidelity_from_pauli_counts(counts: ArrayLike | SampleCounts, level: float = 0.95) -> CorrelatorFidelity:
     """:func:`fidelity_from_correlators` on the ``xx``, ``yy``, ``zz`` rows of a (9, 4) Pauli count table.
 
     Parameters

@@ -93,7 +93,7 @@ def unit_sequence(
     success = fail = None
     for unit in units:
 
-        def compute(n, a=a, b=b, unit=unit):
+        def compute(n: int, a: np.ndarray = a, b: np.ndarray = b, unit: tuple = unit) -> tuple:
             if unit[0] == "swap":
                 s, f, ws = U.swap_attempt(a, b, n, p_swap=unit[1], cutoff=unit[2], r=r, keep_window=unit[3])
             else:
@@ -165,7 +165,7 @@ def _parallel(spec: ProtocolSpec, cap: int) -> tuple[np.ndarray, np.ndarray]:
     n, r = spec.segments, _decay(spec.coherence_time)
     p_all = spec.p_swap ** (n - 1)
 
-    def compute(length):
+    def compute(length: int) -> tuple[np.ndarray, np.ndarray]:
         m, wm = parallel_max(spec.p_eff, n, spec.link_werner, r, length)
         return U.renewal(p_all * m, (1.0 - p_all) * m, p_all * wm, length)
 

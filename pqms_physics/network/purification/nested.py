@@ -25,10 +25,12 @@ J. I. Cirac, P. Zoller, Phys. Rev. A 59, 169 (1999).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics.core import bell_algebra as ba
 from pqms_physics.errors import PQMSValueError, check_choice, check_int, check_nonnegative, check_probability
@@ -93,7 +95,7 @@ class NestedRepeaterResult:
         return {k: _jsonable(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
-def link_weights_from(name: str, link) -> np.ndarray:
+def link_weights_from(name: str, link: ArrayLike) -> np.ndarray:
     """A Werner fidelity (float) or Bell weights (length 4) as validated weights."""
     arr = np.asarray(link) if not isinstance(link, (bool, str)) else None
     if arr is not None and arr.ndim == 0:
@@ -105,7 +107,7 @@ def link_weights_from(name: str, link) -> np.ndarray:
     return w
 
 
-def check_rounds(rounds, levels: int) -> tuple[int, ...]:
+def check_rounds(rounds: int | Sequence[int], levels: int) -> tuple[int, ...]:
     """Rounds per level: an int (every level) or a sequence of ``levels + 1`` ints >= 0."""
     if np.ndim(rounds) == 0:
         k = check_int("rounds", rounds, 0)
@@ -117,9 +119,9 @@ def check_rounds(rounds, levels: int) -> tuple[int, ...]:
 
 
 def nested_repeater(
-    link,
+    link: ArrayLike,
     hops: int,
-    rounds=1,
+    rounds: int | Sequence[int] = 1,
     *,
     scheme: str = "recurrence",
     protocol: str = "dejmps",
@@ -214,7 +216,7 @@ class ResourceScaling:
 
 
 def resource_scaling(
-    link,
+    link: ArrayLike,
     max_level: int,
     rounds_per_level: int = 1,
     *,

@@ -11,15 +11,19 @@ circuit of :mod:`~pqms_physics.network.purification.general`. The two agree on B
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics.errors import PQMSValueError, check_probability
 from pqms_physics.network.purification import bell_diagonal as bd
 from pqms_physics.network.purification.general import recurrence_arrays
 from pqms_physics.network.purification.result import PurificationResult
 from pqms_physics.validation import in_range_array, scalar_or_array
+
+if TYPE_CHECKING:
+    import qutip as qt
 
 
 def _is_qobj(x: Any) -> bool:
@@ -45,7 +49,13 @@ def _check_success(success: np.ndarray) -> None:
         raise PQMSValueError("w1 and w2 give success probability 0 (the reported bits never agree): nothing to keep")
 
 
-def dejmps(w1, w2=None, *, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0) -> PurificationResult:
+def dejmps(
+    w1: ArrayLike | qt.Qobj,
+    w2: ArrayLike | qt.Qobj | None = None,
+    *,
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
+) -> PurificationResult:
     """One DEJMPS purification step (Deutsch et al. 1996) with the Duer et al. (1999) noise model.
 
     Alice applies ``R_x(pi/2)``, Bob ``R_x(-pi/2)`` to both pairs; a bilateral CNOT (pair 1 control, pair 2
@@ -130,7 +140,13 @@ def _werner_fidelity(name: str, f: Any) -> Any:
     return in_range_array(name, f, 0.0, 1.0)
 
 
-def bbpssw(f1, f2=None, *, gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0) -> PurificationResult:
+def bbpssw(
+    f1: ArrayLike | qt.Qobj,
+    f2: ArrayLike | qt.Qobj | None = None,
+    *,
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
+) -> PurificationResult:
     """One BBPSSW purification step (Bennett et al. 1996): twirl, bilateral CNOT, keep on agreement, twirl.
 
     Parameters
@@ -177,7 +193,7 @@ def bbpssw(f1, f2=None, *, gate_fidelity: float = 1.0, measurement_fidelity: flo
 
         from pqms_physics.core.states import BELL_BASIS, bell_diagonal_from_weights
 
-        def mat(f):
+        def mat(f: ArrayLike) -> np.ndarray:
             return (BELL_BASIS * bd.werner_from_fidelity(f)) @ BELL_BASIS.T
 
         out = recurrence_arrays(mat(a), mat(b), p2, eta, rotate=False)

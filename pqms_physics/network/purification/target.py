@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics.errors import check_choice, check_in_range, check_int, check_probability
 from pqms_physics.network.purification import bell_diagonal as bd
@@ -113,7 +115,7 @@ def cheapest_schedule(
     return {"rounds": tuple(int(x) for x in sched[i]), "raw_pairs": float(cost[i]), "fidelity": float(w[i, 0])}
 
 
-def _fidelity_no_purification(f_link, hops, p2, eta) -> np.ndarray:
+def _fidelity_no_purification(f_link: ArrayLike, hops: int, p2: float, eta: float) -> np.ndarray:
     w = bd.werner_from_fidelity(np.atleast_1d(f_link))
     out = [
         nested_kernel(wi, hops, np.zeros((1, nesting_levels(hops) + 1)), "recurrence", "dejmps", p2, eta)[0] for wi in w
@@ -135,7 +137,7 @@ def purification_target(
     target_fidelity: float,
     hops: int,
     *,
-    link_fidelities=DEFAULT_LINK_FIDELITIES,
+    link_fidelities: Sequence[float] = DEFAULT_LINK_FIDELITIES,
     max_rounds: int = 3,
     protocol: str = "dejmps",
     scheme: str = "recurrence",
