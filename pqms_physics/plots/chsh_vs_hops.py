@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from pqms_physics.errors import PQMSValueError, check_int
 from pqms_physics.plots.style import (
@@ -19,10 +21,13 @@ from pqms_physics.plots.style import (
     style_context,
 )
 
+if TYPE_CHECKING:
+    import xarray as xr
+
 
 def plot_chsh_vs_hops(
-    hops,
-    s_exact,
+    hops: ArrayLike,
+    s_exact: Mapping[str, ArrayLike] | xr.DataArray,
     *,
     band: Mapping[str, tuple] | None = None,
     estimates: Mapping[str, tuple] | None = None,

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from pqms_physics.conventions import ROUNDOFF_ATOL
 from pqms_physics.errors import PQMSValueError, check_probability
 from pqms_physics.plots.style import REFERENCE_COLOR, as_curves, as_series, new_figure, style_context
 
+if TYPE_CHECKING:
+    import xarray as xr
+
 
 def plot_fidelity_vs_hops(
-    hops,
-    fidelities,
+    hops: ArrayLike,
+    fidelities: Mapping[str, ArrayLike] | xr.DataArray,
     *,
     classical_limit: float | None = 0.5,
     chsh_threshold: float | None = None,

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from pqms_physics.errors import PQMSValueError, check_int, check_positive
 from pqms_physics.plots.style import (
@@ -20,10 +21,10 @@ from pqms_physics.plots.style import (
 
 
 def plot_nct_pool_bias(
-    pairs_per_pool,
-    delta_mu,
-    stderr,
-    z_values,
+    pairs_per_pool: ArrayLike,
+    delta_mu: ArrayLike,
+    stderr: ArrayLike,
+    z_values: ArrayLike,
     *,
     k_sigma: float = 3.0,
     threshold: float | None = 1e-6,

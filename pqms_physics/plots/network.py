@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from pqms_physics.errors import PQMSValueError
 from pqms_physics.plots.style import PALETTE, REFERENCE_COLOR, as_series, new_figure, style_context
@@ -17,12 +18,12 @@ from pqms_physics.plots.style import PALETTE, REFERENCE_COLOR, as_series, new_fi
 def plot_network(
     positions: Mapping,
     edges: Sequence[tuple],
-    edge_capacity,
+    edge_capacity: ArrayLike,
     route: Sequence,
     distance_km: Mapping[str, object],
     capacity: Mapping[str, object],
-    bound_distance_km,
-    bound,
+    bound_distance_km: ArrayLike,
+    bound: ArrayLike,
     *,
     route_label: str = "best route",
     title: str | None = None,

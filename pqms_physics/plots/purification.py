@@ -6,17 +6,18 @@ from collections.abc import Mapping
 
 import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from pqms_physics.errors import PQMSValueError
 from pqms_physics.plots.style import PALETTE, REFERENCE_COLOR, as_curves, as_series, new_figure, style_context
 
 
 def plot_purification(
-    input_fidelity,
-    output_fidelity,
+    input_fidelity: ArrayLike,
+    output_fidelity: Mapping[str, ArrayLike],
     fixed_points: Mapping[str, tuple[float, float]],
-    distance_km,
-    raw_pairs,
+    distance_km: ArrayLike,
+    raw_pairs: Mapping[str, ArrayLike],
     *,
     rounds: int | None = None,
     title: str | None = None,

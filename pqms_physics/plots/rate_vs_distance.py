@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from pqms_physics.errors import PQMSValueError
 from pqms_physics.plots.style import as_curves, as_series, new_figure, style_context
@@ -15,9 +19,18 @@ _BOUND_STYLES = (
     {"color": "#000000", "ls": (0, (1, 1)), "lw": 1.2},
 )
 
+if TYPE_CHECKING:
+    import xarray as xr
+
 
 def plot_rate_vs_distance(
-    distance_km, rates, *, bounds=None, ylabel: str | None = None, title: str | None = None, ymin: float | None = None
+    distance_km: ArrayLike,
+    rates: Mapping[str, ArrayLike] | xr.DataArray,
+    *,
+    bounds: Mapping[str, ArrayLike] | None = None,
+    ylabel: str | None = None,
+    title: str | None = None,
+    ymin: float | None = None,
 ) -> Figure:
     """Rate (ebits per channel use) versus total distance (km), log y, bounds as reference curves.
 

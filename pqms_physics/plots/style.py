@@ -17,14 +17,20 @@ presentations that are friendly to colorblind people" (2008).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
 from pqms_physics.errors import PQMSValueError, check_positive
+
+if TYPE_CHECKING:
+    import numpy as np
+    import xarray as xr
+    from numpy.typing import ArrayLike
 
 #: Width of a single-column figure, in inches.
 SINGLE_COLUMN_IN: float = 3.4
@@ -121,7 +127,7 @@ def save_figure(fig: Figure, stem: str | Path, formats: Sequence[str] = ("pdf", 
     return tuple(paths)
 
 
-def as_series(name: str, values, length: int | None = None):
+def as_series(name: str, values: ArrayLike, length: int | None = None) -> np.ndarray:
     """Validate a 1-D array of finite floats (``length`` entries if given) for a plot function."""
     import numpy as np
 
@@ -135,7 +141,7 @@ def as_series(name: str, values, length: int | None = None):
     return arr
 
 
-def as_curves(name: str, curves, length: int) -> dict[str, object]:
+def as_curves(name: str, curves: Mapping[str, ArrayLike] | xr.DataArray, length: int) -> dict[str, object]:
     """Normalise curves given as a mapping ``label -> 1-D array`` or a 2-D xarray.DataArray.
 
     A DataArray must have a ``curve`` dimension (labels from its coordinate) and one other
