@@ -32,6 +32,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import qutip as qt
+from numpy.typing import ArrayLike
 
 from pqms_physics.chsh.settings import CHSHSettings, direction
 from pqms_physics.conventions import N_OUTCOMES_PAIR, STATE_ATOL
@@ -54,13 +55,13 @@ def _pair_effects(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.stack([np.kron(pa[x], pb[y]) for x in (0, 1) for y in (0, 1)])
 
 
-def _pair(name: str, angles) -> tuple[np.ndarray, np.ndarray]:
+def _pair(name: str, angles: Sequence[ArrayLike]) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(angles, (str, bytes)) or not isinstance(angles, (Sequence, np.ndarray)) or len(angles) != 2:
         raise PQMSValueError(f"{name} must be a pair (a, b) of directions (angles or Bloch vectors), got {angles!r}")
     return direction(f"{name}[0] (a)", angles[0]), direction(f"{name}[1] (b)", angles[1])
 
 
-def measurement_channel(angles) -> Channel:
+def measurement_channel(angles: Sequence[ArrayLike]) -> Channel:
     """Two binary detectors as a channel from two qubits to a 4-outcome classical register.
 
     Parameters
@@ -90,7 +91,7 @@ def measurement_channel(angles) -> Channel:
     return Channel.from_povm(_pair_effects(a, b), in_dims=(2, 2), label=f"measure(a={a.tolist()}, b={b.tolist()})")
 
 
-def settings_measurement_channel(pairs) -> Channel:
+def settings_measurement_channel(pairs: Sequence[Sequence[ArrayLike]]) -> Channel:
     """A measurement with a uniformly random setting: two qubits -> (setting, outcome) register.
 
     Parameters
@@ -111,7 +112,7 @@ def settings_measurement_channel(pairs) -> Channel:
     return Channel.from_povm(effects / n, in_dims=(2, 2), out_dims=(n, N_OUTCOMES_PAIR), label=f"measure({n} settings)")
 
 
-def chsh_measurement_channel(settings) -> Channel:
+def chsh_measurement_channel(settings: CHSHSettings | Sequence[ArrayLike]) -> Channel:
     """The four CHSH settings as one channel: two qubits -> (setting, outcome) register, dims ``(4, 4)``.
 
     Parameters

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics.conventions import ROUNDOFF_ATOL, UNIT_NORM_ATOL
 from pqms_physics.errors import PQMSValueError, check_real
@@ -31,7 +32,7 @@ SETTING_NAMES: tuple[str, ...] = ("a0b0", "a0b1", "a1b0", "a1b1")
 STANDARD_ANGLES: tuple[float, float, float, float] = (0.0, math.pi / 2, math.pi / 4, -math.pi / 4)
 
 
-def direction(name: str, value) -> np.ndarray:
+def direction(name: str, value: ArrayLike) -> np.ndarray:
     """A measurement direction as a unit Bloch vector, from an angle or a Bloch vector.
 
     Parameters
@@ -95,7 +96,7 @@ class CHSHSettings:
     b1: tuple[float, float, float]
 
     @classmethod
-    def from_any(cls, settings, name: str = "settings") -> CHSHSettings:
+    def from_any(cls, settings: CHSHSettings | Sequence[ArrayLike], name: str = "settings") -> CHSHSettings:
         """Validate four directions (angles and/or Bloch vectors) given in the order a0, a1, b0, b1."""
         if isinstance(settings, CHSHSettings):
             return settings

@@ -15,9 +15,10 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics._provenance import derive_seed
 from pqms_physics.core.diagnostics import concurrence_of_matrices, phi_plus_fidelity_of_matrices
@@ -25,6 +26,9 @@ from pqms_physics.errors import PQMSValueError, check_choice, check_int, check_p
 from pqms_physics.stats import ConfidenceInterval
 from pqms_physics.tomography.mle import DEFAULT_TOL, maximum_likelihood_state, mle_matrices
 from pqms_physics.tomography.pauli import check_count_table, outcome_probabilities_of_matrices
+
+if TYPE_CHECKING:
+    from pqms_physics.kernels.result import SampleCounts
 
 #: Resampling schemes.
 RESAMPLING: tuple[str, ...] = ("nonparametric", "parametric")
@@ -102,7 +106,7 @@ def _percentile(values: np.ndarray, level: float) -> ConfidenceInterval:
 
 
 def bootstrap_tomography(
-    counts,
+    counts: ArrayLike | SampleCounts,
     *,
     n_resamples: int = 1000,
     seed: int,

@@ -14,13 +14,17 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import qutip as qt
+from numpy.typing import ArrayLike
 
 from pqms_physics.conventions import OUTCOME_SIGNS
 from pqms_physics.tomography.pauli import PAULI_PRODUCTS, check_count_table
+
+if TYPE_CHECKING:
+    from pqms_physics.kernels.result import SampleCounts
 
 _SIGN_A = OUTCOME_SIGNS[:, 0].astype(float)
 _SIGN_B = OUTCOME_SIGNS[:, 1].astype(float)
@@ -88,7 +92,7 @@ class LinearInversionResult:
         }
 
 
-def linear_inversion(counts) -> LinearInversionResult:
+def linear_inversion(counts: ArrayLike | SampleCounts) -> LinearInversionResult:
     """Linear-inversion (sample-mean) estimate of a two-qubit state from Pauli-basis counts.
 
     Parameters

@@ -23,15 +23,19 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import qutip as qt
+from numpy.typing import ArrayLike
 
 from pqms_physics.core.diagnostics import concurrence_of_matrices, phi_plus_fidelity_of_matrices
 from pqms_physics.errors import check_int, check_positive
 from pqms_physics.tomography.inversion import correlation_tensor_of_counts
 from pqms_physics.tomography.pauli import DESIGN, MEASUREMENT_VECTORS, PAULI_PRODUCTS, check_count_table
+
+if TYPE_CHECKING:
+    from pqms_physics.kernels.result import SampleCounts
 
 #: Default bound on the log-likelihood gap (nats, over all counts) at which the solver stops.
 DEFAULT_TOL: float = 1e-3
@@ -185,7 +189,9 @@ class MLEResult:
         }
 
 
-def maximum_likelihood_state(counts, *, tol: float = DEFAULT_TOL, max_iterations: int = 500) -> MLEResult:
+def maximum_likelihood_state(
+    counts: ArrayLike | SampleCounts, *, tol: float = DEFAULT_TOL, max_iterations: int = 500
+) -> MLEResult:
     """Maximum-likelihood two-qubit density matrix from Pauli-basis counts.
 
     Parameters

@@ -15,11 +15,19 @@ References
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics.conventions import OUTCOME_BITS, OUTCOME_SIGNS, STATE_ATOL
 from pqms_physics.errors import PQMSValueError
 from pqms_physics.validation import real_array
+
+if TYPE_CHECKING:
+    import qutip as qt
+
+    from pqms_physics.kernels.result import SampleCounts
 
 #: Local Pauli bases, in setting order.
 BASES: str = "xyz"
@@ -80,7 +88,7 @@ def outcome_probabilities_of_matrices(mats: np.ndarray) -> np.ndarray:
     return np.real(np.einsum("soa,...ab,sob->...so", vc, np.asarray(mats), MEASUREMENT_VECTORS))
 
 
-def pauli_outcome_table(rho) -> np.ndarray:
+def pauli_outcome_table(rho: qt.Qobj) -> np.ndarray:
     """Exact outcome probabilities of the nine Pauli settings for a two-qubit state.
 
     Parameters
@@ -123,7 +131,7 @@ def pauli_outcome_table(rho) -> np.ndarray:
     return table / table.sum(axis=1, keepdims=True)
 
 
-def check_count_table(name: str, counts, integer: bool = True) -> np.ndarray:
+def check_count_table(name: str, counts: ArrayLike | SampleCounts, integer: bool = True) -> np.ndarray:
     """A Pauli-tomography count table as an array of shape ``(9, 4)`` (int64, or float with ``integer=False``).
 
     Accepts an array_like or a :class:`~pqms_physics.kernels.result.SampleCounts` (its ``counts``). Entries
