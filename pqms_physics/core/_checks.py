@@ -44,7 +44,9 @@ def kraus_matrices(ops: Iterable, atol: float) -> tuple[list[np.ndarray], tuple]
     return mats, dims
 
 
-def povm_effects(effects: Sequence[np.ndarray], in_dims, out_dims, atol: float) -> tuple[np.ndarray, tuple, tuple]:
+def povm_effects(
+    effects: Sequence[np.ndarray], in_dims: Iterable[int] | None, out_dims: Iterable[int] | None, atol: float
+) -> tuple[np.ndarray, tuple, tuple]:
     """POVM effects as a (k, d, d) array with the register dims; raises unless PSD and summing to I."""
     mats = np.asarray(effects, dtype=complex)
     if mats.ndim != 3 or mats.shape[1] != mats.shape[2] or not np.all(np.isfinite(mats)):
@@ -64,7 +66,7 @@ def povm_effects(effects: Sequence[np.ndarray], in_dims, out_dims, atol: float) 
     return mats, in_dims, out_dims
 
 
-def placement(qubit, n: int, in_dims: tuple[int, ...]) -> tuple[int, list[int], bool]:
+def placement(qubit: int | Sequence[int], n: int, in_dims: tuple[int, ...]) -> tuple[int, list[int], bool]:
     """``(n, targets, single)`` for ``Channel.on``: one distinct factor index per factor of the channel."""
     n = check_int("n", n, 1)
     single = not isinstance(qubit, Sequence)

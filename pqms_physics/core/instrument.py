@@ -25,7 +25,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 
 import numpy as np
@@ -50,12 +50,12 @@ class Instrument:
     def __init__(
         self,
         branches: Sequence[np.ndarray],
-        in_dims,
-        out_dims,
+        in_dims: Iterable[int],
+        out_dims: Iterable[int],
         outcomes: Sequence[str],
         label: str,
         _trusted: bool = False,
-    ):
+    ) -> None:
         if not _trusted:
             raise TypeError("use Instrument.from_kraus or Instrument.from_superops to build an Instrument")
         arrs = []
@@ -72,7 +72,7 @@ class Instrument:
         ):
             object.__setattr__(self, name, value)
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Instrument is immutable; cannot set {name!r}")
 
     @classmethod

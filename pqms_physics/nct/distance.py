@@ -29,7 +29,7 @@ def trace_distance(rho: np.ndarray, sigma: np.ndarray) -> float:
     return float(0.5 * np.abs(np.linalg.eigvalsh((diff + diff.conj().T) / 2)).sum())
 
 
-def _receiver_indices(receiver, n: int) -> list[int]:
+def _receiver_indices(receiver: int | Sequence[int], n: int) -> list[int]:
     items = [receiver] if isinstance(receiver, numbers.Integral) and not isinstance(receiver, bool) else receiver
     try:
         items = list(items)
@@ -47,7 +47,7 @@ def _receiver_indices(receiver, n: int) -> list[int]:
     return sorted(out)
 
 
-def signalling_distance(rho: qt.Qobj, channels: Channel | Sequence[Channel], receiver) -> float:
+def signalling_distance(rho: qt.Qobj, channels: Channel | Sequence[Channel], receiver: int | Sequence[int]) -> float:
     """Largest trace distance between the receiver's reduced states after any of the given operations.
 
     Parameters

@@ -18,6 +18,7 @@ from 1/2.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -95,7 +96,7 @@ class SignallingTrialResult:
         return asdict(self)
 
 
-def _message(message_bits) -> tuple[int, ...]:
+def _message(message_bits: Sequence[int]) -> tuple[int, ...]:
     if isinstance(message_bits, (str, bytes)) or not np.iterable(message_bits):
         raise PQMSValueError(f"message_bits must be a sequence of 0/1 integers, got {type(message_bits).__name__}")
     bits = list(message_bits)
@@ -108,9 +109,9 @@ def _message(message_bits) -> tuple[int, ...]:
 
 
 def signalling_trial(
-    message_bits,
-    pairs_per_bit,
-    seed,
+    message_bits: Sequence[int],
+    pairs_per_bit: int,
+    seed: int,
     threshold: float = 0.0,
     *,
     state: qt.Qobj | None = None,

@@ -83,7 +83,9 @@ def _branches(p: float, eta: float, mem_key: bytes | None) -> tuple[np.ndarray, 
     return tuple(out)
 
 
-def _validated(gate_fidelity, measurement_fidelity, memory) -> tuple[float, float, bytes | None]:
+def _validated(
+    gate_fidelity: float, measurement_fidelity: float, memory: Channel | None
+) -> tuple[float, float, bytes | None]:
     p = check_probability("gate_fidelity", gate_fidelity)
     eta = check_probability("measurement_fidelity", measurement_fidelity)
     mem = memory_superop(memory)

@@ -51,7 +51,7 @@ PAULI_ARRAY = np.stack([pauli(name).full() for name in PAULI_NAMES])
 BELL_KETS = BELL_BASIS.T.reshape(4, 2, 2)
 
 
-def memory_superop(memory) -> np.ndarray | None:
+def memory_superop(memory: Channel | None) -> np.ndarray | None:
     """Validate an optional one-qubit memory channel and return its 4x4 superoperator (or ``None``)."""
     if memory is None:
         return None
