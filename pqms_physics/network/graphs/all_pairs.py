@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
@@ -26,6 +27,9 @@ from networkx.algorithms.flow import preflow_push
 from pqms_physics.errors import PQMSValueError
 from pqms_physics.network.graphs.capacity import UNITS, widest_paths
 from pqms_physics.network.graphs.model import NetworkModel, as_model
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,7 +50,7 @@ class CapacityMatrix:
         index = {n: i for i, n in enumerate(self.nodes)}
         return float(self.values[index[u], index[v]])
 
-    def to_xarray(self):
+    def to_xarray(self) -> xr.DataArray:
         """The matrix as an :class:`xarray.DataArray` with dims ``("source", "target")``."""
         import xarray as xr
 

@@ -111,7 +111,7 @@ def _path_to(pred: dict, target: Hashable) -> tuple:
     return tuple(reversed(path))
 
 
-def _endpoints(model: NetworkModel, source, target) -> None:
+def _endpoints(model: NetworkModel, source: Hashable, target: Hashable) -> None:
     model.check_node("source", source)
     model.check_node("target", target)
     if source == target:

@@ -21,7 +21,7 @@ from scipy.optimize import linprog
 
 from pqms_physics.errors import PQMSValueError, check_in_range, check_int, check_nonnegative
 from pqms_physics.network.graphs.capacity import _endpoints
-from pqms_physics.network.graphs.model import as_model
+from pqms_physics.network.graphs.model import NetworkModel, as_model
 from pqms_physics.network.graphs.routing import _candidates, _evaluate
 
 
@@ -88,7 +88,7 @@ class DemandResult:
         }
 
 
-def _as_demands(model, demands) -> list[Demand]:
+def _as_demands(model: NetworkModel, demands: Sequence[Demand | tuple]) -> list[Demand]:
     out = []
     for i, d in enumerate(demands):
         d = d if isinstance(d, Demand) else Demand(*d)
@@ -98,7 +98,11 @@ def _as_demands(model, demands) -> list[Demand]:
 
 
 def serve_demands(
-    graph, demands: Sequence[Demand | tuple], *, fidelity_threshold: float = 0.0, routes_per_pair: int = 3
+    graph: nx.Graph | NetworkModel,
+    demands: Sequence[Demand | tuple],
+    *,
+    fidelity_threshold: float = 0.0,
+    routes_per_pair: int = 3,
 ) -> DemandResult:
     """Distribute several pairs' demands over their routes under the shared edge capacities.
 

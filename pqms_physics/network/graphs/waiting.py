@@ -8,6 +8,7 @@ swaps happen, deterministically, once all exist. The number of rounds is ``T = m
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from scipy.integrate import quad
@@ -19,7 +20,7 @@ from pqms_physics.network.bounds import expected_attempts
 SERIES_MIN_P: float = 1e-5
 
 
-def expected_rounds(p_links) -> float:
+def expected_rounds(p_links: Sequence[float]) -> float:
     """Mean number of attempt rounds ``E[max_i G_i]`` until every link of a route exists (trusted inputs).
 
     Parameters

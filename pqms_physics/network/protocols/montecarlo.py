@@ -26,6 +26,7 @@ IEEE Trans. Quantum Eng. 2, 4103015 (2021) (their Monte Carlo is the baseline of
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -186,7 +187,9 @@ def simulate(
     return _result(spec, hist, hist_w, sums, n, seed)
 
 
-def _result(spec: ProtocolSpec, hist, hist_w, sums, n: int, seed: int) -> ProtocolResult:
+def _result(
+    spec: ProtocolSpec, hist: np.ndarray, hist_w: np.ndarray, sums: Sequence[int], n: int, seed: int
+) -> ProtocolResult:
     counts = hist[:-1]
     pmf = counts / n
     with np.errstate(invalid="ignore", divide="ignore"):

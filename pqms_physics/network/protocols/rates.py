@@ -106,7 +106,7 @@ def protocol_rate(
     p_swap: float = 1.0,
     scheme: str = "nested",
     link_werner: float = 1.0,
-    cutoff=None,
+    cutoff: int | tuple[int, ...] | None = None,
     key_protocol: str = "bb84",
 ) -> ProtocolRate:
     """Ebit/s and secret bits/s of a repeater chain over ``length_km`` of fibre (exact engine).

@@ -7,6 +7,7 @@ engine is tested and benchmarked against (see :mod:`~pqms_physics.network.protoc
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -64,7 +65,7 @@ def direct_nested(
     p_swap: float = 1.0,
     w0: float = 1.0,
     coherence_time: float = math.inf,
-    cutoffs=None,
+    cutoffs: Sequence[float] | None = None,
     length: int = 200,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Nested scheme by :func:`direct_swap_level`, level after level, on ``length`` rounds.

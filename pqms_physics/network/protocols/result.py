@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics.errors import PQMSValueError, check_choice, check_real
 from pqms_physics.network.protocols.spec import ProtocolSpec
@@ -148,7 +149,7 @@ class ProtocolResult:
         """Mean fidelity ``(1 + 3 E[w]) / 4`` of the delivered pairs (Werner states)."""
         return (1.0 + 3.0 * self.mean_werner) / 4.0
 
-    def cdf(self, t):
+    def cdf(self, t: ArrayLike) -> float | np.ndarray:
         """``P(T <= t)`` for round(s) ``t`` in ``0..t_trunc`` (int or integer array).
 
         Examples

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics.errors import check_choice, check_int, check_probability
 from pqms_physics.network.purification import bell_diagonal as bd
@@ -85,7 +86,7 @@ class PurificationSchedule:
 
 
 def _schedule(
-    scheme: str, weights, rounds: int, protocol: str, gate_fidelity: float, measurement_fidelity: float
+    scheme: str, weights: ArrayLike, rounds: int, protocol: str, gate_fidelity: float, measurement_fidelity: float
 ) -> PurificationSchedule:
     check_choice("protocol", protocol, PROTOCOLS)
     n = check_int("rounds", rounds, 0)
@@ -110,7 +111,12 @@ def _schedule(
 
 
 def recurrence(
-    weights, rounds: int, *, protocol: str = "dejmps", gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0
+    weights: ArrayLike,
+    rounds: int,
+    *,
+    protocol: str = "dejmps",
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
 ) -> PurificationSchedule:
     """``rounds`` rounds of the recurrence: each round purifies two identical copies of the previous output.
 
@@ -147,7 +153,12 @@ def recurrence(
 
 
 def entanglement_pumping(
-    weights, rounds: int, *, protocol: str = "dejmps", gate_fidelity: float = 1.0, measurement_fidelity: float = 1.0
+    weights: ArrayLike,
+    rounds: int,
+    *,
+    protocol: str = "dejmps",
+    gate_fidelity: float = 1.0,
+    measurement_fidelity: float = 1.0,
 ) -> PurificationSchedule:
     """``rounds`` rounds of entanglement pumping: the kept pair is purified with a fresh raw pair each round.
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics.errors import check_probability
 from pqms_physics.network.purification import bell_diagonal as bd
@@ -49,12 +50,12 @@ class DistilCoefficients:
     gate_fidelity: float
     measurement_fidelity: float
 
-    def success_probability(self, w1, w2) -> np.ndarray:
+    def success_probability(self, w1: ArrayLike, w2: ArrayLike) -> np.ndarray:
         """``P(w1, w2)`` (``w1``: kept pair, ``w2``: measured pair)."""
         w1, w2 = np.asarray(w1, dtype=float), np.asarray(w2, dtype=float)
         return self.c0 + self.c_kept * w1 + self.c_measured * w2 + self.c2 * w1 * w2
 
-    def weighted_werner(self, w1, w2) -> np.ndarray:
+    def weighted_werner(self, w1: ArrayLike, w2: ArrayLike) -> np.ndarray:
         """``P w'(w1, w2)``: the output Werner parameter times the success probability."""
         w1, w2 = np.asarray(w1, dtype=float), np.asarray(w2, dtype=float)
         return self.d0 + self.d_kept * w1 + self.d_measured * w2 + self.d2 * w1 * w2
