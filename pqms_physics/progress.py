@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    from tqdm.auto import tqdm
 
 ProgressArg = Union[None, bool, Callable[[int, int], Any]]  # noqa: UP007 (runtime alias, Python 3.10 safe)
 
@@ -39,7 +42,7 @@ class _Silent(_Callback):
 
 def progress_bar(
     progress: ProgressArg, total: int, *, desc: str, unit: str, initial: int = 0, unit_scale: bool = False
-):
+) -> _Callback | tqdm:
     """A context manager with ``update(k)`` and ``n``: a tqdm bar on stderr, a callback, or nothing.
 
     Parameters

@@ -119,7 +119,7 @@ class AuditReport:
         return "\n".join(lines)
 
 
-def _json_default(obj):
+def _json_default(obj: object) -> Any:
     import numpy as np
 
     if isinstance(obj, np.generic):

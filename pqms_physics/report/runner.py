@@ -35,6 +35,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ from typing import Any
 
 from pqms_physics._provenance import package_versions
 from pqms_physics.errors import PQMSValueError, check_seed
-from pqms_physics.progress import progress_bar
+from pqms_physics.progress import ProgressArg, progress_bar
 from pqms_physics.report.studies import DEFAULT_SEED, STUDIES, Study
 
 #: Every step of a full report, in order.
@@ -186,11 +187,11 @@ def _run_audit_step(out: Path, quick: bool, seed: int) -> tuple[list[str], dict]
 
 
 def run_report(
-    out_dir,
+    out_dir: str | os.PathLike,
     *,
     quick: bool = False,
     seed: int = DEFAULT_SEED,
-    progress=None,
+    progress: ProgressArg = None,
     command: str | None = None,
     steps: Sequence[str] | None = None,
 ) -> ReportResult:

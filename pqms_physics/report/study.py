@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Base seed of ``pqms report`` when none is given (chosen before any result was seen).
 DEFAULT_SEED: int = 20251123
@@ -69,7 +72,7 @@ class Study:
     seeds: tuple = ()
     summary: dict = field(default_factory=dict)
 
-    def figure(self):
+    def figure(self) -> Figure:
         """Draw the figure (a :class:`matplotlib.figure.Figure`)."""
         from pqms_physics import plots
 

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,6 +33,9 @@ from pqms_physics import __version__
 from pqms_physics.cluster import import_distributed
 from pqms_physics.sweep.config import SweepConfig
 from pqms_physics.sweep.quantities import evaluate_points, get_quantity
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 OnDone = Callable[[int, dict, str], None]
 
@@ -110,7 +113,7 @@ def run_pool(tasks: list[ChunkTask], workers: int, on_done: OnDone) -> None:
     ex.shutdown(wait=True)
 
 
-def run_dask(client, tasks: list[ChunkTask], run_id: str, on_done: OnDone) -> None:
+def run_dask(client: Client, tasks: list[ChunkTask], run_id: str, on_done: OnDone) -> None:
     """Submit every chunk to the cluster; ``on_done`` runs here as each one finishes."""
     distributed = import_distributed()
     futures = [client.submit(compute_chunk, task, key=f"pqms-sweep-{run_id}-{task.index}") for task in tasks]

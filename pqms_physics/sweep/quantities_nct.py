@@ -6,6 +6,8 @@ Registered in :mod:`pqms_physics.sweep.quantities` as ``pool_bias``; the physics
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from pqms_physics import conventions
@@ -17,7 +19,9 @@ POOL_SAMPLERS: tuple[str, ...] = conventions.SAMPLERS
 POOL_BASES: tuple[str, ...] = ("z", "x", "y")
 
 
-def _eval_pool_bias(values, point_index, seed):
+def _eval_pool_bias(
+    values: Mapping[str, np.ndarray], point_index: np.ndarray, seed: int | None
+) -> dict[str, np.ndarray]:
     """Per point: :func:`pqms_physics.nct.pool_bias_experiment` seeded by the point's own seed."""
     from pqms_physics.core.noise import dephasing
     from pqms_physics.core.states import werner_state

@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from pqms_physics._provenance import derive_seeds
 from pqms_physics.errors import PQMSValueError, check_choice, check_int, check_real
@@ -132,7 +133,7 @@ class ParameterSpec:
             raise PQMSValueError(f"{key} must be {self.domain()}, got {v}")
         return v
 
-    def array(self, values) -> np.ndarray:
+    def array(self, values: ArrayLike) -> np.ndarray:
         """``values`` as a 1-D array of this parameter's type: float64, int64, bool, or str (width from the values)."""
         if self.kind == "choice":
             return np.array([str(v) for v in values], dtype=np.str_)

@@ -20,7 +20,7 @@ def mesolve_snippet(params: dict, claimed: float, ctx: AuditContext) -> Finding:
     phi = bell_state("phi+")
     c_op = math.sqrt(gamma) * qt.tensor(qt.sigmaz(), qt.qeye(2))
 
-    def run(hamiltonian, rho):
+    def run(hamiltonian: qt.Qobj, rho: qt.Qobj) -> qt.Qobj:
         for _ in range(steps):
             rho = qt.mesolve(hamiltonian, rho, [0.0, step], [c_op], options={"atol": 1e-12, "rtol": 1e-10}).states[-1]
         return rho

@@ -18,6 +18,7 @@ from pqms_physics.conventions import FIBRE_SPEED_KM_PER_S, SPEED_OF_LIGHT_KM_PER
 
 if TYPE_CHECKING:  # claims.py imports this module to register it: Finding is imported where it is used
     from pqms_physics.audit.findings import AuditContext, Finding
+    from pqms_physics.network.graphs.routing import Route
 
 
 def _finding(*args, **kwargs) -> Finding:
@@ -59,7 +60,7 @@ def _key(params: dict) -> tuple:
     return tuple(sorted((k, v) for k, v in params.items() if not isinstance(v, list)))
 
 
-def _setting(params: dict, route) -> str:
+def _setting(params: dict, route: Route) -> str:
     return (
         f"Hierarchical model: {params['n_districts']} districts x {params['nodes_per_district']} nodes "
         f"(district radius {params['district_radius_km']:g} km, gateways on a {params['metro_radius_km']:g} km "
@@ -70,7 +71,7 @@ def _setting(params: dict, route) -> str:
     )
 
 
-def _link_fidelity_needed(params: dict, route, w_target: float) -> float:
+def _link_fidelity_needed(params: dict, route: Route, w_target: float) -> float:
     """Uniform link fidelity that gives end-to-end Werner parameter w_target on the same route, swaps and
     memories (Werner-symmetric swaps: w = w_link^n * p^(n-1) * memory); NaN when no link fidelity suffices."""
     n = route.hops

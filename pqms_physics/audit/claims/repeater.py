@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pqms_physics.audit.findings import AuditContext, Finding
+
+if TYPE_CHECKING:
+    import qutip as qt
 
 
 def chsh_after_swap(params: dict, claimed: float, ctx: AuditContext) -> Finding:
@@ -38,7 +42,7 @@ def chsh_after_swap(params: dict, claimed: float, ctx: AuditContext) -> Finding:
     )
 
 
-def _qber_z(rho) -> float:
+def _qber_z(rho: qt.Qobj) -> float:
     mat = rho.full()
     return float(np.real(mat[1, 1] + mat[2, 2]))
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,6 +29,9 @@ from pqms_physics.errors import PQMSValueError, check_choice, check_int, check_s
 from pqms_physics.network.protocols.result import KEY_PROTOCOLS
 from pqms_physics.network.protocols.spec import ProtocolSpec
 from pqms_physics.progress import ProgressArg, progress_bar
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 #: Engines an optimisation can evaluate with.
 OPTIMIZE_METHODS: tuple[str, ...] = ("exact", "monte-carlo")
@@ -164,7 +168,7 @@ def _with_cutoffs(spec: ProtocolSpec, cutoffs: tuple) -> ProtocolSpec:
     return ProtocolSpec(**d)
 
 
-def _check_candidates(candidates, levels: int, spec: ProtocolSpec) -> list[list]:
+def _check_candidates(candidates: Sequence | None, levels: int, spec: ProtocolSpec) -> list[list]:
     if candidates is None:
         base = default_candidates(spec)
         return [list(base) for _ in range(levels)]
@@ -196,7 +200,7 @@ def optimize_cutoffs(
     protocol: str = "bb84",
     method: str = "exact",
     candidates: Sequence | None = None,
-    scheduler=None,
+    scheduler: str | Client | None = None,
     progress: ProgressArg = None,
     seed: int | None = None,
     modes: int = 1,
@@ -284,7 +288,7 @@ def optimize_cutoffs(
     t_cap, slow = 4096, math.inf
     total = 1 + MAX_SWEEPS * sum(len(c) for c in cands)
 
-    def run_batch(keys: list[tuple], client) -> None:
+    def run_batch(keys: list[tuple], client: Client | None) -> None:
         todo = [k for k in dict.fromkeys(keys) if k not in cache]
         if not todo:
             return
@@ -311,7 +315,7 @@ def optimize_cutoffs(
             cache[k] = tuple(float(v) for v in value)
             bar.update(1)
 
-    def search(client) -> tuple[tuple, int]:
+    def search(client: Client | None) -> tuple[tuple, int]:
         nonlocal t_cap, slow
         current: tuple = (None,) * levels
         mean0 = _evaluate(spec_dict, current, protocol, "exact", seed)[1]  # cutoffs only lengthen E[T]
