@@ -211,8 +211,12 @@ def test_nested_laws_pmf_normalised_and_werner_below_perfect_memory_bound(k, p, 
     assert math.fsum(res.pmf) + res.truncated_mass == pytest.approx(1.0, abs=1e-12)
     assert res.truncated_mass < 1e-12
     assert res.mean_werner <= w0 ** (2**k) * (1 + 1e-12)  # decoherence only lowers w
-    finite = res.werner[np.isfinite(res.werner)]
-    assert (finite <= w0 ** (2**k) * (1 + 1e-9)).all()
+    # The engine is accurate to ~1e-16 absolute on the joint quantity E[w 1{T = t}] (FFT convolutions), so the
+    # conditional E[w | T = t] is checked through it: far in the tail (P(T = t) ~ 1e-13) a ratio of two numbers
+    # at roundoff level would be noise, not physics.
+    mask = np.isfinite(res.werner)
+    joint = res.werner[mask] * res.pmf[mask]
+    assert (joint <= w0 ** (2**k) * res.pmf[mask] + 1e-14).all()
 
 
 @settings(max_examples=10, deadline=None)
