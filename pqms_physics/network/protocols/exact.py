@@ -85,7 +85,9 @@ def unit_sequence(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Apply units to an input delivery distribution ``(a, b)``; return (pmf, weighted, success, fail).
 
-    Each unit is ``("swap", p_swap, cutoff, keep_window)`` or ``("distil", cutoff)`` with ``cutoff`` in rounds
+    Each unit is ``("swap", p_swap, cutoff, keep_window)`` or ``("distil", cutoff[, coefficients])`` (noisy
+    BBPSSW coefficients of :func:`pqms_physics.network.purification.unit.bbpssw_werner_coefficients`; perfect
+    operations when omitted) with ``cutoff`` in rounds
     (``math.inf`` for none); every unit takes two independent copies of the current link. ``success`` and
     ``fail`` are the last unit's single-attempt arrays (for the exact mean time).
     """
@@ -97,7 +99,8 @@ def unit_sequence(
             if unit[0] == "swap":
                 s, f, ws = U.swap_attempt(a, b, n, p_swap=unit[1], cutoff=unit[2], r=r, keep_window=unit[3])
             else:
-                s, f, ws = U.distil_attempt(a, b, n, cutoff=unit[1], r=r)
+                coeffs = unit[2] if len(unit) > 2 else None  # noisy BBPSSW (purification.unit), else perfect
+                s, f, ws = U.distil_attempt(a, b, n, cutoff=unit[1], r=r, coefficients=coeffs)
             pmf, w = U.renewal(s, f, ws, n)
             return pmf, w, s, f
 

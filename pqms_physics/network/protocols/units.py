@@ -110,7 +110,7 @@ def swap_attempt(
 
 
 def distil_attempt(
-    a: np.ndarray, b: np.ndarray, n: int, *, cutoff: float, r: float
+    a: np.ndarray, b: np.ndarray, n: int, *, cutoff: float, r: float, coefficients: object | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One BBPSSW distillation attempt on two independent Werner links: (success, fail, weighted success).
 
@@ -118,8 +118,17 @@ def distil_attempt(
     in :func:`swap_attempt`. For Werner inputs ``w1, w2`` (after decay), BBPSSW with twirling succeeds with
     ``p = (1 + w1 w2) / 2`` and outputs ``w' = (w1 + w2 + 4 w1 w2) / (3 (1 + w1 w2))``, so
     ``p w' = (w1 + w2 + 4 w1 w2) / 6``: both are linear in ``w1``, ``w2``, ``w1 w2`` and their expectations
-    follow from ``a`` and ``b`` exactly.
+    follow from ``a`` and ``b`` exactly. With noisy gates and readout (Dür et al. 1999) ``p`` and ``p w'`` stay
+    bilinear: pass ``coefficients`` from
+    :func:`pqms_physics.network.purification.unit.bbpssw_werner_coefficients`; either link is the kept one with
+    probability 1/2, so the kept and measured linear coefficients enter as their mean.
     """
+    if coefficients is None:  # perfect gates and readout: the closed form above
+        c0, c1, c2, d0, d1, d2 = 0.5, 0.0, 0.5, 0.0, 1.0 / 6.0, 2.0 / 3.0
+    else:
+        k = coefficients
+        c0, c1, c2 = k.c0, (k.c_kept + k.c_measured) / 2.0, k.c2
+        d0, d1, d2 = k.d0, (k.d_kept + k.d_measured) / 2.0, k.d2
     a, b = _pad(a, n), _pad(b, n)
     cdf = np.cumsum(a)
     near_a = _decayed_window_sum(a, 1.0, cutoff)
@@ -128,8 +137,8 @@ def distil_attempt(
     ww = b * b + 2.0 * b * near_b_decayed  # E[w1 w2 r^d 1{max = t}]
     # E[(w_old r^d + w_new) 1{max = t}]: same-round pairs give 2 a b; otherwise old decayed + new fresh
     w_sum = 2.0 * a * b + 2.0 * (a * near_b_decayed + b * near_a)
-    success = 0.5 * (both + ww)
-    weighted = (w_sum + 4.0 * ww) / 6.0
+    success = c0 * both + c1 * w_sum + c2 * ww
+    weighted = d0 * both + d1 * w_sum + d2 * ww
     fail = both - success
     if not math.isinf(cutoff) and cutoff < n:
         c = int(cutoff)

@@ -99,3 +99,31 @@ def test_series_inverse_matches_direct_division():
     for t in range(300):
         direct[t] = (t == 0) + sum(f[u] * direct[t - u] for u in range(1, t + 1))
     np.testing.assert_allclose(g, direct, atol=1e-14)
+
+
+@pytest.mark.parametrize("p2, eta", [(1.0, 1.0), (0.99, 0.98), (0.95, 0.9)])
+def test_noisy_distil_unit_on_deterministic_inputs_is_the_purification_map(p2, eta):
+    # Both links ready in round 1 with Werner w: the unit must reproduce noisy BBPSSW (Duer et al. 1999) as
+    # computed by the purification module's closed form on Werner fidelities (an independent implementation).
+    from pqms_physics.network.purification import bbpssw
+    from pqms_physics.network.purification.unit import bbpssw_werner_coefficients
+
+    n, w = 40, 0.8
+    a = np.zeros(n)
+    a[1] = 1.0
+    coeffs = bbpssw_werner_coefficients(p2, eta)
+    s, f, ws = U.distil_attempt(a, w * a, n, cutoff=math.inf, r=1.0, coefficients=coeffs)
+    ref = bbpssw((1 + 3 * w) / 4, gate_fidelity=p2, measurement_fidelity=eta)
+    assert s[1] == pytest.approx(ref.success_probability, abs=1e-12)
+    assert (1 + 3 * ws[1] / s[1]) / 4 == pytest.approx(ref.fidelity, abs=1e-12)  # Werner w -> fidelity
+    assert f[1] == pytest.approx(1 - ref.success_probability, abs=1e-12)
+
+
+def test_distil_unit_with_perfect_coefficients_equals_the_closed_form_through_the_engine():
+    from pqms_physics.network.purification.unit import bbpssw_werner_coefficients
+
+    a, b = U.geometric_link(0.3, 0.9, 400)
+    perfect = unit_sequence(a, b, [("distil", math.inf)], coherence_time=50.0, cap=1 << 20)
+    coeffs = unit_sequence(a, b, [("distil", math.inf, bbpssw_werner_coefficients())], coherence_time=50.0, cap=1 << 20)
+    for x, y in zip(perfect[:2], coeffs[:2]):
+        np.testing.assert_allclose(x, y, atol=1e-15)
