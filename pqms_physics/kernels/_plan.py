@@ -8,11 +8,15 @@ kernels behind them take the plan's integers and tables as they are.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pqms_physics.errors import PQMSValueError, check_choice, check_int, check_seed
+
+if TYPE_CHECKING:
+    from pqms_physics.kernels.result import SampleCounts
+
 from pqms_physics.kernels.rng import RULE_CODES, SETTING_CHOICES, stream_key, table_hash, thresholds, validate_probs
 
 #: Largest window_counts array (entries = n_windows * S * K) a call may request (2 GiB of int64).
@@ -53,6 +57,27 @@ class SamplingPlan:
     @property
     def n_windows(self) -> int:
         return 0 if self.window is None else self.pairs // self.window
+
+    def result(self, counts: np.ndarray, windows: np.ndarray | None, device: str) -> SampleCounts:
+        """The :class:`SampleCounts` of this plan from flat (or shaped) counts and window counts."""
+        from pqms_physics.kernels.result import SampleCounts
+        from pqms_physics.kernels.rng import STREAM_VERSION
+
+        s, k = self.n_settings, self.n_outcomes
+        return SampleCounts(
+            counts=counts.reshape(s, k),
+            window_counts=None if windows is None else windows.reshape(-1, s, k),
+            pairs=self.pairs,
+            start=self.start,
+            total_pairs=self.total_pairs,
+            seed=self.seed,
+            stream=self.stream,
+            setting_choice=self.setting_choice,
+            window=self.window,
+            device=device,
+            stream_version=STREAM_VERSION,
+            table_hash=self.table_hash,
+        )
 
 
 def make_plan(

@@ -17,7 +17,7 @@ import numpy as np
 from pqms_physics.errors import PQMSValueError
 from pqms_physics.kernels._plan import SamplingPlan, make_plan
 from pqms_physics.kernels.result import SampleCounts
-from pqms_physics.kernels.rng import STREAM_VERSION, draws
+from pqms_physics.kernels.rng import draws
 
 #: Pairs processed per NumPy block (bounded memory: ~10 arrays of this length).
 BLOCK: int = 1 << 20
@@ -62,20 +62,7 @@ def _count_plan(plan: SamplingPlan, progress: Any = None) -> SampleCounts:
             window_counts += np.bincount(w * cells + flat, minlength=window_counts.size)
         if progress is not None:
             progress(hi - lo)
-    return SampleCounts(
-        counts=counts.reshape(s_count, k),
-        window_counts=None if window_counts is None else window_counts.reshape(-1, s_count, k),
-        pairs=plan.pairs,
-        start=plan.start,
-        total_pairs=plan.total_pairs,
-        seed=plan.seed,
-        stream=plan.stream,
-        setting_choice=plan.setting_choice,
-        window=plan.window,
-        device="numpy",
-        stream_version=STREAM_VERSION,
-        table_hash=plan.table_hash,
-    )
+    return plan.result(counts, window_counts, "numpy")
 
 
 def sample_counts_reference(

@@ -16,7 +16,6 @@ from pqms_physics.errors import check_choice
 from pqms_physics.kernels._driver import accumulate_calls
 from pqms_physics.kernels._plan import SamplingPlan, make_plan
 from pqms_physics.kernels.result import SampleCounts
-from pqms_physics.kernels.rng import STREAM_VERSION
 from pqms_physics.progress import progress_bar
 
 DEVICES: tuple[str, ...] = ("cpu", "numpy", "cuda")
@@ -53,24 +52,6 @@ def _count_cpu(
     tpad = cpu.padded_thresholds(plan.table)
     return accumulate_calls(
         plan, call_pairs, lambda lo, hi: cpu.count_plan_range(plan, lo, hi, chunk=chunk, tpad=tpad), update
-    )
-
-
-def _result(plan: SamplingPlan, counts: np.ndarray, windows: np.ndarray | None, device: str) -> SampleCounts:
-    s, k = plan.n_settings, plan.n_outcomes
-    return SampleCounts(
-        counts=counts.reshape(s, k),
-        window_counts=None if windows is None else windows.reshape(-1, s, k),
-        pairs=plan.pairs,
-        start=plan.start,
-        total_pairs=plan.total_pairs,
-        seed=plan.seed,
-        stream=plan.stream,
-        setting_choice=plan.setting_choice,
-        window=plan.window,
-        device=device,
-        stream_version=STREAM_VERSION,
-        table_hash=plan.table_hash,
     )
 
 
@@ -170,4 +151,4 @@ def sample_counts(
             counts, windows = cuda.count_plan(plan, bar.update)
         else:
             counts, windows = _count_cpu(plan, bar.update)
-    return _result(plan, counts, windows, device)
+    return plan.result(counts, windows, device)
