@@ -19,6 +19,7 @@ from pqms_physics.cli._common import (
     library_errors,
     output_options,
 )
+from pqms_physics.conventions import DEVICES, SAMPLERS
 
 DEFAULT_HOPS = "1,2,4,8,16,32,64,128,256,512,1000"
 
@@ -120,7 +121,7 @@ def fidelity_cmd(link_fidelity, hops, gate_fidelity, measurement_fidelity, twirl
 )
 @click.option(
     "--sampler",
-    type=click.Choice(["kernel", "multinomial"]),
+    type=click.Choice(list(SAMPLERS)),
     default="kernel",
     show_default=True,
     help="kernel: pair-by-pair Monte Carlo kernel; multinomial: exact multinomial counts.",
@@ -141,7 +142,7 @@ def fidelity_cmd(link_fidelity, hops, gate_fidelity, measurement_fidelity, twirl
 )
 @click.option(
     "--device",
-    type=click.Choice(["cpu", "numpy", "cuda"]),
+    type=click.Choice(list(DEVICES)),
     default="cpu",
     show_default=True,
     help="Kernel device (kernel sampler only): all give identical counts for the same seed.",
@@ -272,7 +273,7 @@ def sender_channel(spec: tuple):
 )
 @click.option(
     "--sampler",
-    type=click.Choice(["kernel", "multinomial"]),
+    type=click.Choice(list(SAMPLERS)),
     default="kernel",
     show_default=True,
     help="kernel: pair-by-pair Monte Carlo kernel; multinomial: exact multinomial draw per pool.",
@@ -293,7 +294,7 @@ def sender_channel(spec: tuple):
 )
 @click.option(
     "--device",
-    type=click.Choice(["cpu", "numpy", "cuda"]),
+    type=click.Choice(list(DEVICES)),
     default="cpu",
     show_default=True,
     help="Kernel device (kernel sampler only): all give identical counts for the same seed.",
