@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+import warnings
 
-from pqms_physics.errors import PQMSValueError, check_choice, check_int
+from pqms_physics.errors import PQMSValueError, check_choice, check_int, check_probability
 from pqms_physics.network.protocols.exact import exact_protocol
 from pqms_physics.network.protocols.result import ProtocolResult
 from pqms_physics.network.protocols.spec import ProtocolSpec
@@ -26,6 +27,7 @@ def repeater_protocol(
     werner_cutoff: float | None = None,
     modes: int = 1,
     t_trunc: int | None = None,
+    max_truncated_mass: float | None = None,
     method: str = "exact",
     samples: int | None = None,
     seed: int | None = None,
@@ -55,8 +57,12 @@ def repeater_protocol(
         Multiplexed modes per segment, ``>= 1``.
     t_trunc : int or None, optional
         Last round of the pmf, ``>= 1``. None: leave less than 1e-12 of the mass beyond (exact) or a pilot-run
-        choice (Monte Carlo). An explicit ``t_trunc`` too small is honoured; the mass beyond is reported as
-        ``truncated_mass`` and a RuntimeWarning is issued above 1e-9.
+        choice (Monte Carlo). An explicit ``t_trunc`` is honoured; the mass beyond is reported as
+        ``truncated_mass`` and a RuntimeWarning is issued above 1e-9, unless ``max_truncated_mass`` is given.
+    max_truncated_mass : float or None, optional
+        Requested accuracy of an explicit ``t_trunc``, in [0, 1]: a ``t_trunc`` leaving more probability than
+        this beyond it raises ``ValueError`` (naming ``t_trunc``) instead of warning. A ``t_trunc`` that leaves
+        all of the mass beyond it always raises.
     method : {"exact", "monte-carlo"}, optional
         Exact engine (nested and parallel of any size, swap-asap up to 8 segments without cutoffs) or the Monte
         Carlo engine (needs ``samples`` and ``seed``).
@@ -105,12 +111,17 @@ def repeater_protocol(
     )
     if t_trunc is not None:
         t_trunc = check_int("t_trunc", t_trunc, 1)
+    if max_truncated_mass is not None:
+        max_truncated_mass = check_probability("max_truncated_mass", max_truncated_mass)
     if method == "exact":
         if samples is not None or seed is not None:
             raise PQMSValueError(
                 f"samples and seed are for method='monte-carlo', got samples={samples}, seed={seed} with method='exact'"
             )
-        return exact_protocol(spec, t_trunc, _stacklevel=3)
+        with warnings.catch_warnings():
+            if max_truncated_mass is not None:  # the caller named the accuracy: check it below instead
+                warnings.filterwarnings("ignore", message="t_trunc=", category=RuntimeWarning)
+            return _checked_truncation(exact_protocol(spec, t_trunc, _stacklevel=4), max_truncated_mass)
     if samples is None or seed is None:
         raise PQMSValueError(f"method='monte-carlo' needs samples (>= 1) and seed, got samples={samples}, seed={seed}")
     try:
@@ -120,7 +131,22 @@ def repeater_protocol(
             "method='monte-carlo' is not available: the Monte Carlo engine "
             "pqms_physics.network.protocols.montecarlo cannot be imported"
         ) from exc
-    return simulate(spec, samples=samples, seed=seed, t_trunc=t_trunc, progress=progress)
+    res = simulate(spec, samples=samples, seed=seed, t_trunc=t_trunc, progress=progress)
+    return _checked_truncation(res, max_truncated_mass)
+
+
+def _checked_truncation(res: ProtocolResult, max_truncated_mass: float | None) -> ProtocolResult:
+    """``res``, or ValueError naming ``t_trunc`` when it leaves too much of the waiting-time mass beyond it."""
+    if res.truncated_mass >= 1.0 or not res.pmf.any():
+        raise PQMSValueError(
+            f"t_trunc={res.t_trunc} is too small: no end-to-end pair is delivered by then; raise t_trunc or pass None"
+        )
+    if max_truncated_mass is not None and res.truncated_mass > max_truncated_mass:
+        raise PQMSValueError(
+            f"t_trunc={res.t_trunc} is too small for max_truncated_mass={max_truncated_mass:.3g}: it leaves "
+            f"{res.truncated_mass:.3g} of the waiting-time mass beyond it; raise t_trunc or pass None"
+        )
+    return res
 
 
 __all__ = ["METHODS", "repeater_protocol"]

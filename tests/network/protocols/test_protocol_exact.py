@@ -240,12 +240,39 @@ def test_small_explicit_t_trunc_reports_the_mass_and_warns():
     assert math.fsum(res.pmf) + res.truncated_mass == pytest.approx(1.0, abs=1e-14)
 
 
+def test_t_trunc_too_small_for_the_requested_accuracy_raises_naming_it():
+    # P(T > 20) = 1 - (1 - 0.9^20)^4 = 0.39 for 4 segments, p = 0.1, p_swap = 1 (max of four geometrics).
+    with pytest.raises(ValueError, match=r"t_trunc=20 is too small for max_truncated_mass=1e-06"):
+        repeater_protocol(4, 0.1, t_trunc=20, max_truncated_mass=1e-6)
+    # The same bound met: no warning (the caller stated the accuracy), the tail is the closed form's.
+    t = 400  # (1 - (1 - 0.9^400)^4) ~ 4 * 0.9^400 = 2e-18
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = repeater_protocol(4, 0.1, t_trunc=t, max_truncated_mass=1e-12)
+    assert res.truncated_mass <= 1e-12
+    # A loose bound that 20 rounds meet: the 0.39 tail is accepted silently and reported.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loose = repeater_protocol(4, 0.1, t_trunc=20, max_truncated_mass=0.5)
+    assert loose.truncated_mass == pytest.approx(1 - (1 - 0.9**20) ** 4, rel=1e-12)
+
+
+def test_t_trunc_before_any_delivery_raises():
+    # With a 2-round floor the Monte Carlo histogram of 4-segment runs at p = 1e-3 is empty by round 1
+    # (P(T = 1) = 1e-12); the exact engine keeps that 1e-12, so only the Monte Carlo run can be empty.
+    with pytest.raises(ValueError, match="t_trunc=1 is too small"):
+        repeater_protocol(4, 1e-3, t_trunc=1, method="monte-carlo", samples=100, seed=1)
+
+
 @pytest.mark.parametrize(
     "kwargs, match",
     [
         pytest.param(dict(segments=3, p_link=0.5), "power of two", id="nested-3"),
         pytest.param(dict(segments=2, p_link=0.5, t_trunc=0), r"t_trunc must be >= 1, got 0", id="t_trunc"),
         pytest.param(dict(segments=2, p_link=0.5, method="mc"), "method must be one of", id="method"),
+        pytest.param(
+            dict(segments=2, p_link=0.5, t_trunc=50, max_truncated_mass=1.5), "max_truncated_mass", id="max-mass"
+        ),
         pytest.param(dict(segments=2, p_link=0.5, method="monte-carlo"), "needs samples", id="mc-no-samples"),
         pytest.param(dict(segments=2, p_link=0.5, seed=1), "samples and seed are for", id="exact-seed"),
         pytest.param(dict(segments=16, p_link=0.5, scheme="swap-asap"), r"segments must be <= 8", id="asap-big"),
