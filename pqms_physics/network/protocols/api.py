@@ -26,6 +26,7 @@ def repeater_protocol(
     cutoff: int | tuple[int, ...] | None = None,
     werner_cutoff: float | None = None,
     modes: int = 1,
+    distillation: int | tuple[int, ...] = 0,
     t_trunc: int | None = None,
     max_truncated_mass: float | None = None,
     method: str = "exact",
@@ -55,6 +56,9 @@ def repeater_protocol(
         Fidelity cutoff on the Werner parameter after a swap, in [0, 1] (exact engine: 2 segments).
     modes : int, optional
         Multiplexed modes per segment, ``>= 1``.
+    distillation : int or tuple of int, optional
+        BBPSSW distillation rounds (perfect operations) on the inputs of each nesting level's swap, ``>= 0``
+        (``"nested"`` only; exact engine only; see :class:`~pqms_physics.network.protocols.spec.ProtocolSpec`).
     t_trunc : int or None, optional
         Last round of the pmf, ``>= 1``. None: leave less than 1e-12 of the mass beyond (exact) or a pilot-run
         choice (Monte Carlo). An explicit ``t_trunc`` is honoured; the mass beyond is reported as
@@ -108,6 +112,7 @@ def repeater_protocol(
         cutoff=cutoff,
         werner_cutoff=werner_cutoff,
         modes=modes,
+        distillation=distillation,
     )
     if t_trunc is not None:
         t_trunc = check_int("t_trunc", t_trunc, 1)
@@ -122,6 +127,11 @@ def repeater_protocol(
             if max_truncated_mass is not None:  # the caller named the accuracy: check it below instead
                 warnings.filterwarnings("ignore", message="t_trunc=", category=RuntimeWarning)
             return _checked_truncation(exact_protocol(spec, t_trunc, _stacklevel=4), max_truncated_mass)
+    if spec.distillation:
+        raise PQMSValueError(
+            f"distillation is computed by the exact engine only (method='exact'), got "
+            f"distillation={spec.distillation} with method='monte-carlo'"
+        )
     if samples is None or seed is None:
         raise PQMSValueError(f"method='monte-carlo' needs samples (>= 1) and seed, got samples={samples}, seed={seed}")
     try:

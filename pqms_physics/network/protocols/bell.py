@@ -95,7 +95,7 @@ def nested_bell_weights(spec: ProtocolSpec, dephasing_time: float, *, t_trunc: i
     Parameters
     ----------
     spec : ProtocolSpec
-        A ``"nested"`` protocol without ``werner_cutoff``.
+        A ``"nested"`` protocol without ``werner_cutoff`` or ``distillation``.
     dephasing_time : float
         ``T2`` of every memory qubit in rounds, ``> 0`` (``math.inf``: no dephasing).
     t_trunc : int or None, optional
@@ -118,10 +118,11 @@ def nested_bell_weights(spec: ProtocolSpec, dephasing_time: float, *, t_trunc: i
     >>> print(f"{e_z:.4f} {e_x:.4f}")   # dephasing raises only the X-basis errors
     0.0198 0.0754
     """
-    if spec.scheme != "nested" or spec.werner_cutoff is not None:
+    if spec.scheme != "nested" or spec.werner_cutoff is not None or spec.distillation:
         raise PQMSValueError(
-            f"spec must be a 'nested' protocol without werner_cutoff, got scheme={spec.scheme!r}, "
-            f"werner_cutoff={spec.werner_cutoff}"
+            f"spec must be a 'nested' protocol without werner_cutoff or distillation (distillation maps Bell "
+            f"weights non-linearly), got scheme={spec.scheme!r}, werner_cutoff={spec.werner_cutoff}, "
+            f"distillation={spec.distillation}"
         )
     if not (isinstance(dephasing_time, (int, float)) and dephasing_time > 0):
         raise PQMSValueError(f"dephasing_time must be > 0 rounds (math.inf for none), got {dephasing_time}")

@@ -112,6 +112,11 @@ def _keep_window(spec: ProtocolSpec) -> float | None:
     """The level-1 fidelity cutoff as a window on ``|t1 - t2|`` (inputs have the fixed Werner ``w0``)."""
     if spec.werner_cutoff is None:
         return None
+    if spec.distillation_for_level(1):
+        raise PQMSValueError(
+            f"werner_cutoff: the exact engine needs level-1 swap inputs of fixed Werner parameter w0, but "
+            f"distillation={spec.distillation} distils them first; use werner_cutoff=None"
+        )
     if spec.segments != 2:
         raise PQMSValueError(
             f"werner_cutoff: the exact engine supports it for segments=2 only (the Werner "
@@ -129,12 +134,14 @@ def _keep_window(spec: ProtocolSpec) -> float | None:
 
 
 def nested_units(spec: ProtocolSpec) -> list[tuple]:
-    """The swap units of the nested scheme, level 1 to k."""
-    units = []
+    """The units of the nested scheme, level 1 to k: the level's distillation rounds, then its swap."""
+    units: list[tuple] = []
     for level in range(1, spec.levels + 1):
         cut = spec.cutoff_for_level(level)
+        cut = math.inf if cut is None else float(cut)
+        units += [("distil", cut)] * spec.distillation_for_level(level)
         keep = _keep_window(spec) if level == 1 else None
-        units.append(("swap", spec.p_swap, math.inf if cut is None else float(cut), keep))
+        units.append(("swap", spec.p_swap, cut, keep))
     return units
 
 

@@ -69,6 +69,12 @@ class ProtocolSpec:
         [0, 1]. Not defined for ``"parallel"``. None: no fidelity cutoff.
     modes : int, optional
         Multiplexed modes per segment attempt, ``>= 1``; a round succeeds with ``1 - (1 - p_link)**modes``.
+    distillation : int or tuple of int, optional
+        Rounds of entanglement distillation on the inputs of each nesting level's swap (``"nested"`` only;
+        a tuple gives one count per level ``1..k``, an int applies to every level). A round takes two
+        copies of the current link, waits for both (same memory decoherence and the level's cutoff as a swap),
+        and runs BBPSSW with perfect operations on the Werner states: success ``(1 + w1 w2) / 2``, and on failure
+        both inputs are regenerated (Brand, Coopmans, Elkouss 2020's ``n_dist``). Default 0.
 
     Examples
     --------
@@ -88,6 +94,7 @@ class ProtocolSpec:
     cutoff: int | tuple[int, ...] | None = None
     werner_cutoff: float | None = None
     modes: int = 1
+    distillation: int | tuple[int, ...] = 0
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -127,6 +134,33 @@ class ProtocolSpec:
                     f"werner_cutoff is not defined for scheme 'parallel' (use None), got {self.werner_cutoff}"
                 )
             put(self, "werner_cutoff", check_in_range("werner_cutoff", self.werner_cutoff, 0.0, 1.0))
+        put(self, "distillation", self._checked_distillation())
+
+    def _checked_distillation(self) -> int | tuple[int, ...]:
+        d = self.distillation
+        if isinstance(d, (tuple, list)):
+            if self.scheme != "nested" or len(d) != self.levels:
+                raise PQMSValueError(
+                    f"distillation must have one entry per nesting level of scheme 'nested' ({self.levels} for "
+                    f"{self.segments} segments), got {tuple(d)} for scheme {self.scheme!r}"
+                )
+            d = tuple(check_int(f"distillation[{i}]", x, 0) for i, x in enumerate(d))
+            return 0 if not any(d) else d
+        d = check_int("distillation", d, 0)
+        if d and self.scheme != "nested":
+            raise PQMSValueError(f"distillation is defined for scheme 'nested' only, got {d} for {self.scheme!r}")
+        return d
+
+    def distillation_for_level(self, level: int) -> int:
+        """Distillation rounds on the inputs of swap level ``level`` (1-based).
+
+        Examples
+        --------
+        >>> ProtocolSpec(4, 0.5, distillation=(1, 0)).distillation_for_level(1)
+        1
+        """
+        level = check_int("level", level, 1)
+        return self.distillation if isinstance(self.distillation, int) else self.distillation[level - 1]
 
     @property
     def p_eff(self) -> float:
@@ -168,6 +202,7 @@ class ProtocolSpec:
             "cutoff": list(self.cutoff) if isinstance(self.cutoff, tuple) else self.cutoff,
             "werner_cutoff": self.werner_cutoff,
             "modes": self.modes,
+            "distillation": list(self.distillation) if isinstance(self.distillation, tuple) else self.distillation,
         }
 
 
