@@ -22,10 +22,13 @@ The model (shared by the exact engine and the Monte Carlo engine)
 * **Schemes.** ``"nested"`` (doubling, BDCZ): ``segments = 2**k``; a level-``j`` link is the swap of two
   independent level-``(j-1)`` links, made as soon as both exist. ``"swap-asap"``: every node swaps as soon as
   it holds two links (all swaps of a round at once; a failed swap destroys every link merged in that round's
-  cluster of adjacent links); exact by a Markov chain for small chains (no memory cutoff), Monte Carlo for
-  any size. ``"parallel"``: every segment keeps its link until all exist, then all ``segments - 1`` swaps happen
-  at once (the model of :func:`pqms_physics.network.bounds.expected_attempts`); any failure restarts all.
-  The schemes coincide for 2 segments.
+  cluster of adjacent links); with a memory cutoff ``tau`` (one int for every link), a link (elementary or
+  made by a swap, which makes a new link of age 0) not swapped within ``tau`` rounds of its creation is
+  discarded at the end of round ``creation + tau`` and its segments regenerate; exact by a Markov chain for
+  small chains (up to 8 segments, moderate cutoffs, no fidelity cutoff), Monte Carlo for any size.
+  ``"parallel"``: every segment keeps its link until all exist, then all ``segments - 1`` swaps happen at once
+  (the model of :func:`pqms_physics.network.bounds.expected_attempts`); any failure restarts all. The schemes
+  coincide for 2 segments.
 
 The result: ``T`` = the round in which the first end-to-end pair exists; ``pmf[t] = P(T = t)`` and
 ``werner[t] = E[w | T = t]`` (:class:`ProtocolResult`).

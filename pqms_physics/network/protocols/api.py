@@ -68,8 +68,8 @@ def repeater_protocol(
         this beyond it raises ``ValueError`` (naming ``t_trunc``) instead of warning. A ``t_trunc`` that leaves
         all of the mass beyond it always raises.
     method : {"exact", "monte-carlo"}, optional
-        Exact engine (nested and parallel of any size, swap-asap up to 8 segments without cutoffs) or the Monte
-        Carlo engine (needs ``samples`` and ``seed``).
+        Exact engine (nested and parallel of any size, swap-asap up to 8 segments with a moderate memory cutoff
+        and no fidelity cutoff) or the Monte Carlo engine (needs ``samples`` and ``seed``).
     samples : int, optional
         Monte Carlo protocol runs, ``>= 1``.
     seed : int, optional
