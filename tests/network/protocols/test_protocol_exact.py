@@ -277,7 +277,9 @@ def test_t_trunc_before_any_delivery_raises():
         pytest.param(dict(segments=2, p_link=0.5, seed=1), "samples and seed are for", id="exact-seed"),
         pytest.param(dict(segments=16, p_link=0.5, scheme="swap-asap"), r"segments must be <= 8", id="asap-big"),
         pytest.param(
-            dict(segments=4, p_link=0.5, scheme="swap-asap", cutoff=3), "no memory or fidelity cutoff", id="asap-cutoff"
+            dict(segments=4, p_link=0.5, scheme="swap-asap", werner_cutoff=0.5),
+            "chain has no fidelity cutoff",
+            id="asap-werner-cutoff",
         ),
         pytest.param(dict(segments=4, p_link=0.5, werner_cutoff=0.5), "segments=2 only", id="wcut-4"),
         pytest.param(
