@@ -68,3 +68,16 @@ def nested_means(seed, samples, levels, p_link, p_swap, w0, t_coh, distillation)
     mean = runs.mean(axis=0)
     err = runs.std(axis=0, ddof=1) / math.sqrt(samples)
     return mean[0], err[0], mean[1], err[1]
+
+
+def two_segment_cutoff_closed_form(p, a, tau):
+    """E[T] of 2 segments with memory cutoff tau and swap probability a (derived here; cf. Inesta et al. 2023).
+
+    One attempt: t1, t2 iid Geometric(p), d = |t1 - t2|. P(d = 0) = p/(2-p), P(d = k) = 2 p q^k/(2-p) (k >= 1),
+    P(d >= k) = 2 q^k/(2-p). The attempt ends at min + min(d, tau); E[min] = 1/(p(2-p)),
+    E[min(d, tau)] = sum_{k=1..tau} P(d >= k) = 2 q (1 - q^tau)/(p (2-p)). It succeeds with
+    a P(d <= tau) = a (p + 2 q (1 - q^tau))/(2-p). Renewal: E[T] = E[attempt] / P(success).
+    """
+    q = 1 - p
+    x = 2 * q * (1 - q**tau)
+    return (1 + x) / (a * p * (p + x))

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from protocol_oracle import two_segment_cutoff_closed_form
 
 from pqms_physics.errors import PQMSValueError
 from pqms_physics.network.bounds import expected_attempts
@@ -38,27 +39,14 @@ def test_parallel_scheme_reproduces_bernardes_z_n(n, p):
     assert res.mean_time == pytest.approx(expected_attempts(n, p), rel=1e-11)
 
 
-def _two_segment_cutoff_closed_form(p, a, tau):
-    """E[T] of 2 segments with memory cutoff tau and swap probability a (derived here; cf. Inesta et al. 2023).
-
-    One attempt: t1, t2 iid Geometric(p), d = |t1 - t2|. P(d = 0) = p/(2-p), P(d = k) = 2 p q^k/(2-p) (k >= 1),
-    P(d >= k) = 2 q^k/(2-p). The attempt ends at min + min(d, tau); E[min] = 1/(p(2-p)),
-    E[min(d, tau)] = sum_{k=1..tau} P(d >= k) = 2 q (1 - q^tau)/(p (2-p)). It succeeds with
-    a P(d <= tau) = a (p + 2 q (1 - q^tau))/(2-p). Renewal: E[T] = E[attempt] / P(success).
-    """
-    q = 1 - p
-    x = 2 * q * (1 - q**tau)
-    return (1 + x) / (a * p * (p + x))
-
-
 @pytest.mark.parametrize("p", [0.9, 0.5, 0.1, 0.01])
 @pytest.mark.parametrize("a", [1.0, 0.5])
 @pytest.mark.parametrize("tau", [0, 1, 2, 5, 40])
 def test_two_segment_cutoff_matches_closed_form(p, a, tau):
     # Closed form for E[T](p, t_cut) of two segments (Inesta, Vardoyan, Scavuzzo, Wehner, npj QI 9, 46 (2023),
-    # two-segment case; derived independently in _two_segment_cutoff_closed_form).
+    # two-segment case; derived independently in two_segment_cutoff_closed_form).
     res = repeater_protocol(2, p, p_swap=a, cutoff=tau)
-    assert res.mean_time == pytest.approx(_two_segment_cutoff_closed_form(p, a, tau), rel=1e-10)
+    assert res.mean_time == pytest.approx(two_segment_cutoff_closed_form(p, a, tau), rel=1e-10)
 
 
 @pytest.mark.parametrize("p", [0.5, 0.05])

@@ -14,7 +14,7 @@ import pytest
 
 # The two-segment closed form of Inesta, Vardoyan, Scavuzzo, Wehner (npj QI 9, 46 (2023)) already lives next to
 # the nested engine's tests (derived there by a renewal argument); reused, not retyped.
-from test_protocol_exact import _two_segment_cutoff_closed_form
+from protocol_oracle import two_segment_cutoff_closed_form
 
 from pqms_physics.errors import PQMSValueError
 from pqms_physics.network.protocols.api import repeater_protocol
@@ -62,7 +62,7 @@ def test_two_segments_cutoff_zero_is_one_over_p_squared(p):
 def test_two_segments_match_the_inesta_closed_form(p, a, tau):
     # E[T] = (1 + x) / (a p (p + x)), x = 2 q (1 - q^tau) (Inesta et al. 2023, two segments; see the import).
     assert _asap(2, p, p_swap=a, cutoff=tau).mean_time == pytest.approx(
-        _two_segment_cutoff_closed_form(p, a, tau), rel=1e-10
+        two_segment_cutoff_closed_form(p, a, tau), rel=1e-10
     )
 
 
