@@ -114,6 +114,13 @@ class RoundsType(click.ParamType):
     "--modes", type=click.IntRange(1), default=1, show_default=True, help="Multiplexed modes per segment attempt."
 )
 @click.option(
+    "--distillation",
+    type=CutoffType(),
+    default="0",
+    show_default=True,
+    help="BBPSSW distillation rounds before each nesting level's swap: one value, or one per level (exact only).",
+)
+@click.option(
     "--method",
     type=click.Choice(["exact", "monte-carlo"]),
     default="exact",
@@ -141,6 +148,7 @@ def protocol_cmd(
     cutoff,
     werner_cutoff,
     modes,
+    distillation,
     method,
     samples,
     seed,
@@ -172,6 +180,7 @@ def protocol_cmd(
             cutoff=cutoff,
             werner_cutoff=werner_cutoff,
             modes=modes,
+            distillation=distillation or 0,
             method=method,
             samples=samples if mc else None,
             seed=seed if mc else None,
@@ -187,6 +196,7 @@ def protocol_cmd(
         "cutoff": list(cutoff) if isinstance(cutoff, tuple) else cutoff,
         "werner_cutoff": werner_cutoff,
         "modes": modes,
+        "distillation": list(distillation) if isinstance(distillation, tuple) else (distillation or 0),
         "method": method,
     }
     if mc:

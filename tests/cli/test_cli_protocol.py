@@ -107,3 +107,18 @@ def test_bad_arguments_exit_2_naming_the_parameter(args, name):
     res = run("--segments", "4", *args) if "--segments" not in args else run(*args)
     assert res.exit_code == 2
     assert name in res.output and "Traceback" not in res.output
+
+
+def test_distillation_at_deterministic_links_gives_the_bbpssw_closed_form():
+    # p_link = 1: one BBPSSW attempt per round, success P = (1 + w0^2)/2 on Werner inputs; each swap input is a
+    # Geometric(P) time, so E[T] = (3 - 2P) / (P (2 - P)) (max of two geometrics, p_swap = 1).
+    w0 = 0.8
+    big_p = (1 + w0 * w0) / 2
+    doc = run_json("--segments", "2", "--p-link", "1", "--link-werner", str(w0), "--distillation", "1")
+    assert values(doc)["mean_time_rounds"]["value"] == pytest.approx((3 - 2 * big_p) / (big_p * (2 - big_p)))
+    assert doc["parameters"]["distillation"] == 1
+
+
+def test_distillation_per_level_of_the_wrong_length_exits_2_naming_it():
+    res = run("--segments", "4", "--distillation", "1,2,3")
+    assert res.exit_code == 2 and "distillation must have one entry per nesting level" in res.output
