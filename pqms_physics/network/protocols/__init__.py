@@ -29,6 +29,10 @@ The model (shared by the exact engine and the Monte Carlo engine)
   ``"parallel"``: every segment keeps its link until all exist, then all ``segments - 1`` swaps happen at once
   (the model of :func:`pqms_physics.network.bounds.expected_attempts`); any failure restarts all. The schemes
   coincide for 2 segments.
+* **Distillation** (``"nested"``, exact engine): ``distillation`` BBPSSW rounds (perfect operations, on Werner
+  states) on the inputs of each level's swap; a round waits for two copies like a swap, succeeds with
+  ``(1 + w1 w2) / 2``, and on failure both copies restart (Brand–Coopmans–Elkouss's ``n_dist``). A protocol is a
+  sequence of units (distil, swap, each with its cutoff) as in Li–Coopmans–Elkouss.
 
 The result: ``T`` = the round in which the first end-to-end pair exists; ``pmf[t] = P(T = t)`` and
 ``werner[t] = E[w | T = t]`` (:class:`ProtocolResult`).
