@@ -49,7 +49,7 @@ def test_waiting_time_pmf_and_werner_parameter_equal_their_deterministic_algorit
     if case == "2a":
         # E[w | T = t] where the pmf is resolved; they store w(t) conditional on T = t as we do.
         ok = pmf > 1e-12
-        np.testing.assert_allclose(res.werner[t[ok]], werner[ok], rtol=1e-9)
+        np.testing.assert_allclose(res.werner[t[ok]], werner[ok], rtol=1e-12)
 
 
 @pytest.mark.parametrize("row", _rows("bce2020_montecarlo.csv"), ids=lambda r: r["case"])
