@@ -10,6 +10,9 @@ Measured in one run:
   CPU-second of this process;
 - the plain-Python twin (``kernels/protocol_reference.py``) on ``--twin-runs`` runs: the ratio;
 - peak RSS of a fresh process running ``simulate`` at 1e5 and at ``--runs`` runs (memory flat in runs);
+- ``--device cuda``: instead of the above, ``simulate(..., device="cuda")`` (kernels/protocol_cuda.py) at
+  ``--runs`` runs: GPU runs per second (kernel compiled first), the CPU kernel's rate on the same case, and
+  whether GPU and CPU give the same pmf and means at ``--check-runs`` runs;
 - ``--sweep``: the time of a ``--sweep-points``-point sweep of protocol_mean_time and of
   protocol_mean_werner over p_link in [0.1, 0.9], p_swap in [0.5, 1], cutoff in 10..~220 rounds (w0 0.98,
   T_coh 400) for 8 segments through ``run_sweep`` (exact engine), and of the grid helper alone.
@@ -18,6 +21,7 @@ Usage::
 
     python benchmarks/bench_protocols_mc.py
     python benchmarks/bench_protocols_mc.py --runs 10000000 --sweep
+    python benchmarks/bench_protocols_mc.py --device cuda --runs 100000000
 
 The machine is shared: absolute numbers are noisy (look at the CPU-time rate), the ratios less so.
 """
@@ -86,6 +90,44 @@ def monte_carlo(runs: int, twin_runs: int, repeats: int) -> dict:
     return out
 
 
+def monte_carlo_cuda(runs: int, check_runs: int, repeats: int) -> dict:
+    """GPU runs per second of ``simulate(..., device="cuda")``, the CPU kernel's on the same case, and the
+    GPU-CPU comparison at ``check_runs`` runs (the same pmf and means expected; see kernels/protocol_cuda.py)."""
+    import numpy as np
+
+    from pqms_physics.kernels import cuda as kcuda
+    from pqms_physics.kernels.protocol_cpu import MAX_BLOCK_RUNS
+    from pqms_physics.network.protocols.montecarlo import simulate
+    from pqms_physics.network.protocols.spec import ProtocolSpec
+
+    nc = kcuda.require_cuda()
+    name = getattr(nc.get_current_device(), "name", "CUDA simulator")
+    spec = ProtocolSpec(**SPEC)
+    kw = dict(seed=1, t_trunc=20000, progress=False, chunk=MAX_BLOCK_RUNS)
+    t0 = time.perf_counter()
+    simulate(spec, samples=1000, device="cuda", **kw)  # compile
+    compile_s = time.perf_counter() - t0
+    wall, res = best_of(lambda: simulate(spec, samples=runs, device="cuda", **kw), repeats)
+    cpu_runs = min(runs, 4_000_000)
+    cpu_wall, _ = best_of(lambda: simulate(spec, samples=cpu_runs, **kw), 1)
+    g = simulate(spec, samples=check_runs, device="cuda", **kw)
+    c = simulate(spec, samples=check_runs, **kw)
+    return {
+        "device": name.decode() if isinstance(name, bytes) else str(name),
+        "runs": runs,
+        "gpu_runs_per_s": runs / wall,
+        "gpu_compile_s": compile_s,
+        "cpu_runs_per_s": cpu_runs / cpu_wall,
+        "mean_time": res.mean_time,
+        "mean_werner": res.mean_werner,
+        "check_runs": check_runs,
+        "same_pmf": bool(np.array_equal(g.pmf, c.pmf)),
+        "same_mean_time": g.mean_time == c.mean_time,
+        "same_mean_werner": g.mean_werner == c.mean_werner,
+        "mean_werner_diff": abs(g.mean_werner - c.mean_werner),
+    }
+
+
 def sweep(points: int, workers: int) -> dict:
     """Wall time of a registered-quantity sweep (protocol_mean_time and protocol_mean_werner) over
     (p_link, p_swap, cutoff) for 8 segments through ``run_sweep``; also the grid helper alone, serially."""
@@ -130,10 +172,22 @@ def main(argv=None) -> None:
     ap.add_argument("--runs", type=int, default=4_000_000)
     ap.add_argument("--twin-runs", type=int, default=2_000)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    ap.add_argument("--check-runs", type=int, default=1_000_000, help="--device cuda: GPU-CPU comparison runs")
     ap.add_argument("--sweep", action="store_true")
     ap.add_argument("--sweep-points", type=int, default=10_000)
     ap.add_argument("--sweep-workers", type=int, default=2)
     args = ap.parse_args(argv)
+    if args.device == "cuda":
+        g = monte_carlo_cuda(args.runs, args.check_runs, args.repeats)
+        print(json.dumps({"monte_carlo_cuda": g}, indent=1))
+        print(
+            f"Monte Carlo on {g['device']}: {g['gpu_runs_per_s']:.3g} runs/s "
+            f"({g['gpu_runs_per_s'] / g['cpu_runs_per_s']:.0f}x the CPU kernel's {g['cpu_runs_per_s']:.3g}); "
+            f"GPU = CPU at {g['check_runs']:.0e} runs: pmf "
+            f"{g['same_pmf']}, mean_time {g['same_mean_time']}, mean_werner {g['same_mean_werner']}"
+        )
+        sys.exit(0 if g["same_pmf"] and g["same_mean_time"] and g["mean_werner_diff"] <= 2.0**-32 else 1)
     mc = monte_carlo(args.runs, args.twin_runs, args.repeats)
     print(json.dumps({"monte_carlo": mc}, indent=1))
     print(

@@ -7,6 +7,7 @@
 #      pairs with 100 windows)
 #   4. the pinned known-answer counts on the real GPU, and bit-identity with the CPU at 1e10 pairs (random rule)
 #   5. pytest tests -k cuda
+#   6. python benchmarks/bench_protocols_mc.py --device cuda   (repeater-protocol Monte Carlo runs/s; GPU = CPU)
 # Every step's output goes to $OUT/gpu_check.log; a short summary (JSON) to $OUT/gpu_check.json.
 #
 # Usage: benchmarks/gpu_check.sh [OUT_DIR]      (default OUT_DIR: ${OUT:-benchmarks/gpu_results})
@@ -81,6 +82,9 @@ PY
 step "pytest tests -k cuda"
 timeout 300 "$PYTHON" -m pytest -q -p no:cacheprovider tests -k cuda 2>&1 | tail -n 15 | tee -a "$LOG"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+step "protocol Monte Carlo on the GPU (bench_protocols_mc.py --device cuda; GPU = CPU at 1e6 runs)"
+timeout 300 "$PYTHON" benchmarks/bench_protocols_mc.py --device cuda --runs 20000000 --repeats 2 2>&1 | tee -a "$LOG" || status=1
 
 step "done: status $status (results in $DEST)"
 exit $status

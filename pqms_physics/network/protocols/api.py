@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 
+from pqms_physics import conventions
 from pqms_physics.errors import PQMSValueError, check_choice, check_int, check_probability
 from pqms_physics.network.protocols.exact import exact_protocol
 from pqms_physics.network.protocols.result import ProtocolResult
@@ -33,6 +34,7 @@ def repeater_protocol(
     samples: int | None = None,
     seed: int | None = None,
     progress: ProgressArg = None,
+    device: str = "cpu",
 ) -> ProtocolResult:
     """Waiting time (rounds) and Werner parameter of the first end-to-end pair of a repeater chain.
 
@@ -76,6 +78,10 @@ def repeater_protocol(
         Monte Carlo seed (counter-based stream: same numbers on any thread count).
     progress : None, bool or callable, optional
         Monte Carlo progress bar (see :func:`pqms_physics.progress.progress_bar`).
+    device : {"cpu", "numpy", "cuda"}, optional
+        Monte Carlo kernel: Numba on the CPU (default), the plain-Python twin, or the optional CUDA kernel
+        (extra ``gpu``; the same counts; :class:`~pqms_physics.kernels.CudaUnavailableError` without a GPU).
+        The exact engine takes only ``"cpu"``.
 
     Returns
     -------
@@ -102,6 +108,7 @@ def repeater_protocol(
     41.40 rounds, F = 0.8141
     """
     method = check_choice("method", method, METHODS)
+    device = check_choice("device", device, conventions.DEVICES)
     spec = ProtocolSpec(
         segments=segments,
         p_link=p_link,
@@ -123,6 +130,8 @@ def repeater_protocol(
             raise PQMSValueError(
                 f"samples and seed are for method='monte-carlo', got samples={samples}, seed={seed} with method='exact'"
             )
+        if device != "cpu":
+            raise PQMSValueError(f"device={device!r} is for method='monte-carlo'; the exact engine runs on the CPU")
         with warnings.catch_warnings():
             if max_truncated_mass is not None:  # the caller named the accuracy: check it below instead
                 warnings.filterwarnings("ignore", message="t_trunc=", category=RuntimeWarning)
@@ -141,7 +150,7 @@ def repeater_protocol(
             "method='monte-carlo' is not available: the Monte Carlo engine "
             "pqms_physics.network.protocols.montecarlo cannot be imported"
         ) from exc
-    res = simulate(spec, samples=samples, seed=seed, t_trunc=t_trunc, progress=progress)
+    res = simulate(spec, samples=samples, seed=seed, t_trunc=t_trunc, progress=progress, device=device)
     return _checked_truncation(res, max_truncated_mass)
 
 

@@ -9,6 +9,9 @@ resolution ``2**-32``). Hence:
 * the same ``(spec, samples, seed, t_trunc)`` gives the same result on any thread count and any chunking
   (tested); the stream is named by :data:`PROTOCOL_STREAM_VERSION` and recorded in the result;
 * memory is ``O(threads * t_trunc)``, flat in ``samples``;
+* ``device="cuda"`` runs the same runs on an NVIDIA GPU (:mod:`pqms_physics.kernels.protocol_cuda`, one run per
+  GPU thread, the CPU kernel's code compiled for the device, integer atomics): the same counts (see that module
+  for the last-bit caveat of the GPU's ``exp``/``log``); ``device="numpy"`` the plain-Python twin (slow);
 * ``mean_time`` and ``mean_werner`` are sample means over *all* runs, including those beyond ``t_trunc``.
 
 The model is the one of :mod:`pqms_physics.network.protocols`; where that docstring leaves a choice to the
@@ -30,7 +33,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from pqms_physics.errors import check_int, check_seed
+from pqms_physics import conventions
+from pqms_physics.errors import check_choice, check_int, check_seed
 from pqms_physics.kernels import protocol_reference as ref
 from pqms_physics.network.protocols.result import ProtocolResult
 from pqms_physics.network.protocols.spec import ProtocolSpec
@@ -47,6 +51,8 @@ PILOT_RUNS: int = 20_000
 PILOT_SIGMAS: float = 30.0
 #: Largest automatic ``t_trunc`` (histogram memory bound).
 MAX_AUTO_T_TRUNC: int = 5_000_000
+#: Devices of :func:`simulate`: the Numba CPU kernel, the plain-Python twin, the optional CUDA kernel.
+DEVICES: tuple[str, ...] = conventions.DEVICES
 
 
 def kernel_args(spec: ProtocolSpec) -> tuple:
@@ -84,9 +90,14 @@ def kernel_args(spec: ProtocolSpec) -> tuple:
     )
 
 
-def _count(args: tuple, seed: int, start: int, n_runs: int, t_trunc: int, threads: int | None):
+def _count(args: tuple, seed: int, start: int, n_runs: int, t_trunc: int, threads: int | None, device: str = "cpu"):
     from pqms_physics.kernels.protocol_cpu import MAX_BLOCK_RUNS, simulate_block
 
+    if device == "numpy":
+        h, hw, s = ref.simulate_reference(*args, seed, start, n_runs, t_trunc)
+        return h, hw, [int(v) for v in s]
+    if device == "cuda":  # args from protocol_cuda.device_args
+        from pqms_physics.kernels.protocol_cuda import simulate_block as cuda_block
     base = np.uint64(ref.base_key(seed))
     hist = np.zeros(t_trunc + 2, dtype=np.int64)
     hist_w = np.zeros(t_trunc + 2, dtype=np.int64)
@@ -98,8 +109,11 @@ def _count(args: tuple, seed: int, start: int, n_runs: int, t_trunc: int, thread
     done = 0
     while done < n_runs:
         m = min(MAX_BLOCK_RUNS, n_runs - done)
-        tasks = max(1, min(4 * threads, m))
-        h, hw, s = simulate_block(*args, base, start + done, m, t_trunc, tasks)
+        if device == "cuda":
+            h, hw, s = cuda_block(*args, base, start + done, m, t_trunc)
+        else:
+            tasks = max(1, min(4 * threads, m))
+            h, hw, s = simulate_block(*args, base, start + done, m, t_trunc, tasks)
         hist += h
         hist_w += hw
         for i in range(4):
@@ -108,9 +122,9 @@ def _count(args: tuple, seed: int, start: int, n_runs: int, t_trunc: int, thread
     return hist, hist_w, sums
 
 
-def _auto_t_trunc(args: tuple, seed: int, samples: int) -> int:
+def _auto_t_trunc(args: tuple, seed: int, samples: int, device: str = "cpu") -> int:
     n = min(samples, PILOT_RUNS)
-    _, _, sums = _count(args, seed, 0, n, 1, None)
+    _, _, sums = _count(args, seed, 0, n, 1, None, device)
     mean = sums[0] / n
     var = max(0.0, sums[1] / n - mean * mean)
     return int(min(MAX_AUTO_T_TRUNC, max(16, math.ceil(mean + PILOT_SIGMAS * math.sqrt(var)))))
@@ -124,6 +138,7 @@ def simulate(
     t_trunc: int | None = None,
     progress: ProgressArg = None,
     chunk: int | None = None,
+    device: str = "cpu",
 ) -> ProtocolResult:
     """Monte Carlo waiting-time distribution and Werner parameter of a repeater protocol.
 
@@ -143,6 +158,10 @@ def simulate(
         Progress bar (see :func:`pqms_physics.progress.progress_bar`); one step per chunk.
     chunk : int, optional
         Runs per kernel call (default 2**18). Does not change the result.
+    device : {"cpu", "numpy", "cuda"}, optional
+        ``"cpu"`` (default): the Numba kernel; ``"numpy"``: its plain-Python twin (slow, the test oracle);
+        ``"cuda"``: the optional CUDA kernel (extra ``gpu``), the same counts (module docstring); raises
+        :class:`~pqms_physics.kernels.CudaUnavailableError` without numba-cuda or a GPU.
 
     Returns
     -------
@@ -170,8 +189,13 @@ def simulate(
     n = check_int("samples", samples, 1)
     seed = check_seed("seed", seed)
     chunk = DEFAULT_CHUNK if chunk is None else check_int("chunk", chunk, 1)
+    device = check_choice("device", device, DEVICES)
     args = kernel_args(spec)
-    t_trunc = _auto_t_trunc(args, seed, n) if t_trunc is None else check_int("t_trunc", t_trunc, 1)
+    if device == "cuda":
+        from pqms_physics.kernels.protocol_cuda import device_args
+
+        args = device_args(args)  # raises CudaUnavailableError without a GPU; tables copied once
+    t_trunc = _auto_t_trunc(args, seed, n, device) if t_trunc is None else check_int("t_trunc", t_trunc, 1)
     hist = np.zeros(t_trunc + 2, dtype=np.int64)
     hist_w = np.zeros(t_trunc + 2, dtype=np.int64)
     sums = [0, 0, 0, 0]
@@ -179,7 +203,7 @@ def simulate(
     with progress_bar(progress, n_chunks, desc="protocol runs", unit="chunk") as bar:
         for k in range(n_chunks):
             start = k * chunk
-            h, hw, s = _count(args, seed, start, min(chunk, n - start), t_trunc, None)
+            h, hw, s = _count(args, seed, start, min(chunk, n - start), t_trunc, None, device)
             hist += h
             hist_w += hw
             sums = [a + b for a, b in zip(sums, s, strict=True)]
@@ -219,4 +243,4 @@ def _result(
     )
 
 
-__all__ = ["PROTOCOL_STREAM_VERSION", "kernel_args", "simulate"]
+__all__ = ["DEVICES", "PROTOCOL_STREAM_VERSION", "kernel_args", "simulate"]
