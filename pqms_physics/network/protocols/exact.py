@@ -227,10 +227,12 @@ def finish(
     tail_after = np.concatenate([np.cumsum(pmf[::-1])[::-1][1:], [0.0]])  # P(t < T <= support end)
     if t_trunc is None:
         below = np.nonzero(tail_after < AUTO_TRUNC_MASS)[0]  # the support already holds all but TAIL_EPS
-        if below.size == 0:
+        beyond = 1.0 - math.fsum(pmf)  # mass the engine could not reach within MAX_AUTO_ROUNDS
+        if below.size == 0 or beyond > 10 * AUTO_TRUNC_MASS:
             raise PQMSValueError(
-                f"t_trunc: the automatic truncation needs more than {MAX_AUTO_ROUNDS} rounds; "
-                f"pass t_trunc explicitly, got None"
+                f"t_trunc: the automatic truncation needs more than {pmf.size - 1} rounds (P(T > {pmf.size - 1}) = "
+                f"{beyond:.3g}); pass t_trunc explicitly (the tail is then reported as truncated_mass) or use "
+                f"method='monte-carlo', got None"
             )
         t_trunc = int(below[0])
     n = t_trunc + 1

@@ -208,8 +208,9 @@ def test_nested_laws_pmf_normalised_and_werner_below_perfect_memory_bound(k, p, 
 
 
 @settings(max_examples=10, deadline=None)
-@given(k=st.integers(1, 3), p=st.floats(0.1, 1.0), tau=st.integers(0, 10))
+@given(k=st.integers(1, 3), p=st.floats(0.3, 1.0), tau=st.integers(0, 10))
 def test_cutoff_never_helps_waiting_time_without_decoherence(k, p, tau):
+    # p >= 0.3: with tau = 0 and 8 segments E[T] ~ p^-8 rounds, which the automatic truncation must reach.
     # Discarding links only delays delivery: E[T] with a cutoff >= E[T] without one.
     assert repeater_protocol(2**k, p, cutoff=tau).mean_time >= repeater_protocol(2**k, p).mean_time * (1 - 1e-12)
 
@@ -243,6 +244,13 @@ def test_t_trunc_too_small_for_the_requested_accuracy_raises_naming_it():
         warnings.simplefilter("error")
         loose = repeater_protocol(4, 0.1, t_trunc=20, max_truncated_mass=0.5)
     assert loose.truncated_mass == pytest.approx(1 - (1 - 0.9**20) ** 4, rel=1e-12)
+
+
+def test_automatic_truncation_that_cannot_reach_the_mass_raises_instead_of_warning():
+    # 8 segments, cutoff 0 at every level, p = 0.1: each level needs both halves in one round, so
+    # P(success per round) = p^8 = 1e-8 and E[T] ~ 1e8 rounds, far beyond the engine's 2**22-round reach.
+    with pytest.raises(ValueError, match=r"t_trunc: the automatic truncation needs more than"):
+        repeater_protocol(8, 0.1, cutoff=0)
 
 
 def test_t_trunc_before_any_delivery_raises():
