@@ -16,40 +16,14 @@ import textwrap
 
 import numpy as np
 import pytest
+from cuda_markers import needs_gpu, needs_no_gpu, needs_numba_cuda
 
 from pqms_physics import conventions
 from pqms_physics.kernels import CudaUnavailableError
-from pqms_physics.kernels import cuda as kcuda
 from pqms_physics.kernels import protocol_reference as ref
 from pqms_physics.network.protocols import repeater_protocol
 from pqms_physics.network.protocols.montecarlo import DEVICES, kernel_args, simulate
 from pqms_physics.network.protocols.spec import ProtocolSpec
-
-
-def _gpu_reason():
-    """None when a real CUDA GPU is usable, else why not."""
-    try:
-        kcuda.require_cuda()
-    except CudaUnavailableError as exc:
-        return str(exc)
-    from numba import config
-
-    return "NUMBA_ENABLE_CUDASIM is set (simulator, not a GPU)" if config.ENABLE_CUDASIM else None
-
-
-def _numba_cuda_reason():
-    try:
-        kcuda._import_cuda()
-    except CudaUnavailableError as exc:
-        return str(exc)
-    return None
-
-
-NUMBA_CUDA_REASON = _numba_cuda_reason()
-GPU_REASON = _gpu_reason()
-needs_numba_cuda = pytest.mark.skipif(NUMBA_CUDA_REASON is not None, reason=f"{NUMBA_CUDA_REASON}")
-needs_gpu = pytest.mark.skipif(GPU_REASON is not None, reason=f"no usable CUDA GPU: {GPU_REASON}")
-needs_no_gpu = pytest.mark.skipif(GPU_REASON is None, reason="a CUDA GPU is present: the no-GPU error cannot occur")
 
 # (name, ProtocolSpec keywords): level-1 tables, attempt by attempt, fidelity cutoffs, p_swap < 1, T_coh < inf
 SIM_CASES = [
