@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 from scipy.signal import lfilter
@@ -208,6 +209,8 @@ def exact_protocol(spec: ProtocolSpec, t_trunc: int | None = None, *, _stackleve
     cap = MAX_AUTO_ROUNDS if t_trunc is None else int(t_trunc) + 1
     if spec.scheme == "nested":
         pmf, w = _nested(spec, cap)
+    elif spec.scheme == "swap-asap" and spec.segments == 2 and spec.werner_cutoff is not None:
+        pmf, w = _nested(replace(spec, scheme="nested"), cap)  # one swap: the schemes coincide for 2 segments
     elif spec.scheme == "parallel":
         pmf, w = _parallel(spec, cap)
     else:

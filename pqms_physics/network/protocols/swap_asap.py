@@ -218,7 +218,8 @@ def swap_asap_distribution(spec: ProtocolSpec, cap: int, tail_eps: float) -> tup
         )
     if spec.werner_cutoff is not None:
         raise PQMSValueError(
-            f"werner_cutoff: the exact swap-asap chain has no fidelity cutoff (use method='monte-carlo'), "
+            f"werner_cutoff: the exact swap-asap chain has no fidelity cutoff beyond 2 segments (use "
+            f"method='monte-carlo'), "
             f"got werner_cutoff={spec.werner_cutoff}"
         )
     tau = spec.cutoff

@@ -189,3 +189,14 @@ def test_too_large_a_chain_raises_naming_the_cutoff_and_the_fallback():
 def test_fidelity_cutoff_is_still_monte_carlo_only():
     with pytest.raises(PQMSValueError, match=r"werner_cutoff.*method='monte-carlo'"):
         _asap(3, 0.5, cutoff=3, link_werner=0.9, werner_cutoff=0.5)
+
+
+def test_two_segment_fidelity_cutoff_is_exact_and_matches_the_swap_asap_monte_carlo():
+    # Two segments have one swap, so swap-asap and nested coincide and the exact engine takes the fidelity
+    # cutoff; the swap-asap Monte Carlo kernel (its own code path) must agree within 5 sigma.
+    kw = dict(p_swap=0.8, link_werner=0.97, coherence_time=15.0, cutoff=6, werner_cutoff=0.85, scheme="swap-asap")
+    exact = repeater_protocol(2, 0.2, **kw)
+    mc = repeater_protocol(2, 0.2, method="monte-carlo", samples=200_000, seed=5, **kw)
+    assert abs(exact.mean_time - mc.mean_time) < 5 * mc.mean_time_stderr
+    assert abs(exact.mean_werner - mc.mean_werner) < 5 * mc.mean_werner_stderr
+    assert exact.mean_werner >= 0.85  # every delivered pair passed the cutoff
