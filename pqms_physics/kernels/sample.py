@@ -49,7 +49,7 @@ def _count_cpu(
     from pqms_physics.kernels import cpu
 
     chunk = cpu.DEFAULT_CHUNK if chunk is None else chunk
-    tpad = cpu.padded_thresholds(plan.table)
+    tpad = cpu.padded_thresholds(plan.table, plan.n_settings, cpu.w16_width(plan))
     return accumulate_calls(
         plan, call_pairs, lambda lo, hi: cpu.count_plan_range(plan, lo, hi, chunk=chunk, tpad=tpad), update
     )
