@@ -26,15 +26,13 @@ cells; :mod:`.cpu_search`). The ``"random"`` rule compares ``v = u >> (11 - b)``
 table (:mod:`.rng`), and with ``S`` = 2 or 4 and at most 16 thresholds per row it counts each
 setting's own thresholds in packed per-lane counters instead (:mod:`.simd_random`). Cell counts
 are ``c_{j+1} - c_j`` (``c_0 = 0``, ``c_C = n``). All words are explicitly ``np.uint64`` /
-``np.int64`` / ``np.int32``, so no mixed-sign promotion to float64 happens (a
-Numba pitfall).
+``np.int64`` / ``np.int32``, so no mixed-sign promotion to float64 happens (a Numba pitfall).
 
 Kernel arguments
 ----------------
 No kernel takes more than eight positional arguments: the integers of a plan travel as one packed
 ``int64`` array ``spec`` (:func:`._plan.pack_spec`; fields ``SPEC_*``), the tasks as one ``(n, 3)``
-array
-of ``(lo, hi, row)``, and the scratch space of a task as one array (counters, then a tile of draws).
+array of ``(lo, hi, row)``, and the scratch space of a task as one array (counters, then a tile of draws).
 """
 
 from __future__ import annotations
@@ -58,7 +56,7 @@ from pqms_physics.kernels._plan import (
 )
 from pqms_physics.kernels.cpu_search import TILE, _draw, _mix64, _searched
 from pqms_physics.kernels.rng import DRAW_BITS, GAMMA, RULE_CODES, setting_bits
-from pqms_physics.kernels.simd import LANES, block_counts, block_counts_shift, zeros_like_tuple
+from pqms_physics.kernels.simd import LANES, block_counts, zeros_like_tuple
 from pqms_physics.kernels.simd_random import random_segment
 
 _G = np.uint64(GAMMA)
@@ -76,51 +74,44 @@ RANDOM, CYCLIC, BLOCKS = RULE_CODES["random"], RULE_CODES["cyclic"], RULE_CODES[
 
 
 @njit(cache=True)
-def _fused(x, dx, n, sh, ts, lt):
-    """lt[j] += #(r < ts[j]) over the n draws r = u >> sh from counter x, stride dx (ts: a tuple of
-    thresholds).
+def _fused(x, dx, n, ts, lt):
+    """lt[j] += #(r < ts[j]) over the n draws r_i from counter x, stride dx (ts: a tuple of thresholds).
 
-        Whole blocks of LANES draws go through the explicit-SIMD block counter; the rest one by one.
+    Whole blocks of LANES draws go through the explicit-SIMD block counter; the rest one by one.
     """
     acc = zeros_like_tuple(ts)
     nb = n // LANES
     dxw = dx * np.uint64(LANES)
-    if sh == _SHDRAW:  # r_i: the shift is a constant of the vector code
-        for _ in range(nb):
-            acc = block_counts(x, dx, ts, acc)
-            x += dxw
-    else:
-        for _ in range(nb):
-            acc = block_counts_shift(x, dx, sh, ts, acc)
-            x += dxw
+    for _ in range(nb):
+        acc = block_counts(x, dx, ts, acc)
+        x += dxw
     for j in range(len(ts)):
         lt[j] += acc[j]
     for _ in range(n - nb * LANES):
-        r = _draw(x, sh)
+        r = _draw(x, _SHDRAW)
         for j in range(len(ts)):
             lt[j] += r < ts[j]
         x += dx
 
 
 @njit(cache=True)
-def _fused_row(x, dx, n, sh, nt, t, lt):
+def _fused_row(x, dx, n, nt, t, lt):
     """:func:`_fused` on the first nt (1..16) thresholds of t (len(t) >= 16 when nt > 8)."""
     if nt == 1:
-        _fused(x, dx, n, sh, (t[0],), lt)
+        _fused(x, dx, n, (t[0],), lt)
     elif nt == 2:
-        _fused(x, dx, n, sh, (t[0], t[1]), lt)
+        _fused(x, dx, n, (t[0], t[1]), lt)
     elif nt == 3:
-        _fused(x, dx, n, sh, (t[0], t[1], t[2]), lt)
+        _fused(x, dx, n, (t[0], t[1], t[2]), lt)
     elif nt == 4:
-        _fused(x, dx, n, sh, (t[0], t[1], t[2], t[3]), lt)
+        _fused(x, dx, n, (t[0], t[1], t[2], t[3]), lt)
     elif nt <= 8:  # zero-padded thresholds count nothing
-        _fused(x, dx, n, sh, (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]), lt)
+        _fused(x, dx, n, (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]), lt)
     else:
         _fused(
             x,
             dx,
             n,
-            sh,
             (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11], t[12], t[13], t[14], t[15]),
             lt,
         )
@@ -172,9 +163,9 @@ def _segment(x, n, step, sh, trow, tpad, out, scratch):
         _searched(x, dx, n, sh, trow, out, buf)
         return
     lt[:] = 0
-    if nt <= MAX_FUSED_THRESHOLDS:
-        _fused_row(x, dx, n, sh, nt, tpad, lt)
-    else:
+    if nt <= MAX_FUSED_THRESHOLDS and sh == _SHDRAW:
+        _fused_row(x, dx, n, nt, tpad, lt)
+    else:  # also v_i of the random rule with S >= 8 (S*K - 1 <= 16 only for 8 x 2)
         _buffered(x, dx, n, sh, tpad, lt, buf)
     # lt[j-1] = #(r < T_j) for j = 1..C-1; cell c = #(r < T_{c+1}) - #(r < T_c)
     below = 0

@@ -104,24 +104,6 @@ def block_counts(typingctx, x, dx, thresholds, acc):
 
 
 @intrinsic
-def block_counts_shift(typingctx, x, dx, shift, thresholds, acc):
-    """:func:`block_counts` of the draws ``u >> shift`` (``shift >= 1``, a run-time uint64): the ``v_i`` of
-    the random rule (:func:`pqms_physics.kernels.rng.draw_shift`)."""
-    if not _tuples_ok(thresholds, acc):
-        return None
-    sig = types.UniTuple(types.int64, thresholds.count)(types.uint64, types.uint64, types.uint64, thresholds, acc)
-
-    def codegen(context, builder, signature, args):
-        xv, dxv, shv, tv, av = args
-        vt = ir.VectorType(ir.IntType(64), LANES)
-        u, _ = _hash_block(builder, xv, dxv, vt)
-        r = builder.lshr(u, _splat(builder, shv, vt))  # < 2**63: signed compares are exact
-        return context.make_tuple(builder, signature.return_type, _count_below(builder, r, tv, av, thresholds.count))
-
-    return sig, codegen
-
-
-@intrinsic
 def zeros_like_tuple(typingctx, thresholds):
     """A tuple of int64 zeros as long as ``thresholds`` (the initial ``acc`` of :func:`block_counts`)."""
     if not isinstance(thresholds, types.UniTuple):

@@ -21,7 +21,7 @@ def _one_block(x, dx, t3):
 
 @njit(cache=True)
 def _fused_lt(x, dx, n, ts, lt):
-    cpu._fused(x, dx, n, np.uint64(11), ts, lt)
+    cpu._fused(x, dx, n, ts, lt)
 
 
 @settings(max_examples=60, deadline=None)
