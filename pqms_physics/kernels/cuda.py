@@ -6,8 +6,8 @@ without a usable GPU :func:`require_cuda` raises :class:`CudaUnavailableError` s
 Each GPU thread takes tasks of ``per_thread`` consecutive global pair indices (grid-stride over
 tasks), splits a task at window and block edges into segments and counts each segment with the
 same threshold-counting rule as the CPU kernel (``c_j += r < T_j`` in registers, ``r`` the draw
-``u >> 11`` or, for the ``"random"`` rule with ``S = 2**b``, ``v = u >> (11 - b)`` on the joint table, cells
-``c_{j+1} - c_j``; a binary search per draw for rows with more than
+``u >> 11`` or, for the ``"random"`` rule with ``S = 2**b``, ``v = u >> (11 - b)`` on the joint
+table; cells ``c_{j+1} - c_j``; a binary search per draw for rows with more than
 :data:`MAX_REGISTER_THRESHOLDS` thresholds). A segment's cell counts are added to the output with
 64-bit integer atomics, which are exact in any order: counts are bit-identical to the CPU's.
 The logic is tested on the CPU with Numba's CUDA simulator (``NUMBA_ENABLE_CUDASIM=1``).
