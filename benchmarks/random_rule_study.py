@@ -1,13 +1,14 @@
 """Study (issue 15): exact per-pair counting kernels for a "random setting per pair" rule, against the raw generator.
 
-Why the random rule stays at the joint-table stream ``splitmix64-53bit-v1``: the package's random rule draws
+Why the random rule stayed at the joint-table stream ``splitmix64-53bit-v1`` (variant B-w16 was later adopted as
+stream ``splitmix64-53bit-v2``, ``pqms_physics/kernels/simd_random.py``): the v1 random rule draws
 one 53-bit value per pair and compares it with the S*K - 1 thresholds of the joint table ``probs / S``
 (15 compares per pair for 4 settings x 4 outcomes, against 3 for the fixed rules), about 0.2-0.3 of the raw
 generator. The alternative studied here takes the setting from the top ``b = log2(S)`` bits of the same
 SplitMix64 draw and the outcome from the next 53 bits, so only K - 1 compares per pair remain - but against
 the thresholds of *each lane's own* setting. This script measures every exact way of doing that tried in the
 prototype; none reaches 0.7 of the raw generator (the goal of issue 4), so the stream was not changed.
-This is a study only: nothing here is used by ``pqms_physics``, and the package's stream is unchanged.
+This is a study only: nothing here is used by ``pqms_physics``.
 
 Variants (S = 4 settings x K = 4 outcomes, 64 pairs hashed per block; LLVM IR in ``_random_rule_ir.py``):
 

@@ -17,7 +17,15 @@ from pqms_physics.errors import PQMSValueError, check_choice, check_int, check_s
 if TYPE_CHECKING:
     from pqms_physics.kernels.result import SampleCounts
 
-from pqms_physics.kernels.rng import RULE_CODES, SETTING_CHOICES, stream_key, table_hash, thresholds, validate_probs
+from pqms_physics.kernels.rng import (
+    RULE_CODES,
+    SETTING_CHOICES,
+    draw_shift,
+    stream_key,
+    table_hash,
+    thresholds,
+    validate_probs,
+)
 
 #: Largest window_counts array (entries = n_windows * S * K) a call may request (2 GiB of int64).
 MAX_WINDOW_ENTRIES: int = 1 << 28
@@ -25,7 +33,9 @@ MAX_WINDOW_ENTRIES: int = 1 << 28
 MAX_TOTAL_PAIRS: int = 1 << 62
 #: Fields of the packed int64 array ``spec`` that carries a plan's integers into the kernels
 #: (:func:`pack_spec`), so that no kernel takes more than about eight positional arguments.
-SPEC_RULE, SPEC_S, SPEC_K, SPEC_BLOCK, SPEC_WINDOW, SPEC_W_FIRST, SPEC_ROWS, SPEC_DIRECT = range(8)
+SPEC_RULE, SPEC_S, SPEC_K, SPEC_BLOCK, SPEC_WINDOW, SPEC_W_FIRST, SPEC_ROWS, SPEC_DIRECT, SPEC_SHIFT, SPEC_W16 = range(
+    10
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,11 @@ class SamplingPlan:
     @property
     def n_outcomes(self) -> int:
         return int(self.probs.shape[1])
+
+    @property
+    def shift(self) -> int:
+        """Right shift of ``u_i`` giving the integer compared with the table (:func:`.rng.draw_shift`)."""
+        return draw_shift(self.n_settings, self.setting_choice)
 
     @property
     def n_windows(self) -> int:
@@ -144,24 +159,27 @@ def make_plan(
     )
 
 
-def pack_spec(plan: SamplingPlan, a: int, b: int, direct: bool = False) -> np.ndarray:
+def pack_spec(plan: SamplingPlan, a: int, b: int, direct: bool = False, w16: int = 0) -> np.ndarray:
     """The plan's integers for a device call over global pairs ``[a, b)``, as one int64 array.
 
     Fields (indices ``SPEC_*``): setting rule code, S, K, block length (1 unless "blocks"), window
     (0 = none), first window index ``a // window``, rows of the result (windows touched by
-    ``[a, b)``, or 1), and whether tasks write window rows directly (CPU task plan).
+    ``[a, b)``, or 1), whether tasks write window rows directly (CPU task plan), the right shift of
+    ``u_i`` that gives the compared draw (:attr:`SamplingPlan.shift`) and ``w16``: the thresholds per
+    setting of the CPU's packed-counter random path (0: not used).
 
     Examples
     --------
     >>> plan = make_plan([[0.5, 0.5], [0.9, 0.1]], 8, seed=1, setting_choice="blocks", window=2)
     >>> pack_spec(plan, 2, 8).tolist()
-    [2, 2, 2, 4, 2, 1, 3, 0]
+    [2, 2, 2, 4, 2, 1, 3, 0, 11, 0]
     """
     window = plan.window or 0
     w_first = a // window if window else 0
     n_rows = (b - 1) // window - w_first + 1 if window else 1
-    fields = [0] * 8
+    fields = [0] * 10
     fields[SPEC_RULE], fields[SPEC_S], fields[SPEC_K] = plan.rule, plan.n_settings, plan.n_outcomes
     fields[SPEC_BLOCK], fields[SPEC_WINDOW], fields[SPEC_W_FIRST] = max(plan.block_len, 1), window, w_first
     fields[SPEC_ROWS], fields[SPEC_DIRECT] = n_rows, int(direct)
+    fields[SPEC_SHIFT], fields[SPEC_W16] = plan.shift, w16
     return np.array(fields, dtype=np.int64)

@@ -22,15 +22,17 @@ of 64 draws (explicit vector IR: one compare per threshold and eight pairs, the 
 Rows with up to :data:`MAX_COUNTING_THRESHOLDS` thresholds buffer :data:`TILE` draws and count four
 thresholds per pass (``int32`` per-lane counters); longer rows find each draw's cell with a guide
 table (index search: the top bits of the draw give the first candidate cell) and count it (same
-cells). Cell counts are ``c_{j+1} - c_j`` (``c_0 = 0``, ``c_C = n``). All words are explicitly
-``np.uint64`` / ``np.int64`` / ``np.int32``, so no mixed-sign promotion to float64 happens (a
-Numba pitfall).
+cells; :mod:`.cpu_search`). The ``"random"`` rule compares ``v = u >> (11 - b)`` with its joint
+table (:mod:`.rng`), and with ``S`` = 2 or 4 and at most 16 thresholds per row it counts each
+setting's own thresholds in packed per-lane counters instead (:mod:`.simd_random`). Cell counts
+are ``c_{j+1} - c_j`` (``c_0 = 0``, ``c_C = n``). All words are explicitly ``np.uint64`` /
+``np.int64`` / ``np.int32``, so no mixed-sign promotion to float64 happens (a Numba pitfall).
 
 Kernel arguments
 ----------------
 No kernel takes more than eight positional arguments: the integers of a plan travel as one packed
-``int64`` array ``spec`` (:func:`._plan.pack_spec`; fields ``SPEC_*``), the tasks as one ``(n, 3)`` array
-of ``(lo, hi, row)``, and the scratch space of a task as one array (counters, then a tile of draws).
+``int64`` array ``spec`` (:func:`._plan.pack_spec`; fields ``SPEC_*``), the tasks as one ``(n, 3)``
+array of ``(lo, hi, row)``, and the scratch space of a task as one array (counters, then a tile of draws).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from pqms_physics.kernels import simd_random
 from pqms_physics.kernels._plan import (
     SPEC_BLOCK,
     SPEC_DIRECT,
@@ -45,54 +48,34 @@ from pqms_physics.kernels._plan import (
     SPEC_ROWS,
     SPEC_RULE,
     SPEC_S,
+    SPEC_SHIFT,
+    SPEC_W16,
     SPEC_W_FIRST,
     SPEC_WINDOW,
     pack_spec,
 )
-from pqms_physics.kernels.rng import DRAW_BITS, GAMMA, MIX_MUL1, MIX_MUL2, RULE_CODES
+from pqms_physics.kernels.cpu_search import TILE, _draw, _mix64, _searched
+from pqms_physics.kernels.rng import DRAW_BITS, GAMMA, RULE_CODES, setting_bits
 from pqms_physics.kernels.simd import LANES, block_counts, zeros_like_tuple
+from pqms_physics.kernels.simd_random import random_segment
 
 _G = np.uint64(GAMMA)
-_M1 = np.uint64(MIX_MUL1)
-_M2 = np.uint64(MIX_MUL2)
-_SH30 = np.uint64(30)
-_SH27 = np.uint64(27)
-_SH31 = np.uint64(31)
 _SHDRAW = np.uint64(64 - DRAW_BITS)
 _I32 = np.int32
 
-#: Draws buffered per pass when a row has more than four thresholds.
-TILE: int = 2048
 #: Above this many thresholds per row, cells are found by binary search.
 MAX_COUNTING_THRESHOLDS: int = 32
 #: Default task size (pairs) of the parallel loop.
 DEFAULT_CHUNK: int = 1 << 20
-#: Guide tables (rows with more than MAX_COUNTING_THRESHOLDS thresholds): used for runs of at least
-#: GUIDE_MIN_PAIRS draws, with about GUIDE_BUCKETS_PER_CELL buckets per cell, at most 2**GUIDE_MAX_BITS.
-GUIDE_MIN_PAIRS: int = 1 << 14
-GUIDE_BUCKETS_PER_CELL: int = 4
-GUIDE_MAX_BITS: int = 16
 #: Up to this many thresholds per row, draws are counted by the explicit-SIMD block counter.
 MAX_FUSED_THRESHOLDS: int = 16
 
 RANDOM, CYCLIC, BLOCKS = RULE_CODES["random"], RULE_CODES["cyclic"], RULE_CODES["blocks"]
 
 
-@njit(cache=True, inline="always")
-def _mix64(z):
-    z = (z ^ (z >> _SH30)) * _M1
-    z = (z ^ (z >> _SH27)) * _M2
-    return z ^ (z >> _SH31)
-
-
-@njit(cache=True, inline="always")
-def _draw(x):
-    return np.int64(_mix64(x) >> _SHDRAW)
-
-
 @njit(cache=True)
 def _fused(x, dx, n, ts, lt):
-    """lt[j] += #(r < ts[j]) over the n draws from counter x, stride dx (ts: a tuple of thresholds).
+    """lt[j] += #(r < ts[j]) over the n draws r_i from counter x, stride dx (ts: a tuple of thresholds).
 
     Whole blocks of LANES draws go through the explicit-SIMD block counter; the rest one by one.
     """
@@ -105,7 +88,7 @@ def _fused(x, dx, n, ts, lt):
     for j in range(len(ts)):
         lt[j] += acc[j]
     for _ in range(n - nb * LANES):
-        r = _draw(x)
+        r = _draw(x, _SHDRAW)
         for j in range(len(ts)):
             lt[j] += r < ts[j]
         x += dx
@@ -135,12 +118,12 @@ def _fused_row(x, dx, n, nt, t, lt):
 
 
 @njit(cache=True)
-def _buffered(x, dx, n, t, lt, buf):
-    """lt[j] += #(r < t[j]) for every j (len(t) a multiple of 4), TILE draws at a time."""
+def _buffered(x, dx, n, sh, t, lt, buf):
+    """lt[j] += #(r < t[j]) for every j (len(t) a multiple of 4), TILE draws r = u >> sh at a time."""
     for t0 in range(0, n, TILE):
         m = min(TILE, n - t0)
         for i in range(m):
-            buf[i] = _draw(x)
+            buf[i] = _draw(x, sh)
             x += dx
         for j in range(0, t.shape[0], 4):
             t1, t2, t3, t4 = t[j], t[j + 1], t[j + 2], t[j + 3]
@@ -161,63 +144,9 @@ def _buffered(x, dx, n, t, lt, buf):
 
 
 @njit(cache=True)
-def _guide_table(trow, gbits):
-    """guide[b] = the cell of the value b * 2**(53 - gbits): the first candidate for every draw in bucket b."""
-    shift = np.uint64(DRAW_BITS - gbits)
-    guide = np.empty(1 << gbits, dtype=np.int64)
-    c = 0
-    for b in range(1 << gbits):
-        v = np.int64(np.uint64(b) << shift)
-        while trow[c + 1] <= v:  # trow[C] = 2**53 > v: the scan stops inside the row
-            c += 1
-        guide[b] = c
-    return guide
-
-
-@njit(cache=True)
-def _searched(x, dx, n, trow, out, buf):
-    """out[c] += 1 for the cell c (T_c <= r < T_{c+1}) of each draw, for rows with many thresholds.
-
-    Long runs use a guide table (Chen and Asau's index search): the top bits of r give the first
-    candidate cell, from which a short forward scan finds the cell (0 or 1 steps unless thresholds
-    are closer than a bucket). Short runs, where building the table would dominate, search by bisection.
-    """
-    n_cells = trow.shape[0] - 1
-    guided = n >= GUIDE_MIN_PAIRS
-    gbits = 1
-    while (1 << gbits) < GUIDE_BUCKETS_PER_CELL * n_cells and gbits < GUIDE_MAX_BITS:
-        gbits += 1
-    guide = _guide_table(trow, gbits) if guided else np.empty(0, dtype=np.int64)
-    shift = np.uint64(DRAW_BITS - gbits)
-    for t0 in range(0, n, TILE):
-        m = min(TILE, n - t0)
-        for i in range(m):
-            buf[i] = _draw(x)
-            x += dx
-        if guided:
-            for i in range(m):
-                r = buf[i]
-                c = guide[np.uint64(r) >> shift]
-                while trow[c + 1] <= r:
-                    c += 1
-                out[c] += 1
-            continue
-        for i in range(m):
-            r = buf[i]
-            lo = 0
-            hi = n_cells  # invariant: trow[lo] <= r < trow[hi]
-            while hi - lo > 1:
-                mid = (lo + hi) >> 1
-                if trow[mid] <= r:
-                    lo = mid
-                else:
-                    hi = mid
-            out[lo] += 1
-
-
-@njit(cache=True)
-def _segment(key, i0, n, step, trow, tpad, out, scratch):
-    """Add to out[0:C] the cells of pairs i0, i0+step, ... (n pairs) on threshold row trow.
+def _segment(x, n, step, sh, trow, tpad, out, scratch):
+    """Add to out[0:C] the cells of pairs i0, i0+step, ... (n pairs; x = key + (i0 + 1)*GAMMA) on threshold
+    row trow, comparing the draws u >> sh (r_i, or v_i of the random rule).
 
     tpad: thresholds T_1..T_{C-1} zero-padded to a multiple of 4 (a zero threshold counts nothing).
     scratch: len(tpad) counters, then TILE draws.
@@ -230,15 +159,14 @@ def _segment(key, i0, n, step, trow, tpad, out, scratch):
     lt = scratch[:width]
     buf = scratch[width:]
     dx = np.uint64(step) * _G
-    x = key + np.uint64(i0 + 1) * _G
     if nt > MAX_COUNTING_THRESHOLDS:
-        _searched(x, dx, n, trow, out, buf)
+        _searched(x, dx, n, sh, trow, out, buf)
         return
     lt[:] = 0
-    if nt <= MAX_FUSED_THRESHOLDS:
+    if nt <= MAX_FUSED_THRESHOLDS and sh == _SHDRAW:
         _fused_row(x, dx, n, nt, tpad, lt)
-    else:
-        _buffered(x, dx, n, tpad, lt, buf)
+    else:  # also v_i of the random rule with S >= 8 (S*K - 1 <= 16 only for 8 x 2)
+        _buffered(x, dx, n, sh, tpad, lt, buf)
     # lt[j-1] = #(r < T_j) for j = 1..C-1; cell c = #(r < T_{c+1}) - #(r < T_c)
     below = 0
     for c in range(nt):
@@ -252,20 +180,26 @@ def _range(key, spec, table, tpad, lo, hi, out, scratch):
     """Add the cell counts (flat s*K + o) of global pairs [lo, hi) to out."""
     rule, n_settings, n_outcomes, block_len = spec[SPEC_RULE], spec[SPEC_S], spec[SPEC_K], spec[SPEC_BLOCK]
     if rule == RANDOM:
-        _segment(key, lo, hi - lo, 1, table[0], tpad[0], out, scratch)
+        x = key + np.uint64(lo + 1) * _G
+        if spec[SPEC_W16] > 0:  # S = 2 or 4: per-setting packed counters (simd_random)
+            random_segment(x, hi - lo, n_settings, spec[SPEC_W16], n_outcomes, tpad[0], out, scratch)
+        else:
+            _segment(x, hi - lo, 1, np.uint64(spec[SPEC_SHIFT]), table[0], tpad[0], out, scratch)
     elif rule == CYCLIC:
         for s in range(n_settings):
             first = lo + (s - lo) % n_settings
             if first < hi:
                 n = (hi - 1 - first) // n_settings + 1
                 base = s * n_outcomes
-                _segment(key, first, n, n_settings, table[s], tpad[s], out[base : base + n_outcomes], scratch)
+                x = key + np.uint64(first + 1) * _G
+                _segment(x, n, n_settings, _SHDRAW, table[s], tpad[s], out[base : base + n_outcomes], scratch)
     else:
         for s in range(lo // block_len, (hi - 1) // block_len + 1):
             a = max(lo, s * block_len)
             b = min(hi, (s + 1) * block_len)
             base = s * n_outcomes
-            _segment(key, a, b - a, 1, table[s], tpad[s], out[base : base + n_outcomes], scratch)
+            x = key + np.uint64(a + 1) * _G
+            _segment(x, b - a, 1, _SHDRAW, table[s], tpad[s], out[base : base + n_outcomes], scratch)
 
 
 @njit(cache=True)
@@ -368,9 +302,17 @@ def generator_checksum(key, a, n, chunk):
     return acc
 
 
-def padded_thresholds(table: np.ndarray) -> np.ndarray:
+def w16_width(plan) -> int:
+    """Padded thresholds per setting of the packed-counter random path for this plan (0: not used)."""
+    return simd_random.width(plan.n_settings, plan.n_outcomes, setting_bits(plan.n_settings, plan.setting_choice))
+
+
+def padded_thresholds(table: np.ndarray, n_settings: int = 1, w16: int = 0) -> np.ndarray:
     """Inner thresholds T_1..T_{C-1} of each row, zero-padded to a multiple of four columns (to 16
-    columns for 9 to 16 thresholds, the widest block counter)."""
+    columns for 9 to 16 thresholds, the widest block counter); with ``w16 > 0`` (random rule, S = 2
+    or 4) the packed-counter table :func:`.simd_random.packed_table` instead."""
+    if w16:
+        return simd_random.packed_table(table, n_settings, w16)
     inner = table[:, 1:-1]
     width = max(4, -(-inner.shape[1] // 4) * 4)
     if 8 < inner.shape[1] <= MAX_FUSED_THRESHOLDS:
@@ -386,10 +328,11 @@ def count_plan_range(plan, a: int, b: int, chunk: int = DEFAULT_CHUNK, tpad: np.
     Returns int64 (rows, S*K): one row without windows, else one row per window touched by
     [a, b) (window ``a // window`` first; a window partly outside [a, b) counts its pairs inside).
     """
+    w16 = w16_width(plan)
     if tpad is None:
-        tpad = padded_thresholds(plan.table)
+        tpad = padded_thresholds(plan.table, plan.n_settings, w16)
     tasks, direct = plan_tasks(a, b, chunk, plan.window or 0)
-    spec = pack_spec(plan, a, b, direct)
+    spec = pack_spec(plan, a, b, direct, w16)
     key = np.uint64(plan.key)
     if tasks.shape[0] == 1:
         return count_one_task(key, spec, plan.table, tpad, tasks[0, 0], tasks[0, 1], tasks[0, 2])

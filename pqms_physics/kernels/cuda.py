@@ -5,8 +5,9 @@ without a usable GPU :func:`require_cuda` raises :class:`CudaUnavailableError` s
 
 Each GPU thread takes tasks of ``per_thread`` consecutive global pair indices (grid-stride over
 tasks), splits a task at window and block edges into segments and counts each segment with the
-same threshold-counting rule as the CPU kernel (``c_j += r < T_j`` in registers, cells
-``c_{j+1} - c_j``; a binary search per draw for rows with more than
+same threshold-counting rule as the CPU kernel (``c_j += r < T_j`` in registers, ``r`` the draw
+``u >> 11`` or, for the ``"random"`` rule with ``S = 2**b``, ``v = u >> (11 - b)`` on the joint
+table; cells ``c_{j+1} - c_j``; a binary search per draw for rows with more than
 :data:`MAX_REGISTER_THRESHOLDS` thresholds). A segment's cell counts are added to the output with
 64-bit integer atomics, which are exact in any order: counts are bit-identical to the CPU's.
 The logic is tested on the CPU with Numba's CUDA simulator (``NUMBA_ENABLE_CUDASIM=1``).
@@ -27,6 +28,7 @@ from pqms_physics.kernels._plan import (
     SPEC_ROWS,
     SPEC_RULE,
     SPEC_S,
+    SPEC_SHIFT,
     SPEC_W_FIRST,
     SPEC_WINDOW,
     pack_spec,
@@ -109,15 +111,15 @@ def _kernel(n_thresholds: int):
     REGISTERS = n_thresholds <= MAX_REGISTER_THRESHOLDS
 
     @cuda.jit(device=True, inline=True)
-    def draw(x):
+    def draw(x, sh):
         z = (x ^ (x >> SH30)) * M1
         z = (z ^ (z >> SH27)) * M2
-        return np.int64((z ^ (z >> SH31)) >> SHD)
+        return np.int64((z ^ (z >> SH31)) >> sh)
 
     @cuda.jit(device=True)
-    def segment(key, i0, n, step, table, row, out_row, base):
-        """Add cells of pairs i0, i0+step, ... (n pairs) on threshold row `row` to out_row[base:]."""
-        x = key + np.uint64(i0 + 1) * G
+    def segment(x, n, step, sh, table, row, out_row, base):
+        """Add cells of pairs i0, i0+step, ... (n pairs; x = key + (i0 + 1)*GAMMA) on threshold row `row`
+        to out_row[base:], comparing the draws u >> sh (r_i, or v_i of the random rule)."""
         dx = np.uint64(step) * G
         if REGISTERS:
             t = cuda.local.array(NT, int64)
@@ -126,7 +128,7 @@ def _kernel(n_thresholds: int):
                 t[j] = table[row, j + 1]
                 c[j] = 0
             for _ in range(n):
-                r = draw(x)
+                r = draw(x, sh)
                 for j in range(NT):
                     c[j] += r < t[j]
                 x += dx
@@ -139,7 +141,7 @@ def _kernel(n_thresholds: int):
                 cuda.atomic.add(out_row, base + n_thresholds, n - below)
         else:
             for _ in range(n):
-                r = draw(x)
+                r = draw(x, sh)
                 lo = 0
                 hi = n_thresholds + 1  # invariant: table[row, lo] <= r < table[row, hi]
                 while hi - lo > 1:
@@ -156,6 +158,7 @@ def _kernel(n_thresholds: int):
         """Counts of global pairs [a, b) into out (rows: windows - w_first); spec: _plan.pack_spec."""
         rule, n_settings, n_outcomes = spec[SPEC_RULE], spec[SPEC_S], spec[SPEC_K]
         block_len, window, w_first = spec[SPEC_BLOCK], spec[SPEC_WINDOW], spec[SPEC_W_FIRST]
+        sh = np.uint64(spec[SPEC_SHIFT])  # v_i (setting bits on top) for the random rule, else r_i
         n_tasks = (b - a + per_thread - 1) // per_thread
         for task in range(cuda.grid(1), n_tasks, cuda.gridsize(1)):
             i = a + task * per_thread
@@ -168,17 +171,18 @@ def _kernel(n_thresholds: int):
                     orow = i // window - w_first
                 out_row = out[orow]
                 if rule == 0:
-                    segment(key, i, seg_end - i, 1, table, 0, out_row, 0)
+                    segment(key + np.uint64(i + 1) * G, seg_end - i, 1, sh, table, 0, out_row, 0)
                 elif rule == 1:
                     for s in range(n_settings):
                         first = i + (s - i) % n_settings
                         if first < seg_end:
                             n = (seg_end - 1 - first) // n_settings + 1
-                            segment(key, first, n, n_settings, table, s, out_row, s * n_outcomes)
+                            x = key + np.uint64(first + 1) * G
+                            segment(x, n, n_settings, SHD, table, s, out_row, s * n_outcomes)
                 else:
                     s = i // block_len
                     seg_end = min(seg_end, (s + 1) * block_len)
-                    segment(key, i, seg_end - i, 1, table, s, out_row, s * n_outcomes)
+                    segment(key + np.uint64(i + 1) * G, seg_end - i, 1, SHD, table, s, out_row, s * n_outcomes)
                 i = seg_end
 
     return kernel

@@ -29,10 +29,11 @@ def _records(plan: SamplingPlan, lo: int, hi: int) -> tuple[np.ndarray, np.ndarr
     """Settings and outcomes of global pairs ``[lo, hi)`` (per-pair arrays)."""
     s_count, k = plan.n_settings, plan.n_outcomes
     i = np.arange(lo, hi, dtype=np.int64)
-    r = draws(plan.key, lo, hi - lo)
-    if plan.setting_choice == "random":
-        cell = np.searchsorted(plan.table[0], r, side="right") - 1
+    if plan.setting_choice == "random":  # v_i (setting bits on top of r'_i) or r_i on the joint table
+        v = draws(plan.key, lo, hi - lo, shift=plan.shift)
+        cell = np.searchsorted(plan.table[0], v, side="right") - 1
         return cell // k, cell % k
+    r = draws(plan.key, lo, hi - lo)
     if plan.setting_choice == "cyclic":
         settings = i % s_count
     else:

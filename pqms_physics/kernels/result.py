@@ -52,7 +52,7 @@ class SampleCounts:
         Sampler that produced the counts ("cpu", "numpy", "cuda"; merged shards from several
         devices join their names with "+": the counts do not depend on the device).
     stream_version : str
-        Name of the stream definition, e.g. "splitmix64-53bit-v1".
+        Name of the stream definition, e.g. "splitmix64-53bit-v2".
     ranges : tuple of (int, int)
         Half-open global pair ranges counted, sorted and coalesced; ``((start, start + pairs),)``
         for a single call. ``window_counts`` rows are the windows of these ranges in order.

@@ -4,7 +4,7 @@ This module is the *stream*; the samplers (:mod:`.cpu`, :mod:`.cuda`, :mod:`.ref
 consume it. What is written here is a promise to users: the same ``(seed, stream, probs,
 setting_choice, total_pairs)`` gives the same counts on any thread count, any chunking, any
 sharding into ``[start, start + pairs)`` ranges, and on CPU, NumPy and GPU. The stream is named
-``STREAM_VERSION = "splitmix64-53bit-v1"`` and recorded in every result; any change to what
+``STREAM_VERSION = "splitmix64-53bit-v2"`` and recorded in every result; any change to what
 follows gets a new name.
 
 The stream, exactly (all arithmetic modulo 2**64)
@@ -43,28 +43,49 @@ arithmetic happens per pair.
 For probabilities ``probs`` of shape ``(S, K)`` (row ``s`` = outcome distribution given setting
 ``s``) and the setting rules of :data:`SETTING_CHOICES`:
 
-- ``"random"``: one draw picks setting and outcome together from the joint table
-  ``p(s, o) = probs[s, o] / S`` flattened setting-major (cell ``s*K + o``; ``C = S*K``), so each
-  setting has probability ``1/S`` per pair;
+- ``"random"`` with ``S = 2**b`` settings, ``0 <= b <= 10`` (``S = 1, 2, 4, ..., 1024``):
+  the setting is the top ``b`` bits of the draw and the outcome is drawn from the next 53 bits
+  against row ``s``::
+
+      s_i  = u_i >> (64 - b)                  # (s_i = 0 when b = 0)
+      r'_i = (u_i << b) >> 11                 # 53 bits, uniform on [0, 2**53) given s_i
+
+  so each setting has probability exactly ``1/S`` per pair. Equivalently (this is how the samplers
+  count it), the joint table ``C = S*K`` on ``v_i = u_i >> (11 - b) = (s_i << 53) | r'_i``, an
+  integer uniform on ``[0, S * 2**53)``, with joint thresholds ``J_{s*K + j} = (s << 53) + T[s, j]``
+  (``j = 0..K-1``, ``T[s]`` the thresholds of row ``s``) and ``J_{S*K} = S << 53``: cell ``s*K + o``
+  is drawn iff ``J_{s*K+o} <= v_i < J_{s*K+o+1}``, i.e. ``s_i = s`` and
+  ``T[s, o] <= r'_i < T[s, o+1]``. For ``S = 1`` this is ``r_i`` on the row's thresholds (as in v1);
+- ``"random"`` with ``S`` not a power of two (or ``S > 1024``): as in ``"splitmix64-53bit-v1"``, one
+  draw ``r_i`` picks setting and outcome together from the joint table ``p(s, o) = probs[s, o] / S``
+  flattened setting-major (cell ``s*K + o``; ``C = S*K``, thresholds from the ``2**53`` grid as
+  above), so each setting has probability ``1/S`` only up to the ``2**-53`` grid and the rounding
+  of the cumulative sums;
 - ``"cyclic"``: setting ``i mod S``, outcome from row ``s`` (``C = K``);
 - ``"blocks"``: setting ``i // (total_pairs // S)`` (``total_pairs`` divisible by ``S``).
 
 How the samplers read the stream (no part of the definition above)
 -----------------------------------------------------------------
 The CPU kernel (:mod:`.cpu`) hashes 64 consecutive counters at a time and counts, per threshold
-``T_j`` of the row, the draws ``r_i < T_j`` (cells are differences of these counts); rows with more
-than 32 thresholds find each draw's cell through a guide table. The CUDA kernel counts the same way
-per GPU thread; the NumPy twin (:mod:`.reference`) bisects each draw's threshold row. These are
-three readings of one definition, so they give identical counts; the pinned known answers in
+``T_j`` of the row, the draws ``r_i < T_j`` (``v_i < J_j`` for ``"random"``), cells being
+differences of these counts; rows with more than 32 thresholds find each draw's cell through a
+guide table. For ``"random"`` with ``S`` = 2 or 4 and at most 16 inner thresholds per row it counts, per setting, the
+draws ``v_i < J`` of each lane's own setting in packed per-lane counters (:mod:`.simd_random`).
+The CUDA kernel counts the same way per GPU thread (on the joint table); the NumPy twin
+(:mod:`.reference`) bisects each draw's threshold row. These are three readings of one definition,
+so they give identical counts; the pinned known answers in
 ``tests/kernels/data/pinned_counts.csv`` (written from this docstring with Python integers) hold
 all of them to it.
 
-A fixed rule costs ``K - 1`` threshold compares per pair and ``"random"`` costs ``S*K - 1`` (the
-joint table): with the setting drawn per pair, each pair must be compared with every row's
-thresholds, or its row looked up per pair, which vector units do slowly. Taking the setting from
-the top bits of the draw and the outcome from the next 53 bits (one draw, as here) would give the
-same cost with the counting kernels, and exactly uniform settings only for ``S`` a power of two, so
-the stream keeps the joint table and its name ``"splitmix64-53bit-v1"``.
+A fixed rule costs ``K - 1`` threshold compares per pair. Stream v1 (``"splitmix64-53bit-v1"``)
+drew the ``"random"`` rule from the joint table on ``r_i`` for every ``S`` (``S*K - 1`` compares per
+pair, 0.2-0.3 of the raw generator); v2 takes the setting from the top bits for power-of-two ``S``,
+so the CPU kernel compares each draw with ``K - 1`` thresholds of its own setting, fetched by a
+per-lane permute (``benchmarks/README.md``, "Random setting rule"). The cells of the fixed rules,
+of ``S = 1`` and of non-power-of-two ``S`` are the same in v1 and v2. For ``S = 2**b >= 2`` the two
+definitions pick the same cell except for draws within a few grid steps of a threshold (v1 rounds
+``cumsum(probs / S)`` on the ``2**53`` grid, v2 each row's own cumsum), so counts rarely differ,
+but v2 is a new definition: its settings are exactly uniform and its threshold tables differ.
 
 Statistical quality and caveats
 -------------------------------
@@ -105,7 +126,7 @@ from pqms_physics.conventions import PROB_SUM_ATOL
 from pqms_physics.errors import PQMSValueError, check_choice, check_seed
 
 #: Name of the stream defined above; recorded in every SampleCounts.
-STREAM_VERSION: str = "splitmix64-53bit-v1"
+STREAM_VERSION: str = "splitmix64-53bit-v2"
 #: SplitMix64 increment (odd; 2**64 / golden ratio).
 GAMMA: int = 0x9E3779B97F4A7C15
 #: First and second multipliers of the mix64 finaliser.
@@ -115,6 +136,9 @@ MIX_MUL2: int = 0x94D049BB133111EB
 DRAW_BITS: int = 53
 DRAW_ONE: int = 1 << DRAW_BITS
 _MASK64: int = (1 << 64) - 1
+
+#: Largest b for which "random" with S = 2**b settings takes the setting from the top b bits (v < 2**63).
+MAX_SETTING_BITS: int = 10
 
 #: Setting rules (see module docstring), and their integer codes in the kernels.
 SETTING_CHOICES: tuple[str, ...] = ("random", "cyclic", "blocks")
@@ -196,15 +220,44 @@ def draw(key: int, i: int) -> int:
     return mix64(key + (i + 1) * GAMMA) >> (64 - DRAW_BITS)
 
 
-def draws(key: int, start: int, n: int, step: int = 1) -> np.ndarray:
-    """Draws ``r_i`` for ``i = start, start + step, ..., start + (n-1)*step`` as an int64 array.
+def draws(key: int, start: int, n: int, step: int = 1, shift: int = 64 - DRAW_BITS) -> np.ndarray:
+    """Draws ``u_i >> shift`` for ``i = start, start + step, ..., start + (n-1)*step`` as an int64 array.
 
-    The NumPy form of :func:`draw` used by the reference twin (``n`` elements are materialised:
-    keep ``n`` small).
+    The default shift gives ``r_i`` (the NumPy form of :func:`draw`); ``shift=draw_shift(S, "random")``
+    gives the ``v_i`` of the random rule. Used by the reference twin (``n`` elements are
+    materialised: keep ``n`` small). ``shift`` must be ``>= 1`` (int64 output).
     """
     i = start + step * np.arange(n, dtype=np.uint64)
     x = np.uint64(key) + (i + np.uint64(1)) * np.uint64(GAMMA)
-    return (mix64_array(x) >> np.uint64(64 - DRAW_BITS)).astype(np.int64)
+    return (mix64_array(x) >> np.uint64(shift)).astype(np.int64)
+
+
+def setting_bits(n_settings: int, setting_choice: str) -> int | None:
+    """``b`` when the ``"random"`` rule takes the setting from the top ``b`` bits (``S = 2**b``,
+    ``b <= MAX_SETTING_BITS``), else None (other rules, or the v1 joint table on ``r_i``).
+
+    Examples
+    --------
+    >>> setting_bits(4, "random"), setting_bits(3, "random"), setting_bits(4, "cyclic")
+    (2, None, None)
+    """
+    b = n_settings.bit_length() - 1
+    if setting_choice != "random" or n_settings != 1 << b or b > MAX_SETTING_BITS:
+        return None
+    return b
+
+
+def draw_shift(n_settings: int, setting_choice: str) -> int:
+    """Right shift of ``u_i`` that gives the integer the kernels compare with the threshold row:
+    ``11 - b`` for the top-bits random rule (``v_i``), else ``11`` (``r_i``).
+
+    Examples
+    --------
+    >>> draw_shift(4, "random"), draw_shift(3, "random"), draw_shift(4, "blocks")
+    (9, 11, 11)
+    """
+    b = setting_bits(n_settings, setting_choice)
+    return 64 - DRAW_BITS - (b or 0)
 
 
 def validate_probs(probs: Any) -> np.ndarray:
@@ -264,23 +317,33 @@ def thresholds(probs: Any, setting_choice: str) -> np.ndarray:
     Returns
     -------
     numpy.ndarray of int64
-        Shape ``(1, S*K + 1)`` for ``"random"`` (thresholds of the joint table
-        ``probs / S`` flattened setting-major) and ``(S, K + 1)`` otherwise (one row per setting).
-        Every row starts at 0, ends at ``2**53`` and is non-decreasing.
+        Shape ``(S, K + 1)`` for ``"cyclic"`` and ``"blocks"`` (one row per setting, from 0 to
+        ``2**53``) and ``(1, S*K + 1)`` for ``"random"``: for ``S = 2**b`` (``b <= 10``) the joint
+        thresholds ``J_{s*K + j} = (s << 53) + T[s, j]``, ``J_{S*K} = S << 53``, on ``v_i``; for other
+        ``S`` the thresholds of the joint table ``probs / S`` flattened setting-major, from 0 to
+        ``2**53``, on ``r_i`` (module docstring). Every row starts at 0 and is non-decreasing.
 
     Notes
     -----
     ``T_j = min(rint(cumsum(p)[j-1] * 2**53), 2**53)``; from the last non-zero cell on,
-    ``T_j = 2**53``. The sampled probability of cell ``c`` is ``(T_{c+1} - T_c) / 2**53``.
+    ``T_j = 2**53``. The sampled probability of cell ``c`` is ``(T_{c+1} - T_c) / 2**53``
+    (``(J_{c+1} - J_c) / 2**53 / S`` for the top-bits random rule).
 
     Examples
     --------
     >>> thresholds([[0.25, 0.75], [1.0, 0.0]], "random").tolist()[0][-3:]
-    [4503599627370496, 9007199254740992, 9007199254740992]
+    [9007199254740992, 18014398509481984, 18014398509481984]
+    >>> thresholds([[0.5, 0.5]] * 3, "random").tolist()[0][-2:]
+    [7505999378950826, 9007199254740992]
     """
     p = validate_probs(probs)
     check_choice("setting_choice", setting_choice, SETTING_CHOICES)
-    if setting_choice == "random":
+    b = setting_bits(p.shape[0], setting_choice)
+    if b is not None:
+        rows = np.stack([_cell_thresholds(row) for row in p])  # (S, K + 1), each 0 .. 2**53
+        offsets = np.arange(p.shape[0], dtype=np.int64)[:, None] << DRAW_BITS
+        table = np.append((rows[:, :-1] + offsets).ravel(), np.int64(p.shape[0]) << DRAW_BITS)[None, :]
+    elif setting_choice == "random":
         table = _cell_thresholds((p / p.shape[0]).ravel())[None, :]
     else:
         table = np.stack([_cell_thresholds(row) for row in p])

@@ -49,7 +49,7 @@ def _count_cpu(
     from pqms_physics.kernels import cpu
 
     chunk = cpu.DEFAULT_CHUNK if chunk is None else chunk
-    tpad = cpu.padded_thresholds(plan.table)
+    tpad = cpu.padded_thresholds(plan.table, plan.n_settings, cpu.w16_width(plan))
     return accumulate_calls(
         plan, call_pairs, lambda lo, hi: cpu.count_plan_range(plan, lo, hi, chunk=chunk, tpad=tpad), update
     )
@@ -113,7 +113,8 @@ def sample_counts(
     Notes
     -----
     Pair ``i`` draws ``r_i = mix64(key + (i + 1) * GAMMA) >> 11`` (SplitMix64, 53 bits) and takes
-    the cell ``c`` with ``T_c <= r_i < T_{c+1}`` of its threshold row; see
+    the cell ``c`` with ``T_c <= r_i < T_{c+1}`` of its threshold row (``"random"`` with ``S = 2**b``
+    settings: the setting from the top ``b`` bits of the 64-bit draw, the outcome from the next 53); see
     :mod:`pqms_physics.kernels.rng` for the exact stream, the key derivation and the thresholds.
     Counts therefore do not depend on threads, chunking, sharding or device.
 

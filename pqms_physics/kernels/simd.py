@@ -44,6 +44,45 @@ def _splat(builder, value, vtype):
     )
 
 
+def _hash_block(builder, xv, dxv, vt):
+    """The ``<LANES x i64>`` words ``u = mix64(x + l*dx)`` of a block, and a splat-constant maker."""
+
+    def const(v):
+        return ir.Constant(vt, [_signed64(v)] * vt.count)
+
+    lanes = ir.Constant(vt, list(range(vt.count)))
+    z = builder.add(_splat(builder, xv, vt), builder.mul(_splat(builder, dxv, vt), lanes))
+    z = builder.mul(builder.xor(z, builder.lshr(z, const(30))), const(MIX_MUL1))
+    z = builder.mul(builder.xor(z, builder.lshr(z, const(27))), const(MIX_MUL2))
+    return builder.xor(z, builder.lshr(z, const(31))), const
+
+
+def _count_below(builder, r, tv, av, m):
+    """``av[j] + #{lanes of r < tv[j]}`` for j < m (r: ``<LANES x i64>`` below 2**63)."""
+    i64 = ir.IntType(64)
+    mask_int = ir.IntType(MASK_BITS)
+    ctpop = builder.module.declare_intrinsic("llvm.ctpop", [mask_int])
+    i32 = ir.IntType(32)
+    parts = [
+        builder.shuffle_vector(r, r, ir.Constant(ir.VectorType(i32, MASK_BITS), list(range(p, p + MASK_BITS))))
+        for p in range(0, LANES, MASK_BITS)
+    ]
+    pt = ir.VectorType(i64, MASK_BITS)
+    outs = []
+    for j in range(m):
+        tj = _splat(builder, builder.extract_value(tv, j), pt)
+        total = builder.extract_value(av, j)
+        for part in parts:
+            below = builder.icmp_signed("<", part, tj)
+            total = builder.add(total, builder.zext(builder.call(ctpop, [builder.bitcast(below, mask_int)]), i64))
+        outs.append(total)
+    return outs
+
+
+def _tuples_ok(thresholds, acc):
+    return isinstance(thresholds, types.UniTuple) and isinstance(acc, types.UniTuple) and thresholds.count == acc.count
+
+
 @intrinsic
 def block_counts(typingctx, x, dx, thresholds, acc):
     """``acc[j] + #{l < LANES: draw(x + l*dx) < thresholds[j]}`` for every j, as a tuple.
@@ -51,44 +90,15 @@ def block_counts(typingctx, x, dx, thresholds, acc):
     ``x``, ``dx``: uint64 counter words (``key + (i0 + 1)*GAMMA`` and ``step*GAMMA``);
     ``thresholds``, ``acc``: equal-length tuples of int64.
     """
-    if not (
-        isinstance(thresholds, types.UniTuple) and isinstance(acc, types.UniTuple) and thresholds.count == acc.count
-    ):
+    if not _tuples_ok(thresholds, acc):
         return None
-    m = thresholds.count
-    sig = types.UniTuple(types.int64, m)(types.uint64, types.uint64, thresholds, acc)
+    sig = types.UniTuple(types.int64, thresholds.count)(types.uint64, types.uint64, thresholds, acc)
 
     def codegen(context, builder, signature, args):
         xv, dxv, tv, av = args
-        i64 = ir.IntType(64)
-        vt = ir.VectorType(i64, LANES)
-
-        def const(v):
-            return ir.Constant(vt, [_signed64(v)] * LANES)
-
-        lanes = ir.Constant(vt, list(range(LANES)))
-        z = builder.add(_splat(builder, xv, vt), builder.mul(_splat(builder, dxv, vt), lanes))
-        z = builder.mul(builder.xor(z, builder.lshr(z, const(30))), const(MIX_MUL1))
-        z = builder.mul(builder.xor(z, builder.lshr(z, const(27))), const(MIX_MUL2))
-        z = builder.xor(z, builder.lshr(z, const(31)))
-        r = builder.lshr(z, const(64 - DRAW_BITS))  # < 2**53: signed compares are exact
-        mask_int = ir.IntType(MASK_BITS)
-        ctpop = builder.module.declare_intrinsic("llvm.ctpop", [mask_int])
-        i32 = ir.IntType(32)
-        parts = [
-            builder.shuffle_vector(r, r, ir.Constant(ir.VectorType(i32, MASK_BITS), list(range(p, p + MASK_BITS))))
-            for p in range(0, LANES, MASK_BITS)
-        ]
-        pt = ir.VectorType(i64, MASK_BITS)
-        outs = []
-        for j in range(m):
-            tj = _splat(builder, builder.extract_value(tv, j), pt)
-            total = builder.extract_value(av, j)
-            for part in parts:
-                below = builder.icmp_signed("<", part, tj)
-                total = builder.add(total, builder.zext(builder.call(ctpop, [builder.bitcast(below, mask_int)]), i64))
-            outs.append(total)
-        return context.make_tuple(builder, signature.return_type, outs)
+        u, const = _hash_block(builder, xv, dxv, ir.VectorType(ir.IntType(64), LANES))
+        r = builder.lshr(u, const(64 - DRAW_BITS))  # < 2**53: signed compares are exact
+        return context.make_tuple(builder, signature.return_type, _count_below(builder, r, tv, av, thresholds.count))
 
     return sig, codegen
 

@@ -102,7 +102,7 @@ def test_draws_are_uniform_over_the_53_bit_grid():
 
 
 def test_stream_version_names_the_stream():
-    assert STREAM_VERSION == "splitmix64-53bit-v1"
+    assert STREAM_VERSION == "splitmix64-53bit-v2"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,17 +131,24 @@ def test_thresholds_are_monotone_grids_from_zero_to_two_to_the_53(p, rule):
     s, k = p.shape
     assert t.dtype == np.int64
     assert t.shape == ((1, s * k + 1) if rule == "random" else (s, k + 1))
-    assert np.all(t[:, 0] == 0) and np.all(t[:, -1] == DRAW_ONE)
+    top = s * DRAW_ONE if rule == "random" and s & (s - 1) == 0 else DRAW_ONE  # v2: v < S * 2**53
+    assert np.all(t[:, 0] == 0) and np.all(t[:, -1] == top)
     assert np.all(np.diff(t, axis=1) >= 0)
 
 
 @given(p=prob_rows(), rule=st.sampled_from(["random", "cyclic"]))
 def test_quantised_probabilities_are_within_the_stated_bound_and_zero_cells_stay_empty(p, rule):
     t = thresholds(p, rule)
-    target = (p / p.shape[0]).reshape(1, -1) if rule == "random" else p
+    s = p.shape[0]
+    target = (p / s).reshape(1, -1) if rule == "random" else p
     q = np.diff(t, axis=1) / DRAW_ONE
+    if rule == "random" and s & (s - 1) == 0:  # v2: row s's own grid, each setting 1/S exactly
+        q, target = q.reshape(s, -1) / s, p / s
+        assert np.array_equal(t[0, :-1].reshape(s, -1)[:, 0], np.arange(s) * DRAW_ONE)
     n_cells = target.shape[1]
-    dev = np.abs(target.sum(axis=1, keepdims=True) - 1.0)  # absorbed by the last non-zero cell
+    dev = np.abs(p.sum(axis=1, keepdims=True) - 1.0)  # absorbed by the last non-zero cell
+    if rule == "random":
+        dev = dev.sum()
     assert np.all(np.abs(q - target) <= (2 * n_cells + 1) * 2.0**-52 + dev)
     assert np.all(q[target == 0] == 0)
 
@@ -163,12 +170,16 @@ def _python_thresholds(row):
     return [0] + [2**53 if j >= last else min(round(cum[j] * 2**53), 2**53) for j in range(len(row))]
 
 
-@given(p=prob_rows())
+@given(p=prob_rows(max_settings=8))
 def test_thresholds_follow_the_documented_rule_for_every_rule(p):
     s = p.shape[0]
-    joint = [x / s for x in p.ravel().tolist()]  # setting-major joint table p(s, o) = p(o|s) / S
-    assert thresholds(p, "random").tolist() == [_python_thresholds(joint)]
     rows = [_python_thresholds(r) for r in p.tolist()]
+    if s & (s - 1) == 0:  # v2, S = 2**b: joint thresholds (s << 53) + T[s, j] on v = u >> (11 - b)
+        joint = [(i << 53) + t for i, row in enumerate(rows) for t in row[:-1]] + [s << 53]
+        assert thresholds(p, "random").tolist() == [joint]
+    else:  # v1 joint table p(s, o) = p(o|s) / S, setting-major, on r = u >> 11
+        joint = [x / s for x in p.ravel().tolist()]
+        assert thresholds(p, "random").tolist() == [_python_thresholds(joint)]
     assert thresholds(p, "cyclic").tolist() == rows == thresholds(p, "blocks").tolist()
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numba import njit
 
-from pqms_physics.kernels import cpu, simd
+from pqms_physics.kernels import cpu, cpu_search, simd
 from pqms_physics.kernels.rng import DRAW_ONE, GAMMA, draws
 
 G = np.uint64(GAMMA)
@@ -77,7 +77,7 @@ def test_guide_table_path_equals_the_numpy_twin_with_zero_and_tiny_cells(rule):
     probs[:, 3:6] = 1e-9
     probs[:, 10] = 0.0
     probs /= probs.sum(axis=1, keepdims=True)
-    n = 4 * cpu.GUIDE_MIN_PAIRS + 123
+    n = 4 * cpu_search.GUIDE_MIN_PAIRS + 123
     kw = dict(setting_choice=rule, start=10, total_pairs=2 * n, stream=1)
     fast = sample_counts(probs, n, 3, **kw)
     np.testing.assert_array_equal(fast.counts, sample_counts_reference(probs, n, 3, **kw).counts)

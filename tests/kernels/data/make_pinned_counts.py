@@ -7,8 +7,11 @@ Run once, from the repository root, when the stream is deliberately changed (and
 Each case is counted two independent ways and written only if they agree:
 
 1. the stream *as specified* in the docstring of :mod:`pqms_physics.kernels.rng`, written here with Python
-   integers: ``key = mix64(mix64(seed + G) ^ mix64(stream + 2G))``, ``r_i = mix64(key + (i+1) G) >> 11``,
-   the integer thresholds of the rule, the cell by ``bisect`` on the threshold row;
+   integers: ``key = mix64(mix64(seed + G) ^ mix64(stream + 2G))``, ``u_i = mix64(key + (i+1) G)``,
+   ``r_i = u_i >> 11``, the integer thresholds of the rule, the cell by ``bisect`` on the threshold row; for
+   ``"random"`` with ``S = 2**b`` settings (stream v2) the setting ``s_i = u_i >> (64 - b)`` and the outcome by
+   ``bisect`` of ``r'_i = (u_i << b) >> 11`` (mod 2**64) on row ``s_i``'s own thresholds (per pair, not the
+   joint table the kernels use), for other ``S`` the v1 joint table ``probs / S`` on ``r_i``;
 2. the NumPy reference twin (:func:`pqms_physics.kernels.sample_counts_reference`).
 
 tests/kernels/test_kernels_pinned.py then checks the CPU kernel, the NumPy twin and the CUDA kernel (in
@@ -71,14 +74,21 @@ def spec_counts(
 ) -> list[list[int]]:
     s_count, k = len(probs), len(probs[0])
     key = mix64(mix64(seed + G) ^ mix64(stream + 2 * G))
-    if rule == "random":
+    b = s_count.bit_length() - 1
+    top_bits = rule == "random" and s_count == 1 << b and b <= 10  # v2: setting from the top b bits
+    if rule == "random" and not top_bits:
         rows = [spec_thresholds([v / s_count for row in probs for v in row])]
     else:
         rows = [spec_thresholds(row) for row in probs]
     counts = [[0] * k for _ in range(s_count)]
     for i in range(start, start + pairs):
-        r = mix64(key + (i + 1) * G) >> 11
-        if rule == "random":
+        u = mix64(key + (i + 1) * G)
+        r = u >> 11
+        if top_bits:
+            s = u >> (64 - b) if b else 0
+            r_own = ((u << b) & M64) >> 11
+            counts[s][bisect.bisect_right(rows[s], r_own) - 1] += 1
+        elif rule == "random":
             cell = bisect.bisect_right(rows[0], r) - 1
             counts[cell // k][cell % k] += 1
         else:
@@ -110,6 +120,11 @@ CASES = [
     ("k10-random", _normalised(rng.dirichlet(np.ones(10), size=2)), 6, 0, "random", 3000, 0, 3000),
     ("k40-blocks", _normalised(rng.dirichlet(np.ones(40), size=2)), 7, 2, "blocks", 2000, 500, 4000),
     ("s64-random", _normalised(rng.dirichlet(np.ones(2), size=64)), 8, 0, "random", 3000, 0, 3000),
+    # stream v2 additions: S = 3 (v1 joint table), S = 8 x K = 2 (15 joint thresholds on v), S = 2 with 17 outcomes
+    ("s3-random", _normalised(rng.dirichlet(np.ones(3), size=3)), 9, 0, "random", 3001, 5, 4000),
+    ("s8-random", _normalised(rng.dirichlet(np.ones(2), size=8)), 10, 1, "random", 3000, 0, 3000),
+    ("s2k17-random", _normalised(rng.dirichlet(np.ones(17), size=2)), 11, 0, "random", 3000, 0, 3000),
+    ("s4k6-random", _normalised(rng.dirichlet(np.ones(6), size=4)), 12, 0, "random", 3000, 100, 3100),
 ]
 
 

@@ -1,0 +1,126 @@
+"""Stream v2's random setting rule: setting from the top bits of the draw, counted per pair.
+
+The oracle here is the rng docstring's definition evaluated per pair with NumPy (setting
+``s = u >> (64 - b)``, outcome by ``searchsorted`` of ``r' = (u << b) >> 11`` on row ``s``'s own
+thresholds), not the joint table the samplers use; for S = 3 the v1 joint table on ``r = u >> 11``.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import llvmlite.binding as llvm
+import numpy as np
+import pytest
+
+from pqms_physics.kernels import sample_counts, sample_counts_reference, simd_random
+from pqms_physics.kernels.rng import GAMMA, mix64_array, stream_key, thresholds
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _per_pair_counts(probs, pairs, seed, start=0, stream=0):
+    """Counts of pairs [start, start + pairs) straight from the definition, one pair at a time (vectorised)."""
+    p = np.asarray(probs, dtype=np.float64)
+    s_count, k = p.shape
+    i = np.arange(start, start + pairs, dtype=np.uint64)
+    u = mix64_array(np.uint64(stream_key(seed, stream)) + (i + np.uint64(1)) * np.uint64(GAMMA))
+    b = s_count.bit_length() - 1
+    if s_count == 1 << b:  # v2: setting from the top b bits, outcome from the next 53 on its own row
+        rows = thresholds(p, "cyclic")  # row s: 0 = T[s, 0] <= ... <= T[s, K] = 2**53
+        s = (u >> np.uint64(64 - b)).astype(np.int64) if b else np.zeros(pairs, dtype=np.int64)
+        r_own = ((u << np.uint64(b)) >> np.uint64(11)).astype(np.int64)
+        o = np.empty(pairs, dtype=np.int64)
+        for t in range(s_count):
+            sel = s == t
+            o[sel] = np.searchsorted(rows[t], r_own[sel], side="right") - 1
+        flat = s * k + o
+    else:  # v1 joint table of probs / S on r = u >> 11
+        joint = thresholds(p, "random")[0]
+        flat = np.searchsorted(joint, (u >> np.uint64(11)).astype(np.int64), side="right") - 1
+    return np.bincount(flat, minlength=s_count * k).reshape(s_count, k)
+
+
+def _probs(s_count, k, seed):
+    rng = np.random.default_rng(seed)
+    p = rng.dirichlet(np.ones(k), size=s_count)
+    p[0, 0] = 0.0  # a zero cell (T_1 = 0) and a trailing one (T = 2**53 before the end)
+    if s_count > 1 or k > 2:
+        p[-1, -1] = 0.0
+    return p / p.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("s_count", [1, 2, 3, 4, 8])
+@pytest.mark.parametrize("k", [2, 4, 6, 10, 17, 40])
+@pytest.mark.parametrize("device", ["cpu", "numpy"])
+def test_random_rule_counts_equal_the_per_pair_definition(s_count, k, device):
+    # 64 * 70 + 29 pairs from an odd start: whole SIMD blocks and a remainder, every counting path
+    # (packed counters for S = 2, 4 and K <= 17; block counter, buffered, guide table on the joint table)
+    probs = _probs(s_count, k, 10 * s_count + k)
+    pairs, start = 64 * 70 + 29, 1001
+    res = sample_counts(probs, pairs, 5, start=start, total_pairs=10_000, stream=2, device=device)
+    np.testing.assert_array_equal(res.counts, _per_pair_counts(probs, pairs, 5, start=start, stream=2))
+
+
+@pytest.mark.parametrize("s_count", [2, 4])
+def test_packed_counters_flush_before_they_overflow(s_count):
+    # one task of 3 * 2**18 + 5 pairs: 12288 blocks, three FLUSH chunks of 4096 blocks (8 * 4096 < 2**16 per
+    # field); a single-cell row per setting makes every lane count in every block
+    probs = np.zeros((s_count, 4))
+    probs[:, 0] = 1.0
+    probs[0] = [0.25, 0.25, 0.25, 0.25]
+    pairs = 3 * simd_random.FLUSH * 64 + 5
+    res = sample_counts(probs, pairs, 11, device="cpu")
+    np.testing.assert_array_equal(res.counts, _per_pair_counts(probs, pairs, 11))
+    np.testing.assert_array_equal(res.counts, sample_counts_reference(probs, pairs, 11).counts)
+
+
+def test_the_packed_counter_path_is_used_for_two_and_four_settings_only():
+    assert [simd_random.width(s, 4, s.bit_length() - 1) for s in (1, 2, 4, 8)] == [0, 3, 3, 0]
+    assert simd_random.width(4, 17, 2) == 16 and simd_random.width(4, 18, 2) == 0
+    assert simd_random.width(3, 4, None) == 0
+
+
+RUN_OTHER_ISA = textwrap.dedent("""
+    import json
+    import numpy as np
+    from pqms_physics.kernels import sample_counts, sample_counts_reference, simd_random
+    out = {}
+    for s_count, k in [(2, 2), (2, 5), (4, 4), (4, 9), (4, 17)]:
+        probs = np.random.default_rng(s_count * 100 + k).dirichlet(np.ones(k), size=s_count)
+        kw = dict(start=77, total_pairs=400_000, stream=3)
+        cpu = sample_counts(probs, 300_001, 9, device="cpu", **kw).counts
+        ref = sample_counts_reference(probs, 300_001, 9, **kw).counts
+        out[f"{s_count}x{k}"] = bool(np.array_equal(cpu, ref))
+    print(json.dumps(dict(equal=out, mode=simd_random.permute_mode(4), features=sorted(simd_random.target_features()))))
+""")
+
+
+def _other_isa():
+    """(cpu name, features, permute expected) of an instruction set this host runs but does not use natively."""
+    if llvm.get_process_triple().split("-")[0] not in ("x86_64", "amd64"):
+        return None
+    feats = llvm.get_host_cpu_features()
+    base = "+64bit,+cmov,+cx16,+sse,+sse2,+sse3,+ssse3,+sse4.1,+sse4.2,+popcnt"
+    if feats.get("avx512f") and feats.get("avx2"):  # AVX-512 host: the AVX2 build, vpermd
+        return "haswell", base + ",+avx,+avx2,+bmi,+bmi2,+f16c,+fma,+lzcnt,+movbe,+xsave", "permd"
+    return "x86-64", base, "generic"  # AVX2 (or older) host: the SSE baseline, generic permute
+
+
+OTHER_ISA = _other_isa()
+
+
+@pytest.mark.skipif(OTHER_ISA is None, reason="not an x86-64 host: no second instruction set to compile for")
+def test_packed_counter_path_compiled_for_another_instruction_set_counts_like_the_numpy_twin():
+    name, features, mode = OTHER_ISA
+    env = dict(os.environ, NUMBA_CPU_NAME=name, NUMBA_CPU_FEATURES=features)
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN_OTHER_ISA], capture_output=True, text=True, env=env, cwd=REPO, timeout=900
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["mode"] == mode and "+avx512f" not in out["features"]
+    assert all(out["equal"].values()), out["equal"]
