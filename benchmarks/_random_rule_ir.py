@@ -28,8 +28,9 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from pqms_physics.kernels.rng import MIX_MUL1, MIX_MUL2
-from pqms_physics.kernels.simd import _signed64, _splat
+from pqms_physics.kernels.simd import _hash_block as _hash
+from pqms_physics.kernels.simd import _splat
+from pqms_physics.kernels.simd_random import _concat, _part
 
 LANES = 64  # pairs hashed per block, as pqms_physics.kernels.simd.LANES
 PW = 8  # lanes per compare (one 512-bit vector)
@@ -44,30 +45,6 @@ def has_avx2_permd() -> bool:
 
     feats = set(cpu_target.target_context.codegen()._tm_features.split(","))
     return platform.machine().lower() in ("x86_64", "amd64") and "+avx2" in feats
-
-
-def _hash(builder, xv, dxv, vt):
-    def const(v):
-        return ir.Constant(vt, [_signed64(v)] * vt.count)
-
-    lanes = ir.Constant(vt, list(range(vt.count)))
-    z = builder.add(_splat(builder, xv, vt), builder.mul(_splat(builder, dxv, vt), lanes))
-    z = builder.mul(builder.xor(z, builder.lshr(z, const(30))), const(MIX_MUL1))
-    z = builder.mul(builder.xor(z, builder.lshr(z, const(27))), const(MIX_MUL2))
-    return builder.xor(z, builder.lshr(z, const(31))), const
-
-
-def _part(builder, v, p, w):
-    return builder.shuffle_vector(v, v, ir.Constant(ir.VectorType(i32, w), list(range(p, p + w))))
-
-
-def _concat(builder, vs):
-    """Concatenate equal-width vectors (count a power of two) by a shuffle tree."""
-    while len(vs) > 1:
-        w = vs[0].type.count
-        mask = ir.Constant(ir.VectorType(i32, 2 * w), list(range(2 * w)))
-        vs = [builder.shuffle_vector(a, b, mask) for a, b in zip(vs[0::2], vs[1::2])]
-    return vs[0]
 
 
 def _permute(builder, tab, idx, w, mode):
