@@ -70,32 +70,38 @@ DEPHASING_FIDELITY = Quantity(
 
 
 # Parameters of a chain of identical Werner links with Duer-noisy swaps (pqms_physics.network.chains).
+#: Swap noise parameters shared by the chain and rate quantities.
+_SWAP_NOISE: tuple[ParameterSpec, ...] = (
+    ParameterSpec(
+        "gate_fidelity",
+        "float",
+        "1",
+        "Duer two-qubit gate parameter p of every swap",
+        low=0.0,
+        high=1.0,
+        required=False,
+        default=1.0,
+    ),
+    ParameterSpec(
+        "measurement_fidelity",
+        "float",
+        "1",
+        "Duer readout fidelity eta of every swap",
+        low=0.0,
+        high=1.0,
+        required=False,
+        default=1.0,
+    ),
+)
+
+
 def _chain_parameters(hops_required: bool) -> tuple[ParameterSpec, ...]:
     return (
         ParameterSpec(
             "hops", "int", "1", "number of elementary links (hops - 1 swaps)", low=1, required=hops_required, default=1
         ),
         ParameterSpec("link_fidelity", "float", "1", "squared fidelity to Phi+ of each Werner link", low=0.0, high=1.0),
-        ParameterSpec(
-            "gate_fidelity",
-            "float",
-            "1",
-            "Duer two-qubit gate parameter p of every swap",
-            low=0.0,
-            high=1.0,
-            required=False,
-            default=1.0,
-        ),
-        ParameterSpec(
-            "measurement_fidelity",
-            "float",
-            "1",
-            "Duer readout fidelity eta of every swap",
-            low=0.0,
-            high=1.0,
-            required=False,
-            default=1.0,
-        ),
+        *_SWAP_NOISE,
         ParameterSpec(
             "twirl",
             "bool",
@@ -239,26 +245,7 @@ ENTANGLEMENT_RATE = Quantity(
             default=1.0,
         ),
         ParameterSpec("loss_db_per_km", "float", "dB km-1", "fibre attenuation", low=0.0, required=False, default=0.2),
-        ParameterSpec(
-            "gate_fidelity",
-            "float",
-            "1",
-            "Duer two-qubit gate parameter p of every swap",
-            low=0.0,
-            high=1.0,
-            required=False,
-            default=1.0,
-        ),
-        ParameterSpec(
-            "measurement_fidelity",
-            "float",
-            "1",
-            "Duer readout fidelity eta of every swap",
-            low=0.0,
-            high=1.0,
-            required=False,
-            default=1.0,
-        ),
+        *_SWAP_NOISE,
     ),
     outputs=tuple(OutputSpec(name, "1", text) for name, text in _RATE_OUTPUTS.items()),
     evaluate=_eval_entanglement_rate,
