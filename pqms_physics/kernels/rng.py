@@ -70,7 +70,9 @@ The CPU kernel (:mod:`.cpu`) hashes 64 consecutive counters at a time and counts
 ``T_j`` of the row, the draws ``r_i < T_j`` (``v_i < J_j`` for ``"random"``), cells being
 differences of these counts; rows with more than 32 thresholds find each draw's cell through a
 guide table. For ``"random"`` with ``S`` = 2 or 4 and at most 16 inner thresholds per row it counts, per setting, the
-draws ``v_i < J`` of each lane's own setting in packed per-lane counters (:mod:`.simd_random`).
+draws ``v_i < J`` of each lane's own setting in packed per-lane counters (:mod:`.simd_random`; on
+x86 with AVX2 or AVX-512BW on the top 16 bits of the draws, the undecided keys recounted exactly:
+:mod:`.simd_narrow`).
 The CUDA kernel counts the same way per GPU thread (on the joint table); the NumPy twin
 (:mod:`.reference`) bisects each draw's threshold row. These are three readings of one definition,
 so they give identical counts; the pinned known answers in

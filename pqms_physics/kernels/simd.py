@@ -115,3 +115,10 @@ def zeros_like_tuple(typingctx, thresholds):
         return context.make_tuple(builder, signature.return_type, [zero] * thresholds.count)
 
     return sig, codegen
+
+
+def target_features() -> set[str]:
+    """The CPU features Numba compiles for (``NUMBA_CPU_FEATURES`` or the host's), as ``{"+avx2", ...}``."""
+    from numba.core.registry import cpu_target
+
+    return set(cpu_target.target_context.codegen()._tm_features.split(","))

@@ -15,33 +15,11 @@ from pathlib import Path
 import llvmlite.binding as llvm
 import numpy as np
 import pytest
+from random_rule_oracle import per_pair_counts as _per_pair_counts
 
-from pqms_physics.kernels import sample_counts, sample_counts_reference, simd_random
-from pqms_physics.kernels.rng import GAMMA, mix64_array, stream_key, thresholds
+from pqms_physics.kernels import sample_counts, sample_counts_reference, simd_narrow, simd_random
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _per_pair_counts(probs, pairs, seed, start=0, stream=0):
-    """Counts of pairs [start, start + pairs) straight from the definition, one pair at a time (vectorised)."""
-    p = np.asarray(probs, dtype=np.float64)
-    s_count, k = p.shape
-    i = np.arange(start, start + pairs, dtype=np.uint64)
-    u = mix64_array(np.uint64(stream_key(seed, stream)) + (i + np.uint64(1)) * np.uint64(GAMMA))
-    b = s_count.bit_length() - 1
-    if s_count == 1 << b:  # v2: setting from the top b bits, outcome from the next 53 on its own row
-        rows = thresholds(p, "cyclic")  # row s: 0 = T[s, 0] <= ... <= T[s, K] = 2**53
-        s = (u >> np.uint64(64 - b)).astype(np.int64) if b else np.zeros(pairs, dtype=np.int64)
-        r_own = ((u << np.uint64(b)) >> np.uint64(11)).astype(np.int64)
-        o = np.empty(pairs, dtype=np.int64)
-        for t in range(s_count):
-            sel = s == t
-            o[sel] = np.searchsorted(rows[t], r_own[sel], side="right") - 1
-        flat = s * k + o
-    else:  # v1 joint table of probs / S on r = u >> 11
-        joint = thresholds(p, "random")[0]
-        flat = np.searchsorted(joint, (u >> np.uint64(11)).astype(np.int64), side="right") - 1
-    return np.bincount(flat, minlength=s_count * k).reshape(s_count, k)
 
 
 def _probs(s_count, k, seed):
@@ -87,7 +65,7 @@ def test_the_packed_counter_path_is_used_for_two_and_four_settings_only():
 RUN_OTHER_ISA = textwrap.dedent("""
     import json
     import numpy as np
-    from pqms_physics.kernels import sample_counts, sample_counts_reference, simd_random
+    from pqms_physics.kernels import sample_counts, sample_counts_reference, simd, simd_narrow, simd_random
     out = {}
     for s_count, k in [(2, 2), (2, 5), (4, 4), (4, 9), (4, 17)]:
         probs = np.random.default_rng(s_count * 100 + k).dirichlet(np.ones(k), size=s_count)
@@ -95,32 +73,44 @@ RUN_OTHER_ISA = textwrap.dedent("""
         cpu = sample_counts(probs, 300_001, 9, device="cpu", **kw).counts
         ref = sample_counts_reference(probs, 300_001, 9, **kw).counts
         out[f"{s_count}x{k}"] = bool(np.array_equal(cpu, ref))
-    print(json.dumps(dict(equal=out, mode=simd_random.permute_mode(4), features=sorted(simd_random.target_features()))))
+    print(json.dumps(dict(equal=out, narrow=simd_narrow.MODE, permute=simd_random.permute_mode(4),
+                          features=sorted(simd.target_features()))))
 """)
 
+_BASE = "+64bit,+cmov,+cx16,+sse,+sse2,+sse3,+ssse3,+sse4.1,+sse4.2,+popcnt"
+_AVX2 = _BASE + ",+avx,+avx2,+bmi,+bmi2,+f16c,+fma,+lzcnt,+movbe,+xsave"
 
-def _other_isa():
-    """(cpu name, features, permute expected) of an instruction set this host runs but does not use natively."""
+
+def _other_isas():
+    """(cpu name, features, narrow mode, packed-counter permute) of the instruction sets this host runs
+    but does not use natively: the AVX2 build (narrow keys by vpshufb) on an AVX-512 host, and the SSE
+    baseline (no narrow path: the packed counters with LLVM's generic permute) on any x86-64 host."""
     if llvm.get_process_triple().split("-")[0] not in ("x86_64", "amd64"):
-        return None
+        return []
     feats = llvm.get_host_cpu_features()
-    base = "+64bit,+cmov,+cx16,+sse,+sse2,+sse3,+ssse3,+sse4.1,+sse4.2,+popcnt"
-    if feats.get("avx512f") and feats.get("avx2"):  # AVX-512 host: the AVX2 build, vpermd
-        return "haswell", base + ",+avx,+avx2,+bmi,+bmi2,+f16c,+fma,+lzcnt,+movbe,+xsave", "permd"
-    return "x86-64", base, "generic"  # AVX2 (or older) host: the SSE baseline, generic permute
+    isas = [("x86-64", _BASE, None, "generic")]
+    if feats.get("avx512bw") and feats.get("avx2"):
+        isas.insert(0, ("haswell", _AVX2, "pshufb", "permd"))
+    return isas
 
 
-OTHER_ISA = _other_isa()
-
-
-@pytest.mark.skipif(OTHER_ISA is None, reason="not an x86-64 host: no second instruction set to compile for")
-def test_packed_counter_path_compiled_for_another_instruction_set_counts_like_the_numpy_twin():
-    name, features, mode = OTHER_ISA
+@pytest.mark.parametrize("isa", _other_isas(), ids=lambda isa: isa[0])
+def test_random_rule_compiled_for_another_instruction_set_counts_like_the_numpy_twin(isa):
+    name, features, narrow, permute = isa
     env = dict(os.environ, NUMBA_CPU_NAME=name, NUMBA_CPU_FEATURES=features)
     proc = subprocess.run(
         [sys.executable, "-c", RUN_OTHER_ISA], capture_output=True, text=True, env=env, cwd=REPO, timeout=900
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert out["mode"] == mode and "+avx512f" not in out["features"]
+    assert out["narrow"] == narrow and out["permute"] == permute and "+avx512f" not in out["features"]
     assert all(out["equal"].values()), out["equal"]
+
+
+def test_this_host_compiles_the_narrow_key_path_where_x86_has_avx2():
+    feats = llvm.get_host_cpu_features()
+    x86 = llvm.get_process_triple().split("-")[0] in ("x86_64", "amd64")
+    expected = None if not x86 else "permw" if feats.get("avx512bw") else "pshufb" if feats.get("avx2") else None
+    if os.environ.get("NUMBA_CPU_NAME"):
+        pytest.skip("NUMBA_CPU_NAME overrides the host's instruction set")
+    assert simd_narrow.MODE == expected
