@@ -15,9 +15,11 @@ a ``"cyclic"`` segment is walked once per setting with stride ``S``.
 
 In a segment the hot loop is integer-only: ``u = mix64(x); r = int64(u >> 11); x += step*GAMMA``
 and, for each threshold ``T_j`` of the row, ``c_j += r < T_j``. Rows with up to
-:data:`MAX_FUSED_THRESHOLDS` inner thresholds are counted by :func:`.simd.block_counts` on blocks
-of 64 draws (explicit vector IR: one compare per threshold and eight pairs, the mask counted with
-``popcnt``; no branches, no per-pair memory writes); one to eight thresholds are compared exactly
+:data:`MAX_FUSED_THRESHOLDS` inner thresholds are counted on blocks of 128 draws by the narrow-key
+counter (:mod:`.narrow`: 16-bit compares of the top bits, 32 pairs each, undecided keys recounted
+exactly; x86 with AVX2 or AVX-512BW), and elsewhere and on the rest of a segment by
+:func:`.simd.block_counts` on blocks of 64 draws (explicit vector IR: one compare per threshold and
+eight pairs, the mask counted with ``popcnt``; no branches, no per-pair memory writes); one to eight thresholds are compared exactly
 (a padded zero threshold would cost a compare per pair for nothing), nine to sixteen as sixteen.
 Rows with up to :data:`MAX_COUNTING_THRESHOLDS` thresholds buffer :data:`TILE` draws and count four
 thresholds per pass (``int32`` per-lane counters); longer rows find each draw's cell with a guide
@@ -40,7 +42,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from pqms_physics.kernels import simd_random
+from pqms_physics.kernels import narrow, simd_narrow, simd_random
 from pqms_physics.kernels._plan import (
     SPEC_BLOCK,
     SPEC_DIRECT,
@@ -74,11 +76,25 @@ RANDOM, CYCLIC, BLOCKS = RULE_CODES["random"], RULE_CODES["cyclic"], RULE_CODES[
 
 
 @njit(cache=True)
-def _fused(x, dx, n, ts, lt):
+def _no_narrow(x, dx, n, ts, lt, buf):
+    """Stand-in for :func:`.narrow.fixed_counted` where no narrow-key path is compiled: counts nothing."""
+    return 0
+
+
+#: Whole blocks of 128 draws on 16-bit keys (x86 with AVX2 or AVX-512BW, :mod:`.narrow`), chosen at import.
+_narrow_fixed = narrow.fixed_counted if simd_narrow.MODE is not None else _no_narrow
+
+
+@njit(cache=True)
+def _fused(x, dx, n, ts, lt, buf):
     """lt[j] += #(r < ts[j]) over the n draws r_i from counter x, stride dx (ts: a tuple of thresholds).
 
-    Whole blocks of LANES draws go through the explicit-SIMD block counter; the rest one by one.
+    Whole blocks of 128 draws go through the narrow-key counter where it is compiled (buf: its tie
+    buffer), whole blocks of LANES draws through the explicit-SIMD block counter; the rest one by one.
     """
+    done = _narrow_fixed(x, dx, n, ts, lt, buf)
+    x += dx * np.uint64(done)
+    n -= done
     acc = zeros_like_tuple(ts)
     nb = n // LANES
     dxw = dx * np.uint64(LANES)
@@ -95,18 +111,18 @@ def _fused(x, dx, n, ts, lt):
 
 
 @njit(cache=True)
-def _fused_row(x, dx, n, nt, t, lt):
+def _fused_row(x, dx, n, nt, t, lt, buf):
     """:func:`_fused` on the first nt (1..16) thresholds of t (len(t) >= 16 when nt > 8)."""
     if nt == 1:
-        _fused(x, dx, n, (t[0],), lt)
+        _fused(x, dx, n, (t[0],), lt, buf)
     elif nt == 2:
-        _fused(x, dx, n, (t[0], t[1]), lt)
+        _fused(x, dx, n, (t[0], t[1]), lt, buf)
     elif nt == 3:
-        _fused(x, dx, n, (t[0], t[1], t[2]), lt)
+        _fused(x, dx, n, (t[0], t[1], t[2]), lt, buf)
     elif nt == 4:
-        _fused(x, dx, n, (t[0], t[1], t[2], t[3]), lt)
+        _fused(x, dx, n, (t[0], t[1], t[2], t[3]), lt, buf)
     elif nt <= 8:  # zero-padded thresholds count nothing
-        _fused(x, dx, n, (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]), lt)
+        _fused(x, dx, n, (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]), lt, buf)
     else:
         _fused(
             x,
@@ -114,6 +130,7 @@ def _fused_row(x, dx, n, nt, t, lt):
             n,
             (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11], t[12], t[13], t[14], t[15]),
             lt,
+            buf,
         )
 
 
@@ -164,7 +181,7 @@ def _segment(x, n, step, sh, trow, tpad, out, scratch):
         return
     lt[:] = 0
     if nt <= MAX_FUSED_THRESHOLDS and sh == _SHDRAW:
-        _fused_row(x, dx, n, nt, tpad, lt)
+        _fused_row(x, dx, n, nt, tpad, lt, buf)
     else:  # also v_i of the random rule with S >= 8 (S*K - 1 <= 16 only for 8 x 2)
         _buffered(x, dx, n, sh, tpad, lt, buf)
     # lt[j-1] = #(r < T_j) for j = 1..C-1; cell c = #(r < T_{c+1}) - #(r < T_c)

@@ -32,7 +32,7 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
-from pqms_physics.kernels import simd_narrow
+from pqms_physics.kernels import narrow, simd_narrow
 from pqms_physics.kernels.rng import DRAW_BITS, GAMMA, MIX_MUL1, MIX_MUL2
 from pqms_physics.kernels.simd import LANES, _hash_block, _splat, target_features
 
@@ -222,7 +222,7 @@ def _w16_counted(x, n, n_settings, nt, ctab, lt):
 
 #: The block counter of this process: the narrow keys of :mod:`.simd_narrow` on x86 with AVX2 or
 #: AVX-512BW, else the packed counters above (chosen at import, so only one is compiled).
-_counted = simd_narrow.narrow_counted if simd_narrow.MODE is not None else _w16_counted
+_counted = narrow.narrow_counted if simd_narrow.MODE is not None else _w16_counted
 
 
 @njit(cache=True)
@@ -264,12 +264,12 @@ def width(n_settings: int, n_outcomes: int, bits: int | None) -> int:
 def packed_table(table: np.ndarray, n_settings: int, nt: int) -> np.ndarray:
     """``C[j*S + s] = J[s*K + j + 1]`` (``= (s << 53) + T[s, j + 1]``) for ``j < K - 1``, padded with
     ``s << 53`` (counts nothing) to ``nt`` thresholds per setting, then the narrow-key tables
-    (:func:`.simd_narrow.narrow_table`) where that path is compiled; one int64 row."""
+    (:func:`.narrow.narrow_table`) where that path is compiled; one int64 row."""
     k = (table.shape[1] - 1) // n_settings
     c = np.repeat(np.arange(n_settings, dtype=np.int64)[None, :] << DRAW_BITS, nt, axis=0)  # (nt, S)
     for s in range(n_settings):
         c[: k - 1, s] = table[0, s * k + 1 : s * k + k]
     parts = [c.reshape(-1)]
     if simd_narrow.MODE is not None:
-        parts.append(simd_narrow.narrow_table(c.T.copy(), n_settings, simd_narrow.MODE).view(np.int64))
+        parts.append(narrow.narrow_table(c.T.copy(), n_settings, simd_narrow.MODE).view(np.int64))
     return np.concatenate(parts)[None, :]

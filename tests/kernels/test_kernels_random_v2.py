@@ -69,10 +69,11 @@ RUN_OTHER_ISA = textwrap.dedent("""
     out = {}
     for s_count, k in [(2, 2), (2, 5), (4, 4), (4, 9), (4, 17)]:
         probs = np.random.default_rng(s_count * 100 + k).dirichlet(np.ones(k), size=s_count)
-        kw = dict(start=77, total_pairs=400_000, stream=3)
-        cpu = sample_counts(probs, 300_001, 9, device="cpu", **kw).counts
-        ref = sample_counts_reference(probs, 300_001, 9, **kw).counts
-        out[f"{s_count}x{k}"] = bool(np.array_equal(cpu, ref))
+        for rule in ("random", "cyclic", "blocks"):  # the fixed rules: narrow keys on one row (cpu._fused)
+            kw = dict(start=77, total_pairs=400_000, stream=3, setting_choice=rule)
+            cpu = sample_counts(probs, 300_001, 9, device="cpu", **kw).counts
+            ref = sample_counts_reference(probs, 300_001, 9, **kw).counts
+            out[f"{rule} {s_count}x{k}"] = bool(np.array_equal(cpu, ref))
     print(json.dumps(dict(equal=out, narrow=simd_narrow.MODE, permute=simd_random.permute_mode(4),
                           features=sorted(simd.target_features()))))
 """)

@@ -21,7 +21,7 @@ def _one_block(x, dx, t3):
 
 @njit(cache=True)
 def _fused_lt(x, dx, n, ts, lt):
-    cpu._fused(x, dx, n, ts, lt)
+    cpu._fused(x, dx, n, ts, lt, np.zeros(cpu.TILE, dtype=np.int64))
 
 
 @settings(max_examples=60, deadline=None)
@@ -40,7 +40,7 @@ def test_a_block_counts_the_draws_below_each_threshold_as_the_stream_defines_the
     assert list(got) == [int((r < tj).sum()) for tj in t]
 
 
-@pytest.mark.parametrize("n", [0, 1, simd.LANES - 1, simd.LANES, 5 * simd.LANES + 17])
+@pytest.mark.parametrize("n", [0, 1, simd.LANES - 1, simd.LANES, 5 * simd.LANES + 17, 7 * 128 + 64 + 9])
 @pytest.mark.parametrize("width", [1, 2, 3, 4, 8, 16])
 def test_fused_loop_with_tail_counts_like_numpy(n, width):
     key = 0xDEADBEEF
