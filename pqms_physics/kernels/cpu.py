@@ -16,17 +16,20 @@ a ``"cyclic"`` segment is walked once per setting with stride ``S``.
 In a segment the hot loop is integer-only: ``u = mix64(x); r = int64(u >> 11); x += step*GAMMA``
 and, for each threshold ``T_j`` of the row, ``c_j += r < T_j``. Rows with up to
 :data:`MAX_FUSED_THRESHOLDS` inner thresholds are counted on blocks of 128 draws by the narrow-key
-counter (:mod:`.narrow`: 16-bit compares of the top bits, 32 pairs each, undecided keys recounted
-exactly; x86 with AVX2 or AVX-512BW), and elsewhere and on the rest of a segment by
-:func:`.simd.block_counts` on blocks of 64 draws (explicit vector IR: one compare per threshold and
-eight pairs, the mask counted with ``popcnt``; no branches, no per-pair memory writes); one to eight thresholds are compared exactly
-(a padded zero threshold would cost a compare per pair for nothing), nine to sixteen as sixteen.
+counter where it is compiled and the row has at most four (:mod:`.narrow`: 16-bit compares of the top
+bits, 32 pairs each, undecided keys recounted exactly; x86 with AVX2 or AVX-512BW), elsewhere and on the
+rest of a segment by :func:`.simd.block_counts` on blocks of 64 draws (explicit vector IR: one compare
+per threshold and eight pairs, the mask counted with ``popcnt``; no branches, no per-pair memory
+writes); one to eight thresholds are compared exactly (a padded zero threshold would cost a compare per
+pair for nothing), nine to sixteen as sixteen. Thin helpers are inlined into their callers
+(``inline="always"``): every cached Numba function carries its own compiled copy of all it calls, so
+fewer levels mean a shorter first compile (22 s instead of 37 s uncached).
 Rows with up to :data:`MAX_COUNTING_THRESHOLDS` thresholds buffer :data:`TILE` draws and count four
 thresholds per pass (``int32`` per-lane counters); longer rows find each draw's cell with a guide
 table (index search: the top bits of the draw give the first candidate cell) and count it (same
 cells; :mod:`.cpu_search`). The ``"random"`` rule compares ``v = u >> (11 - b)`` with its joint
 table (:mod:`.rng`), and with ``S`` = 2 or 4 and at most 16 thresholds per row it counts each
-setting's own thresholds in packed per-lane counters instead (:mod:`.simd_random`). Cell counts
+setting's own thresholds in per-lane counters instead (:mod:`.simd_random`, :mod:`.narrow`). Cell counts
 are ``c_{j+1} - c_j`` (``c_0 = 0``, ``c_C = n``). All words are explicitly ``np.uint64`` /
 ``np.int64`` / ``np.int32``, so no mixed-sign promotion to float64 happens (a Numba pitfall).
 
@@ -85,16 +88,21 @@ def _no_narrow(x, dx, n, ts, lt, buf):
 _narrow_fixed = narrow.fixed_counted if simd_narrow.MODE is not None else _no_narrow
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _fused(x, dx, n, ts, lt, buf):
     """lt[j] += #(r < ts[j]) over the n draws r_i from counter x, stride dx (ts: a tuple of thresholds).
 
     Whole blocks of 128 draws go through the narrow-key counter where it is compiled (buf: its tie
-    buffer), whole blocks of LANES draws through the explicit-SIMD block counter; the rest one by one.
+    buffer), the rest through :func:`_fused64`.
     """
     done = _narrow_fixed(x, dx, n, ts, lt, buf)
-    x += dx * np.uint64(done)
-    n -= done
+    _fused64(x + dx * np.uint64(done), dx, n - done, ts, lt)
+
+
+@njit(cache=True)
+def _fused64(x, dx, n, ts, lt):
+    """lt[j] += #(r < ts[j]) over the n draws: whole blocks of LANES draws through the explicit-SIMD block
+    counter, the rest one by one."""
     acc = zeros_like_tuple(ts)
     nb = n // LANES
     dxw = dx * np.uint64(LANES)
@@ -110,7 +118,7 @@ def _fused(x, dx, n, ts, lt, buf):
         x += dx
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _fused_row(x, dx, n, nt, t, lt, buf):
     """:func:`_fused` on the first nt (1..16) thresholds of t (len(t) >= 16 when nt > 8)."""
     if nt == 1:
@@ -121,16 +129,15 @@ def _fused_row(x, dx, n, nt, t, lt, buf):
         _fused(x, dx, n, (t[0], t[1], t[2]), lt, buf)
     elif nt == 4:
         _fused(x, dx, n, (t[0], t[1], t[2], t[3]), lt, buf)
-    elif nt <= 8:  # zero-padded thresholds count nothing
-        _fused(x, dx, n, (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]), lt, buf)
+    elif nt <= 8:  # zero-padded thresholds count nothing; the 64-bit counter only (a shorter compile)
+        _fused64(x, dx, n, (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]), lt)
     else:
-        _fused(
+        _fused64(
             x,
             dx,
             n,
             (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11], t[12], t[13], t[14], t[15]),
             lt,
-            buf,
         )
 
 
@@ -160,7 +167,7 @@ def _buffered(x, dx, n, sh, t, lt, buf):
             lt[j + 3] += a4
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _segment(x, n, step, sh, trow, tpad, out, scratch):
     """Add to out[0:C] the cells of pairs i0, i0+step, ... (n pairs; x = key + (i0 + 1)*GAMMA) on threshold
     row trow, comparing the draws u >> sh (r_i, or v_i of the random rule).
@@ -219,7 +226,7 @@ def _range(key, spec, table, tpad, lo, hi, out, scratch):
             _segment(x, b - a, 1, _SHDRAW, table[s], tpad[s], out[base : base + n_outcomes], scratch)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _windows_of(key, spec, table, tpad, lo, hi, res, scratch):
     """Add the counts of [lo, hi) to res rows (window index - w_first), splitting at window edges."""
     window, w_first = spec[SPEC_WINDOW], spec[SPEC_W_FIRST]
@@ -231,7 +238,7 @@ def _windows_of(key, spec, table, tpad, lo, hi, res, scratch):
         w += 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _task(key, spec, table, tpad, lo, hi, out_rows, row):
     """Count one task [lo, hi): into window rows of out_rows (direct) or into out_rows[row]."""
     scratch = np.empty(tpad.shape[1] + TILE, dtype=np.int64)

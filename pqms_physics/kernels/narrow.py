@@ -113,7 +113,7 @@ def _run(x, nb, n_settings, nt, ctab, lt, acc):
             lt[k] += acc[s * (nt + 1) + j]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _blocks(x, nb, n_settings, nt, ctab, lt):
     """:func:`_run` with the accumulator tuple of the compile-time width nt (1, 2, 3, 4, 8 or 16)."""
     z = np.zeros(4 * 17 + 1, dtype=np.int64)
@@ -131,7 +131,7 @@ def _blocks(x, nb, n_settings, nt, ctab, lt):
         _run(x, nb, n_settings, nt, ctab, lt, to_fixed_tuple(z, 69))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def narrow_counted(x, n, n_settings, nt, ctab, lt):
     """Count the whole blocks of NLANES pairs among the n from counter x into lt[:nt*S + S] (packed-counter
     layout of :mod:`.simd_random`; ctab: its :func:`.simd_random.packed_table` row; the tie buffer is the

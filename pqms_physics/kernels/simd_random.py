@@ -225,7 +225,7 @@ def _w16_counted(x, n, n_settings, nt, ctab, lt):
 _counted = narrow.narrow_counted if simd_narrow.MODE is not None else _w16_counted
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def random_segment(x, n, n_settings, nt, n_outcomes, ctab, out, lt):
     """Add to out (S*K cells, flat s*K + o) the cells of the n consecutive pairs from counter x.
 
