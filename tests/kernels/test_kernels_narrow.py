@@ -3,7 +3,7 @@
 The law the kernels rest on is checked for every input (hypothesis): the top 16 bits ``k`` of a draw
 decide ``v < J`` unless ``k`` equals the fast threshold ``t``. The counts are checked against the per-pair
 definition (tests/helpers/random_rule_oracle.py) on ranges that contain such ties, so the exact
-correction of flagged lanes is exercised, and across the flushes of the packed 4-bit and 8-bit fields.
+correction of flagged lanes is exercised (the flushes of the per-lane fields: ``test_kernels_random_v2.py``).
 """
 
 import numpy as np
@@ -74,18 +74,6 @@ def test_counts_with_tie_lanes_equal_the_per_pair_definition(name):
     assert ties > 0  # the correction path runs
     res = sample_counts(probs, pairs, 21, start=start, total_pairs=1 << 20, stream=1, device="cpu")
     np.testing.assert_array_equal(res.counts, per_pair_counts(probs, pairs, 21, start=start, stream=1))
-
-
-@pytest.mark.parametrize("s_count", [2, 4])
-def test_packed_fields_flush_before_they_overflow(s_count):
-    # three chunks and a remainder in one task; a single-cell row per setting makes every lane count in every
-    # compare, so each 4-bit field gains NV per block and each 8-bit field GROUP * NV per flush
-    probs = np.zeros((s_count, 4))
-    probs[:, 0] = 1.0
-    probs[0] = [0.25, 0.25, 0.25, 0.25]
-    pairs = 3 * simd_narrow.CHUNK * simd_narrow.NLANES + 5
-    res = sample_counts(probs, pairs, 11, device="cpu")
-    np.testing.assert_array_equal(res.counts, per_pair_counts(probs, pairs, 11))
 
 
 @pytest.mark.parametrize("step", [1, 3])

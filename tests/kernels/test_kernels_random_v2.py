@@ -44,13 +44,20 @@ def test_random_rule_counts_equal_the_per_pair_definition(s_count, k, device):
 
 
 @pytest.mark.parametrize("s_count", [2, 4])
-def test_packed_counters_flush_before_they_overflow(s_count):
-    # one task of 3 * 2**18 + 5 pairs: 12288 blocks, three FLUSH chunks of 4096 blocks (8 * 4096 < 2**16 per
-    # field); a single-cell row per setting makes every lane count in every block
+@pytest.mark.parametrize(
+    "chunk_pairs",
+    [simd_random.FLUSH * simd_random.LANES, simd_narrow.CHUNK * simd_narrow.NLANES],
+    ids=["packed-16-bit-fields", "narrow-4-and-8-bit-fields"],
+)
+def test_per_lane_counters_flush_before_they_overflow(s_count, chunk_pairs):
+    # one task of three chunks and a remainder, for the chunk of either block counter (the one compiled here
+    # runs both): packed counters flush every FLUSH blocks (8 * 4096 < 2**16 per field), narrow keys every
+    # GROUP blocks into 8-bit fields summed every CHUNK; a single-cell row per setting makes every lane count
+    # in every compare
     probs = np.zeros((s_count, 4))
     probs[:, 0] = 1.0
     probs[0] = [0.25, 0.25, 0.25, 0.25]
-    pairs = 3 * simd_random.FLUSH * 64 + 5
+    pairs = 3 * chunk_pairs + 5
     res = sample_counts(probs, pairs, 11, device="cpu")
     np.testing.assert_array_equal(res.counts, _per_pair_counts(probs, pairs, 11))
     np.testing.assert_array_equal(res.counts, sample_counts_reference(probs, pairs, 11).counts)
