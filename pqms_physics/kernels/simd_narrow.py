@@ -11,20 +11,21 @@ for any table. About one pair in ``2**(16 - b) / (K - 1)`` is flagged. The top 3
 depend on its last xor-shift, so the block hash stops before it.
 
 - :func:`random_chunk` (the ``"random"`` rule, ``S`` = 2 or 4): each lane's thresholds and setting weight are
-  fetched per lane; counts go to four 4-bit fields (one per setting) of per-lane 16-bit counters, flushed
-  into 8-bit fields every :data:`GROUP` blocks and summed into int64 every :data:`CHUNK` blocks.
-- :func:`fixed_chunk` (one threshold row, the fixed rules' segments in :mod:`.cpu`): broadcast thresholds,
-  plain 16-bit counters summed every :data:`CHUNK` blocks.
+  fetched per lane; counts go to four 4-bit fields (one per setting) of per-lane 16-bit counters (in
+  :data:`SETS` sets), flushed into 8-bit fields every :data:`GROUP` blocks and summed into int64 every
+  :data:`CHUNK` blocks.
+- :func:`fixed_chunk` (one row of at most four thresholds, the fixed rules' segments in :mod:`.cpu`):
+  broadcast thresholds, plain 16-bit counters summed every :data:`CHUNK` blocks.
 
 Two lowerings, chosen when the intrinsics are compiled (:func:`narrow_mode`; the tables follow it):
 ``"permw"`` (AVX-512BW: ``vpermw`` from 32-entry tables indexed by the top five bits of ``k``, unsigned word
 compares) and ``"pshufb"`` (AVX2: byte tables indexed by the setting, low bytes at ``s``, high bytes at
 ``s + 4``; words compared as signed, ``k ^ 0x8000`` against ``t ^ 0x8000``). Elsewhere the 64-bit counters
-stay. On Zen 4 (2 threads, ``benchmarks/README.md``) the 4 x 4 random rule runs at 0.70-0.72 of the raw
-generator on AVX-512 and 0.81 on AVX2 (packed counters: 0.41 / 0.53), the fixed rules at 0.80-0.82 and
-1.00 (64-bit block counter: 0.71 / 0.75-0.79). Tests: ``tests/kernels/test_kernels_narrow.py`` (the
-fast-threshold law for every input; counts with flagged pairs against the per-pair definition; the flushes)
-and the other instruction sets compiled in subprocesses (``test_kernels_random_v2.py``).
+stay. On Zen 4 (2 threads, ``benchmarks/README.md``) the 4 x 4 random rule runs at 0.70-0.74 of the raw
+generator on AVX-512 and 0.79-0.81 on AVX2 (packed counters: 0.41 / 0.53), the fixed rules at 0.79-0.82 and
+1.00 (64-bit block counter: 0.71 / 0.65-0.79). Tests: ``tests/kernels/test_kernels_narrow.py`` (the
+fast-threshold law for every input; counts with flagged pairs against the per-pair definition) and
+``test_kernels_random_v2.py`` (the flushes; the other instruction sets compiled in subprocesses).
 """
 
 from __future__ import annotations
