@@ -301,7 +301,7 @@ def _make(mode: str):
             def count(keys, accs):
                 return _count_keys(builder, mode, keys, accs, tts, None)
 
-            count.flush = lambda slots: None  # 16-bit counters: a lane gains at most CHUNK * NV = 252
+            count.flush = lambda slots: None  # 16-bit counters: a lane gains at most CHUNK * NV <= 252
             slots, nrec = _block_loop(builder, nbv, xv, dxv, bufv, nt, count)
             out = [_reduce16(builder, builder.load(sl)) for sl in slots] + [nrec]
             return context.make_tuple(builder, signature.return_type, out)
