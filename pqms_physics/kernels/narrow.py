@@ -14,10 +14,11 @@ import numpy as np
 from numba import njit
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
-from pqms_physics.kernels.rng import DRAW_BITS, GAMMA, MIX_MUL1, MIX_MUL2
+from pqms_physics.kernels.cpu_search import _mix64
+from pqms_physics.kernels.rng import DRAW_BITS, GAMMA
 from pqms_physics.kernels.simd_narrow import CHUNK, NLANES, NV, TIE_BUFFER, TW, _cttz, fixed_chunk, random_chunk
 
-_G, _M1, _M2 = np.uint64(GAMMA), np.uint64(MIX_MUL1), np.uint64(MIX_MUL2)
+_G = np.uint64(GAMMA)
 
 
 def n_tables(nt: int) -> int:
@@ -69,13 +70,6 @@ def _pair(x, dx, rec, i):
 
 
 @njit(cache=True)
-def _mix(z):
-    z = (z ^ (z >> np.uint64(30))) * _M1
-    z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
-
-
-@njit(cache=True)
 def _fix(x, rec, n_settings, nt, ctab, lt):
     """Exact counts of the flagged lanes of one tie record (random rule): lt[s*nt + j] += [v < J] - [k < t]."""
     bits = 1 if n_settings == 2 else 2
@@ -84,7 +78,7 @@ def _fix(x, rec, n_settings, nt, ctab, lt):
         word = np.uint64(rec[i])
         while word != 0:
             z, word = _pair(x, _G, word, i)
-            u = _mix(z)
+            u = _mix64(z)
             v, s, k = np.int64(u >> sv), np.int64(u >> ss), np.int64(u >> np.uint64(48))
             for j in range(nt):
                 jv = ctab[j * n_settings + s]
@@ -161,7 +155,7 @@ def fixed_counted(x, dx, n, ts, lt, buf):
                 word = np.uint64(buf[r + 1 + i])
                 while word != 0:
                     z, word = _pair(xb, dx, word, i)
-                    u = _mix(z)
+                    u = _mix64(z)
                     r53, k = np.int64(u >> np.uint64(64 - DRAW_BITS)), np.int64(u >> np.uint64(48))
                     for j in range(len(ts)):
                         lt[j] += (r53 < ts[j]) - (k < min(ts[j] >> sk, 0xFFFF))
